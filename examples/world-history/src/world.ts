@@ -1,0 +1,17 @@
+import { Aggregate, type AggregateEvent, event } from "@es/domain";
+
+/** The World aggregate of the seed's declarative example. */
+export class World extends Aggregate {
+  declare static readonly SomethingHappened: typeof AggregateEvent;
+
+  history: string[] = [];
+
+  constructor(readonly name: string) {
+    super();
+  }
+
+  @event("SomethingHappened")
+  makeItSo(what: string) {
+    this.history.push(what);
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The `Aggregate` base class: an entity whose state is the fold of its domain events.
+ *
+ * New aggregates are made by `World.create(...)` (declarative: the created event's attributes
+ * are the constructor's parameters) or `World._create(EventClass, { id, ...attributes })`
+ * (explicit). Either way a created event is made first and the aggregate is constructed from it,
+ * exactly as it will be when it is reconstructed from stored events; `new World()` alone is
+ * refused, since it would make an aggregate that has no event.
+ */
+import { inspect, isDeepStrictEqual } from "node:util";
+import { aggregateClassInfo } from "./aggregate-class.js";
+import {
+  type AggregateInit,
+  aggregateConstructorParameters,
+  setAggregateBase,
+  takeAggregateInit,
+} from "./construct.js";
+import {
+  AggregateCreated,
+  AggregateEvent,
+  createTimestamp,
+  type DomainEventInit,
+  type EventAttributes,
+  eventClassName,
+} from "./domain-event.js";
+import { argumentsFrom, bindArguments, functionParameters } from "./parameters.js";
+import { getTopic, REGISTER_NESTED } from "./topics.js";
+import { isUuid, uuid4 } from "./uuid.js";
+
+/** An aggregate class, as the static factories see it. */
+export type AggregateConstructor<A extends Aggregate = Aggregate> = abstract new (
+  ...args: never[]
+) => A;
+
+/** The attributes `triggerEvent` needs for an event class; optional when it declares none. */
+export type TriggerArguments<E> =
+  object extends EventAttributes<E>
+    ? [attributes?: EventAttributes<E>]
+    : [attributes: EventAttributes<E>];
+
+interface Internals {
+  _id: string;
+  _version: number;
+  _createdOn: Date;
+  _modifiedOn: Date;
+  _pendingEvents: AggregateEvent[];
+}
+
+/** Base class for event-sourced aggregates. */
+export class Aggregate {
+  /** The version of a new aggregate. Override per class (e.g. `static INITIAL_VERSION = 0`). */
+  static INITIAL_VERSION = 1;
+  /** The version of the class's snapshot state; raise it with each `upcastVnVm` added. */
+  static classVersion?: number;
+  /** Names the created event class to use when several are defined, or to generate one. */
+  static createdEventName?: string;
+  /** The base created event class. */
+  static Created = AggregateCreated;
+  /** The base aggregate event class. */
+  static Event = AggregateEvent;
+
+  declare private readonly _id: string;
+  declare private _version: number;
+  declare private _createdOn: Date;
+  declare private _modifiedOn: Date;
+  declare private readonly _pendingEvents: AggregateEvent[];
+
+  constructor() {
+    const init = takeAggregateInit();
+    if (init === undefined) {
+      const name = new.target.name;
+      throw new TypeError(
+        `${name} is event-sourced: create it with ${name}.create(...) so that its created event is recorded`,
+      );
+    }
+    installInternals(this, init);
+  }
+
+  /** The aggregate's id: a UUID string. */
+  get id(): string {
+    return this._id;
+  }
+
+  /** The version of the last event applied. */
+  get version(): number {
+    return this._version;
+  }
+  set version(version: number) {
+    this._version = version;
+  }
+
+  /** When the aggregate was created: the timestamp of its created event. */
+  get createdOn(): Date {
+    return this._createdOn;
+  }
+
+  /** When the aggregate was last modified: the timestamp of its last event. */
+  get modifiedOn(): Date {
+    return this._modifiedOn;
+  }
+  set modifiedOn(timestamp: Date) {
+    this._modifiedOn = timestamp;
+  }
+
+  /** Events triggered since the aggregate was constructed or last collected. */
+  get pendingEvents(): readonly AggregateEvent[] {
+    return this._pendingEvents;
+  }
+
+  /** Returns and clears the pending events. */
+  collectEvents(): AggregateEvent[] {
+    return this._pendingEvents.splice(0);
+  }
+
+  /**
+   * Triggers an event: constructs it as the aggregate's next version, applies it, and only if
+   * that succeeds appends it to the pending events.
+   */
+  triggerEvent<E extends AggregateEvent>(
+    eventClass: new (attributes: DomainEventInit & Readonly<Record<string, unknown>>) => E,
+    ...[attributes]: TriggerArguments<E>
+  ): void {
+    aggregateClassInfo(this.constructor, Aggregate);
+    const event = constructEvent(eventClass, {
+      ...(attributes as Record<string, unknown> | undefined),
+      originatorId: this._id,
+      originatorVersion: this._version + 1,
+      timestamp: createTimestamp(this._modifiedOn),
+    });
+    event.mutate(this);
+    this._pendingEvents.push(event);
+  }
+
+  /**
+   * Creates a new aggregate from the constructor's arguments: a created event is triggered
+   * whose attributes are the constructor's parameters, and the aggregate is constructed from it.
+   * The id is the `id` argument where the constructor takes one, else `createId(...)` where the
+   * class defines it, else a random UUID.
+   */
+  static create<T extends AggregateConstructor>(
+    this: T,
+    ...args: ConstructorParameters<T>
+  ): InstanceType<T> {
+    const cls = this as unknown as typeof Aggregate;
+    const info = aggregateClassInfo(cls, Aggregate);
+    if (info.createdEventClass === undefined) throw new TypeError(info.createdEventProblem);
+    const spec = aggregateConstructorParameters(cls);
+    const attributes = bindArguments(spec, args, `${cls.name}.create()`);
+    let id = attributes.id;
+    delete attributes.id;
+    if (id === undefined && cls.createId !== Aggregate.createId) {
+      const params = functionParameters(cls.createId, `${cls.name}.createId()`);
+      id = cls.createId(...(argumentsFrom(params, attributes) as []));
+    }
+    return cls._create(info.createdEventClass, { ...attributes, id }) as InstanceType<T>;
+  }
+
+  /** The id of a new aggregate; override (as a static method) to derive ids from attributes. */
+  static createId(..._args: never[]): string {
+    return uuid4();
+  }
+
+  /**
+   * Creates a new aggregate by triggering a created event of the given class, with the given
+   * id (a random UUID if omitted) and attributes.
+   */
+  static _create<T extends AggregateConstructor>(
+    this: T,
+    eventClass: new (
+      attributes: DomainEventInit & Readonly<Record<string, unknown>>,
+    ) => AggregateCreated,
+    attributes: { readonly id?: unknown } & Readonly<Record<string, unknown>> = {},
+  ): InstanceType<T> {
+    const cls = this as unknown as typeof Aggregate;
+    aggregateClassInfo(cls, Aggregate);
+    const { id = uuid4(), ...rest } = attributes;
+    if (!isUuid(id)) {
+      throw new TypeError(`${cls.name} id must be a lower-case UUID string, got ${inspect(id)}`);
+    }
+    const event = constructEvent(eventClass, {
+      ...rest,
+      originatorId: id,
+      originatorVersion: cls.INITIAL_VERSION,
+      timestamp: createTimestamp(),
+      originatorTopic: getTopic(cls),
+    });
+    const aggregate = event.mutate(null) as unknown as Aggregate;
+    aggregate._pendingEvents.push(event);
+    return aggregate as InstanceType<T>;
+  }
+
+  /** Registers the class and its nested event classes under their topics. */
+  static [REGISTER_NESTED](this: typeof Aggregate): void {
+    aggregateClassInfo(this, Aggregate);
+  }
+
+  /** Same class, same id, version, timestamps and state (pending events aside). */
+  equals(other: unknown): boolean {
+    if (!(other instanceof Aggregate) || other.constructor !== this.constructor) return false;
+    return (
+      this._id === other._id &&
+      this._version === other._version &&
+      this._createdOn.getTime() === other._createdOn.getTime() &&
+      this._modifiedOn.getTime() === other._modifiedOn.getTime() &&
+      isDeepStrictEqual(stateOf(this), stateOf(other))
+    );
+  }
+
+  /** `World(id='…', version=2, createdOn=…, modifiedOn=…, history=[ 'dinosaurs' ])` */
+  toString(): string {
+    const parts = [
+      `id=${inspect(this._id)}`,
+      `version=${this._version}`,
+      `createdOn=${this._createdOn.toISOString()}`,
+      `modifiedOn=${this._modifiedOn.toISOString()}`,
+      ...Object.entries(stateOf(this)).map(
+        ([key, value]) =>
+          `${key.replace(/^_+/, "")}=${inspect(value, { breakLength: Number.POSITIVE_INFINITY })}`,
+      ),
+    ];
+    return `${this.constructor.name}(${parts.join(", ")})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+setAggregateBase(Aggregate);
+aggregateClassInfo(Aggregate, Aggregate);
+
+/** The aggregate's own state: its enumerable fields (the internals are not enumerable). */
+export function stateOf(aggregate: Aggregate): Record<string, unknown> {
+  return { ...aggregate };
+}
+
+/** Makes an aggregate object without running its constructor (used to restore snapshots). */
+export function restoreAggregate<A extends Aggregate>(
+  cls: AggregateConstructor<A>,
+  init: AggregateInit & { readonly createdOn: Date },
+  state: Readonly<Record<string, unknown>>,
+): A {
+  const aggregate = Object.create(cls.prototype) as A;
+  installInternals(aggregate, init);
+  (aggregate as unknown as Internals)._createdOn = init.createdOn;
+  Object.assign(aggregate, state);
+  return aggregate;
+}
+
+function installInternals(aggregate: Aggregate, init: AggregateInit): void {
+  const hidden = (value: unknown) => ({
+    value,
+    writable: true,
+    enumerable: false,
+    configurable: false,
+  });
+  Object.defineProperties(aggregate, {
+    _id: hidden(init.id),
+    _version: hidden(init.version),
+    _createdOn: hidden(init.timestamp),
+    _modifiedOn: hidden(init.timestamp),
+    _pendingEvents: hidden([]),
+  });
+}
+
+function constructEvent<E>(
+  eventClass: new (attributes: DomainEventInit & Readonly<Record<string, unknown>>) => E,
+  attributes: DomainEventInit & Readonly<Record<string, unknown>>,
+): E {
+  try {
+    return new eventClass(attributes);
+  } catch (error) {
+    const hint =
+      error instanceof TypeError && /not extensible|read.only/.test(error.message)
+        ? " (declare event attributes with `declare`, not as initialised class fields)"
+        : "";
+    throw new TypeError(
+      `Can't construct event ${eventClassName(eventClass)}: ${(error as Error).message}${hint}`,
+      { cause: error },
+    );
+  }
+}

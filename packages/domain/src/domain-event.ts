@@ -1,0 +1,158 @@
+/**
+ * Domain events: immutable records of decisions, identified by the id of the aggregate that
+ * made them (`originatorId`) and their position in its sequence (`originatorVersion`).
+ *
+ * Event classes declare their attributes with `declare` (`declare readonly what: string`):
+ * the base constructor assigns the attributes and freezes the object, and a field declared
+ * without `declare` would be re-initialised after that, which a frozen object refuses.
+ */
+import { constructAggregate } from "./construct.js";
+import { EventSourcingError, VersionError } from "./errors.js";
+import { resolveTopic } from "./topics.js";
+import type { Callable } from "./types.js";
+
+/** The attributes every domain event has. */
+export interface DomainEventInit {
+  readonly originatorId: string;
+  readonly originatorVersion: number;
+  readonly timestamp: Date;
+}
+
+/** The state an event changes: what `mutate` reads and advances. */
+export interface MutableAggregate {
+  readonly id: string;
+  version: number;
+  modifiedOn: Date;
+}
+
+const BASE_KEYS = new Set(["originatorId", "originatorVersion", "timestamp", "originatorTopic"]);
+
+/** Base class of domain events: a frozen value object. */
+export class DomainEvent implements DomainEventInit {
+  declare readonly originatorId: string;
+  declare readonly originatorVersion: number;
+  declare readonly timestamp: Date;
+
+  constructor(attributes: DomainEventInit & Readonly<Record<string, unknown>>) {
+    Object.assign(this, attributes);
+    Object.freeze(this);
+  }
+}
+
+/** An event's own attributes: all but its originator id, version, timestamp and topic. */
+export function attributesOf(event: DomainEvent): Record<string, unknown> {
+  const attrs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (!BASE_KEYS.has(key)) attrs[key] = value;
+  }
+  return attrs;
+}
+
+/** Applies a decorated method's body for events declared with `@event`. */
+type Applier = (aggregate: object, event: AggregateEvent) => unknown;
+const appliers = new WeakMap<Callable, Applier>();
+
+/** Installs the `apply` behaviour of an event class declared by the `@event` decorator. */
+export function setApplier(eventClass: Callable, applier: Applier): void {
+  appliers.set(eventClass, applier);
+}
+
+/** An event in an aggregate's sequence after the first. */
+export class AggregateEvent extends DomainEvent {
+  /**
+   * Evolves the aggregate: calls `apply()` first and only then advances the version and
+   * modification time, so an `apply()` that throws leaves the aggregate as it was.
+   */
+  mutate<A extends MutableAggregate>(aggregate: A | null | undefined): A | null | undefined {
+    if (aggregate == null) {
+      throw new TypeError(`${eventName(this)} needs an aggregate to mutate, got ${aggregate}`);
+    }
+    if (this.originatorId !== aggregate.id) {
+      throw new OriginatorIdError(
+        `${eventName(this)} has originator id ${this.originatorId} but the aggregate's id is ${aggregate.id}`,
+      );
+    }
+    const next = aggregate.version + 1;
+    if (this.originatorVersion !== next) {
+      throw new VersionError(
+        `${eventName(this)} has originator version ${this.originatorVersion} but the next version of aggregate ${aggregate.id} is ${next}`,
+      );
+    }
+    const returned = this.apply(aggregate);
+    if (returned !== undefined) {
+      throw new TypeError(
+        `Unexpected value returned from ${eventName(this)}.apply(). Values returned from 'apply' methods are discarded.`,
+      );
+    }
+    aggregate.version = next;
+    aggregate.modifiedOn = this.timestamp;
+    return aggregate;
+  }
+
+  /** Applies the event to the aggregate's state. Override it, or let `@event` supply it. */
+  apply(aggregate: object): unknown {
+    const applier = appliers.get(this.constructor);
+    return applier ? applier(aggregate, this) : undefined;
+  }
+}
+
+/** The first event of an aggregate: it constructs the aggregate object. */
+export class AggregateCreated extends AggregateEvent {
+  /** The topic of the aggregate class to construct. */
+  declare readonly originatorTopic: string;
+
+  override mutate<A extends MutableAggregate>(aggregate: A | null | undefined): A {
+    if (aggregate != null) {
+      throw new TypeError(
+        `${eventName(this)} creates an aggregate; it can't mutate an existing one`,
+      );
+    }
+    const cls = resolveTopic<new () => A>(this.originatorTopic);
+    return constructAggregate(
+      cls,
+      { id: this.originatorId, version: this.originatorVersion, timestamp: this.timestamp },
+      attributesOf(this),
+    );
+  }
+}
+
+/** An event names an aggregate other than the one it is applied to. */
+export class OriginatorIdError extends EventSourcingError {
+  override name = "OriginatorIdError";
+}
+
+/** Constructor of an event class, typed by the attributes its instances declare. */
+export type EventClass<E extends DomainEvent = DomainEvent> = new (
+  attributes: DomainEventInit & Readonly<Record<string, unknown>>,
+) => E;
+
+/** The attributes an event class adds to those every event has, read off its declared fields. */
+export type EventAttributes<E> = {
+  [K in keyof E as K extends keyof AggregateCreated
+    ? never
+    : E[K] extends (...args: never[]) => unknown
+      ? never
+      : K]: E[K];
+};
+
+const owners = new WeakMap<Callable, Callable>();
+
+/** Records the aggregate class an event class belongs to, for readable names. */
+export function setOwner(eventClass: Callable, owner: Callable): void {
+  if (!owners.has(eventClass)) owners.set(eventClass, owner);
+}
+
+/** A readable name for an event's class: `World.SomethingHappened` where the owner is known. */
+export function eventName(event: object): string {
+  return eventClassName(event.constructor);
+}
+
+export function eventClassName(cls: Callable): string {
+  const owner = owners.get(cls);
+  return owner ? `${owner.name}.${cls.name}` : cls.name;
+}
+
+/** A new event timestamp: now, but never earlier than the previous event of the aggregate. */
+export function createTimestamp(previous?: Date): Date {
+  return new Date(Math.max(Date.now(), previous?.getTime() ?? 0));
+}

@@ -1,0 +1,215 @@
+/**
+ * The `@event` decorator (seed "Declarative syntax"): a command method becomes "trigger an
+ * event, then apply it". The method's declared parameters name the event's attributes, and its
+ * body becomes the event's `apply()`, run when the event is triggered and again whenever the
+ * aggregate is reconstructed from stored events.
+ *
+ * Forms: bare `@event` (class name from the method name: `nameUpdated` → `NameUpdated`),
+ * `@event("Name")`, and `@event(EventClass)` with a class declared beforehand. Decoration
+ * happens while the aggregate class is being defined, before the class exists, so the event
+ * class is recorded in the decorator metadata and attached to the aggregate class (as
+ * `World.SomethingHappened`) when the aggregate class is first used.
+ */
+import "./metadata.js";
+import { AggregateEvent, eventClassName, setApplier } from "./domain-event.js";
+import {
+  argumentsFrom,
+  bindArguments,
+  functionParameters,
+  type ParameterSpec,
+} from "./parameters.js";
+import type { Callable } from "./types.js";
+
+/** Key of the decorator metadata entry listing the events a class declares. */
+export const DECLARED_EVENTS: unique symbol = Symbol("es.declaredEvents");
+
+/** An event declared by `@event` on a method of an aggregate class. */
+export interface DeclaredEvent {
+  readonly name: string;
+  readonly eventClass: typeof AggregateEvent;
+  readonly methodName: string;
+}
+
+interface Triggering {
+  triggerEvent(eventClass: typeof AggregateEvent, attributes: Record<string, unknown>): void;
+}
+
+type Method<This, Args extends unknown[]> = (this: This, ...args: Args) => void;
+type MethodContext<This, Args extends unknown[]> =
+  | ClassMethodDecoratorContext<This, Method<This, Args>>
+  | ClassSetterDecoratorContext<This, Args[0]>;
+
+/** A decorator produced by `event(name)` or `event(EventClass)`. */
+export type EventDecorator = <This, Args extends unknown[]>(
+  method: Method<This, Args>,
+  context: MethodContext<This, Args>,
+) => Method<This, Args>;
+
+const usedEventClasses = new WeakSet<Callable>();
+
+/** Declares that calling the decorated command method triggers an event; see module doc. */
+export function event<This, Args extends unknown[]>(
+  method: Method<This, Args>,
+  context: ClassMethodDecoratorContext<This, Method<This, Args>>,
+): Method<This, Args>;
+export function event(nameOrClass?: string | typeof AggregateEvent): EventDecorator;
+export function event(first?: unknown, second?: unknown): unknown {
+  if (typeof first === "function" && isContext(second)) {
+    return decorate(first as Method<unknown, unknown[]>, second, {});
+  }
+  if (second !== undefined) {
+    throw new TypeError("Unsupported usage of @event: expected a decorated method");
+  }
+  if (first !== undefined && typeof first !== "string" && !isEventClass(first)) {
+    throw new TypeError(
+      `Unsupported usage: ${describe(first)} is not a string or an aggregate event class`,
+    );
+  }
+  if (first === "") throw new TypeError("Can't use empty string as name of event class");
+  const spec: DecoratorSpec =
+    first === undefined
+      ? {}
+      : typeof first === "string"
+        ? { name: first }
+        : { eventClass: first as typeof AggregateEvent };
+  return (method: unknown, context: unknown) => {
+    if (typeof method !== "function" || !isContext(context)) {
+      throw new TypeError(
+        `Unsupported usage: ${describe(method)} is not a method of an aggregate class`,
+      );
+    }
+    return decorate(method as Method<unknown, unknown[]>, context, spec);
+  };
+}
+
+/** Alias of `event`, the Python original's other name for it. */
+export const triggers = event;
+
+interface DecoratorSpec {
+  readonly name?: string;
+  readonly eventClass?: typeof AggregateEvent;
+}
+
+interface DecoratorContext {
+  readonly kind: string;
+  readonly name: string | symbol;
+  readonly static: boolean;
+  readonly metadata: DecoratorMetadataObject | undefined;
+}
+
+function decorate(
+  method: Method<unknown, unknown[]>,
+  context: DecoratorContext,
+  spec: DecoratorSpec,
+): Method<unknown, unknown[]> {
+  const methodName = String(context.name);
+  const label = `${methodName}()`;
+  if (context.kind === "getter") {
+    throw new TypeError(`@event can't decorate ${label} property getter`);
+  }
+  if (context.kind === "setter" && spec.name === undefined && spec.eventClass === undefined) {
+    throw new TypeError(`@event on ${label} property setter requires event class name`);
+  }
+  if (context.kind !== "method" && context.kind !== "setter") {
+    throw new TypeError(`@event can't decorate ${context.kind} ${label}`);
+  }
+  if (context.static) {
+    throw new TypeError(`${label} static method can't be used to update aggregate state`);
+  }
+  let params: ParameterSpec;
+  try {
+    params = functionParameters(method, `@event ${label}`);
+  } catch (error) {
+    throw new TypeError(
+      `@event can't determine the event attributes of ${label}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+
+  const eventClass = spec.eventClass
+    ? adoptEventClass(spec.eventClass)
+    : generateEventClass(spec.name ?? pascalCase(methodName));
+  const name = eventClass.name;
+
+  setApplier(eventClass, (aggregate, triggered) => {
+    const returned: unknown = method.call(
+      aggregate,
+      ...argumentsFrom(params, triggered as unknown as Record<string, unknown>),
+    );
+    if (returned !== undefined) {
+      throw new TypeError(
+        `Unexpected value returned from ${ownerName(triggered)}${methodName}(). Values returned from 'apply' methods are discarded.`,
+      );
+    }
+  });
+
+  const metadata = context.metadata;
+  if (metadata === undefined) {
+    throw new TypeError(
+      "@event needs decorator metadata (Symbol.metadata); import @es/domain first",
+    );
+  }
+  if (!Object.hasOwn(metadata, DECLARED_EVENTS)) {
+    (metadata as Record<symbol, unknown>)[DECLARED_EVENTS] = [];
+  }
+  (metadata as Record<symbol, DeclaredEvent[]>)[DECLARED_EVENTS]?.push({
+    name,
+    eventClass,
+    methodName,
+  });
+
+  const triggering = function (this: unknown, ...args: unknown[]): void {
+    if (typeof (this as Partial<Triggering> | null)?.triggerEvent !== "function") {
+      throw new TypeError(`${label} is decorated with @event but was not called on an aggregate`);
+    }
+    (this as Triggering).triggerEvent(eventClass, bindArguments(params, args, label));
+  };
+  Object.defineProperty(triggering, "name", { value: methodName });
+  return triggering;
+}
+
+function adoptEventClass(eventClass: typeof AggregateEvent): typeof AggregateEvent {
+  if (Object.hasOwn(eventClass.prototype, "apply")) {
+    throw new TypeError(`${eventClass.name} event class has unexpected apply() method`);
+  }
+  if (usedEventClasses.has(eventClass)) {
+    throw new TypeError(`${eventClass.name} event class used in more than one decorator`);
+  }
+  usedEventClasses.add(eventClass);
+  return eventClass;
+}
+
+function generateEventClass(name: string): typeof AggregateEvent {
+  const generated = class extends AggregateEvent {};
+  Object.defineProperty(generated, "name", { value: name });
+  usedEventClasses.add(generated);
+  return generated;
+}
+
+function ownerName(triggered: AggregateEvent): string {
+  const full = eventClassName(triggered.constructor);
+  const dot = full.lastIndexOf(".");
+  return dot < 0 ? "" : `${full.slice(0, dot)}.`;
+}
+
+/** `name_updated`, `nameUpdated` and `_nameUpdated` all give `NameUpdated`. */
+export function pascalCase(methodName: string): string {
+  return methodName
+    .split(/[_#]+/)
+    .filter((part) => part !== "")
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join("");
+}
+
+function isContext(value: unknown): value is DecoratorContext {
+  return typeof value === "object" && value !== null && "kind" in value && "name" in value;
+}
+
+function isEventClass(value: unknown): value is typeof AggregateEvent {
+  return typeof value === "function" && value.prototype instanceof AggregateEvent;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
+  return value === null ? "null" : typeof value;
+}

@@ -1,0 +1,60 @@
+/**
+ * Snapshots (seed "Snapshots"): the state of an aggregate at a version, recorded as an event
+ * so that it can be stored beside the aggregate's events and reconstruction can start from it.
+ */
+import { type Aggregate, restoreAggregate, stateOf } from "./aggregate.js";
+import { createTimestamp, DomainEvent, type DomainEventInit } from "./domain-event.js";
+import { getTopic, registerClass, resolveTopic } from "./topics.js";
+import { CLASS_VERSION_KEY, classVersionOf, upcast } from "./upcast.js";
+
+export interface SnapshotInit extends DomainEventInit {
+  readonly topic: string;
+  readonly state: Readonly<Record<string, unknown>>;
+}
+
+export class Snapshot extends DomainEvent {
+  /** The topic of the aggregate's class. */
+  declare readonly topic: string;
+  /** The aggregate's fields, plus `createdOn` and `modifiedOn`; never its pending events. */
+  declare readonly state: Readonly<Record<string, unknown>>;
+
+  constructor(attributes: SnapshotInit & Readonly<Record<string, unknown>>) {
+    super({ ...attributes, state: Object.freeze({ ...attributes.state }) });
+  }
+
+  /** Takes a snapshot of the aggregate at its current version. */
+  static take(aggregate: Aggregate): Snapshot {
+    const cls = aggregate.constructor as typeof Aggregate;
+    const state: Record<string, unknown> = {
+      ...stateOf(aggregate),
+      createdOn: aggregate.createdOn,
+      modifiedOn: aggregate.modifiedOn,
+    };
+    const classVersion = classVersionOf(cls);
+    if (classVersion > 1) state[CLASS_VERSION_KEY] = classVersion;
+    return new Snapshot({
+      originatorId: aggregate.id,
+      originatorVersion: aggregate.version,
+      timestamp: createTimestamp(),
+      topic: getTopic(cls),
+      state,
+    });
+  }
+
+  /** Reconstructs the aggregate (upcasting older state), without running its constructor. */
+  mutate<A extends Aggregate = Aggregate>(_aggregate?: unknown): A {
+    const cls = resolveTopic<typeof Aggregate>(this.topic);
+    const { createdOn, modifiedOn, ...state } = upcast(cls, { ...this.state });
+    if (!(createdOn instanceof Date) || !(modifiedOn instanceof Date)) {
+      throw new TypeError(`Snapshot of ${this.originatorId} has no createdOn/modifiedOn dates`);
+    }
+    const aggregate = restoreAggregate(
+      cls,
+      { id: this.originatorId, version: this.originatorVersion, timestamp: modifiedOn, createdOn },
+      state,
+    );
+    return aggregate as unknown as A;
+  }
+}
+
+registerClass(Snapshot);
