@@ -271,7 +271,7 @@ function constructEvent<E>(
     return new eventClass(attributes);
   } catch (error) {
     const hint =
-      error instanceof TypeError && /not extensible|read.only/.test(error.message)
+      error instanceof TypeError && /not extensible|read.only|redefine/.test(error.message)
         ? " (declare event attributes with `declare`, not as initialised class fields)"
         : "";
     throw new TypeError(

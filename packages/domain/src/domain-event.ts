@@ -6,6 +6,7 @@
  * the base constructor assigns the attributes and freezes the object, and a field declared
  * without `declare` would be re-initialised after that, which a frozen object refuses.
  */
+import type { Aggregate } from "./aggregate.js";
 import { constructAggregate } from "./construct.js";
 import { EventSourcingError, VersionError } from "./errors.js";
 import { resolveTopic } from "./topics.js";
@@ -63,7 +64,9 @@ export class AggregateEvent extends DomainEvent {
    * Evolves the aggregate: calls `apply()` first and only then advances the version and
    * modification time, so an `apply()` that throws leaves the aggregate as it was.
    */
-  mutate<A extends MutableAggregate>(aggregate: A | null | undefined): A | null | undefined {
+  mutate(aggregate?: null): Aggregate | null | undefined;
+  mutate<A extends MutableAggregate>(aggregate: A | null | undefined): A | null | undefined;
+  mutate<A extends MutableAggregate>(aggregate?: A | null): A | null | undefined {
     if (aggregate == null) {
       throw new TypeError(`${eventName(this)} needs an aggregate to mutate, got ${aggregate}`);
     }
@@ -101,7 +104,9 @@ export class AggregateCreated extends AggregateEvent {
   /** The topic of the aggregate class to construct. */
   declare readonly originatorTopic: string;
 
-  override mutate<A extends MutableAggregate>(aggregate: A | null | undefined): A {
+  override mutate(aggregate?: null): Aggregate;
+  override mutate<A extends MutableAggregate>(aggregate: A | null | undefined): A;
+  override mutate<A extends MutableAggregate>(aggregate?: A | null): A {
     if (aggregate != null) {
       throw new TypeError(
         `${eventName(this)} creates an aggregate; it can't mutate an existing one`,

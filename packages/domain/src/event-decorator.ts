@@ -14,6 +14,7 @@ import "./metadata.js";
 import { AggregateEvent, eventClassName, setApplier } from "./domain-event.js";
 import {
   argumentsFrom,
+  ParameterError,
   bindArguments,
   functionParameters,
   type ParameterSpec,
@@ -118,12 +119,12 @@ function decorate(
   }
   let params: ParameterSpec;
   try {
-    params = functionParameters(method, `@event ${label}`);
+    params = functionParameters(method, label);
   } catch (error) {
-    throw new TypeError(
-      `@event can't determine the event attributes of ${label}: ${(error as Error).message}`,
-      { cause: error },
-    );
+    const reason = error instanceof ParameterError ? error.reason : (error as Error).message;
+    throw new TypeError(`@event can't determine the event attributes of ${label}: ${reason}`, {
+      cause: error,
+    });
   }
 
   const eventClass = spec.eventClass

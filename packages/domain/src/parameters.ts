@@ -15,8 +15,15 @@ export type ParameterSpec =
   | { readonly kind: "positional"; readonly names: readonly string[] }
   | { readonly kind: "object"; readonly keys: readonly string[] };
 
+/** A parameter list that cannot name attributes; `reason` says why, the message says where. */
 export class ParameterError extends TypeError {
   override name = "ParameterError";
+  constructor(
+    label: string,
+    readonly reason: string,
+  ) {
+    super(`${label}: ${reason}`);
+  }
 }
 
 const cache = new WeakMap<object, ParameterSpec>();
@@ -27,7 +34,7 @@ export function functionParameters(fn: Callable, label: string): ParameterSpec {
   if (cached) return cached;
   const source = Function.prototype.toString.call(fn);
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
-    throw new ParameterError(`${label}: can't read the parameters of a native or bound function`);
+    throw new ParameterError(label, `can't read the parameters of a native or bound function`);
   }
   let list: string;
   const arrow = /^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(source);
@@ -35,7 +42,7 @@ export function functionParameters(fn: Callable, label: string): ParameterSpec {
     list = arrow[1];
   } else {
     const open = indexOfOutside(source, "(", 0);
-    if (open < 0) throw new ParameterError(`${label}: can't find a parameter list`);
+    if (open < 0) throw new ParameterError(label, `can't find a parameter list`);
     list = source.slice(open + 1, matchingClose(source, open, label));
   }
   const spec = parseParameterList(list, label);
@@ -103,19 +110,20 @@ function parseParameterList(list: string, label: string): ParameterSpec {
   const names: string[] = [];
   for (const param of params) {
     if (param.startsWith("...")) {
-      throw new ParameterError(`${label}: variable (rest) parameters are not supported`);
+      throw new ParameterError(label, `variable (rest) parameters are not supported`);
     }
     if (param.startsWith("{")) {
       if (params.length !== 1) {
         throw new ParameterError(
-          `${label}: a destructured object parameter must be the only parameter`,
+          label,
+          `a destructured object parameter must be the only parameter`,
         );
       }
       return { kind: "object", keys: objectPatternKeys(param, label) };
     }
     const name = /^([A-Za-z_$][\w$]*)/.exec(param)?.[1];
     if (!name) {
-      throw new ParameterError(`${label}: can't determine a name for the parameter \`${param}\``);
+      throw new ParameterError(label, `can't determine a name for the parameter \`${param}\``);
     }
     names.push(name);
   }
@@ -130,13 +138,14 @@ function objectPatternKeys(pattern: string, label: string): string[] {
     if (entry === "") continue;
     if (entry.startsWith("...")) {
       throw new ParameterError(
-        `${label}: rest properties in a destructured parameter are not supported`,
+        label,
+        `rest properties in a destructured parameter are not supported`,
       );
     }
     const key = /^(?:([A-Za-z_$][\w$]*)|"([^"]*)"|'([^']*)')/.exec(entry);
     const name = key?.[1] ?? key?.[2] ?? key?.[3];
     if (name === undefined) {
-      throw new ParameterError(`${label}: can't determine the property name of \`${entry}\``);
+      throw new ParameterError(label, `can't determine the property name of \`${entry}\``);
     }
     keys.push(name);
   }
@@ -161,7 +170,7 @@ function splitTopLevel(text: string, label: string): string[] {
       parts.push(stripComments(text.slice(start, i)));
       start = i + 1;
     }
-    if (depth < 0) throw new ParameterError(`${label}: unbalanced parameter list`);
+    if (depth < 0) throw new ParameterError(label, `unbalanced parameter list`);
   }
   parts.push(stripComments(text.slice(start)));
   return parts;
@@ -186,7 +195,7 @@ function matchingClose(text: string, open: number, label: string): number {
       if (depth === 0) return i;
     }
   }
-  throw new ParameterError(`${label}: unbalanced parameter list`);
+  throw new ParameterError(label, `unbalanced parameter list`);
 }
 
 function indexOfOutside(text: string, target: string, from: number): number {
