@@ -14,9 +14,9 @@ import "./metadata.js";
 import { AggregateEvent, eventClassName, setApplier } from "./domain-event.js";
 import {
   argumentsFrom,
-  ParameterError,
   bindArguments,
   functionParameters,
+  ParameterError,
   type ParameterSpec,
 } from "./parameters.js";
 import type { Callable } from "./types.js";

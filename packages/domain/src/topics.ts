@@ -59,6 +59,8 @@ export function registerTopic(topic: string, cls: Topical): string {
   const own = byClass.get(cls);
   if (own !== undefined) return own;
   byClass.set(cls, topic);
+  // Nested classes take their topics from this one, so register them now.
+  (cls as WithNested)[REGISTER_NESTED]?.call(cls);
   return topic;
 }
 

@@ -188,8 +188,12 @@ describe("creating aggregates", () => {
 
   it("runs field initialisers once, on creation and on reconstruction", () => {
     let runs = 0;
+    const fresh = (): string[] => {
+      runs++;
+      return [];
+    };
     class Initialised extends Aggregate {
-      history: string[] = (runs++, []);
+      history: string[] = fresh();
     }
     const aggregate = Initialised.create();
     expect(runs).toBe(1);

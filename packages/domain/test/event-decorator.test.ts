@@ -239,9 +239,9 @@ describe("@event misuse", () => {
     expect(() => event(class NotAnEvent {} as unknown as string)).toThrow(
       "Unsupported usage: function NotAnEvent is not a string or an aggregate event class",
     );
-    expect(() => (event("EventName") as unknown as (m: unknown, c: unknown) => void)(1, {})).toThrow(
-      "Unsupported usage: number is not a method of an aggregate class",
-    );
+    expect(() =>
+      (event("EventName") as unknown as (m: unknown, c: unknown) => void)(1, {}),
+    ).toThrow("Unsupported usage: number is not a method of an aggregate class");
   });
 
   it("fails at class definition when attribute names can't be determined", () => {

@@ -1,0 +1,62 @@
+/** Domain events (PEER_BEHAVIOURS B.1, seed 1.4.4). */
+import { describe, expect, it } from "vitest";
+import { AggregateEvent, attributesOf, createTimestamp, DomainEvent, uuid4 } from "../src/index.js";
+
+describe("domain events", () => {
+  it("expose originator id, version and timestamp", () => {
+    const id = uuid4();
+    const timestamp = new Date();
+    const e = new DomainEvent({ originatorId: id, originatorVersion: 101, timestamp });
+    expect(e.originatorId).toBe(id);
+    expect(e.originatorVersion).toBe(101);
+    expect(e.timestamp).toBe(timestamp);
+  });
+
+  it("are frozen", () => {
+    const e = new DomainEvent({
+      originatorId: uuid4(),
+      originatorVersion: 1,
+      timestamp: new Date(),
+    });
+    expect(Object.isFrozen(e)).toBe(true);
+    expect(() => {
+      (e as { originatorVersion: number }).originatorVersion = 2;
+    }).toThrow(TypeError);
+    expect(e.originatorVersion).toBe(1);
+  });
+
+  it("subclasses declare extra attributes and construct with them", () => {
+    class FullNameSet extends DomainEvent {
+      declare readonly fullName: string;
+    }
+    for (const version of [0, 1]) {
+      const e = new FullNameSet({
+        originatorId: uuid4(),
+        originatorVersion: version,
+        timestamp: new Date(),
+        fullName: "Alice",
+      });
+      expect(e.fullName).toBe("Alice");
+      expect(e.originatorVersion).toBe(version);
+      expect(attributesOf(e)).toEqual({ fullName: "Alice" });
+      expect(Object.isFrozen(e)).toBe(true);
+    }
+  });
+
+  it("aggregate events need an aggregate to mutate", () => {
+    const e = new AggregateEvent({
+      originatorId: uuid4(),
+      originatorVersion: 2,
+      timestamp: new Date(),
+    });
+    expect(() => e.mutate(null)).toThrow("AggregateEvent needs an aggregate to mutate, got null");
+  });
+
+  it("timestamps are UTC Dates that never go backwards", () => {
+    const now = createTimestamp();
+    expect(now).toBeInstanceOf(Date);
+    const later = new Date(now.getTime() + 10_000);
+    expect(createTimestamp(later)).toEqual(later);
+    expect(createTimestamp(new Date(0)).getTime()).toBeGreaterThanOrEqual(now.getTime());
+  });
+});
