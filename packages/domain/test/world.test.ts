@@ -116,9 +116,7 @@ describe("World, declarative (seed 1.4.9)", () => {
     expect(pending[1]).toBeInstanceOf(DeclarativeWorld.SomethingHappened);
     expect(pending[1]?.constructor.name).toBe("SomethingHappened");
     expect((pending[1] as unknown as { what: string }).what).toBe("dinosaurs");
-    expect(getTopic(DeclarativeWorld.SomethingHappened)).toBe(
-      "DeclarativeWorld.SomethingHappened",
-    );
+    expect(getTopic(DeclarativeWorld.SomethingHappened)).toBe("DeclarativeWorld.SomethingHappened");
     const copy = replay<DeclarativeWorld>(pending);
     expect(copy.history).toEqual(world.history);
     expect(copy.equals(world)).toBe(true);
