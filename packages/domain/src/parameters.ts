@@ -46,6 +46,7 @@ export function functionParameters(fn: Callable, label: string): ParameterSpec {
     list = source.slice(open + 1, matchingClose(source, open, label));
   }
   const spec = parseParameterList(list, label);
+  warnIfRenamed(spec, label);
   cache.set(fn, spec);
   return spec;
 }
@@ -63,6 +64,7 @@ export function constructorParameters(cls: Callable, stop: Callable): ParameterS
     const list = constructorParameterList(c);
     if (list !== undefined) {
       spec = parseParameterList(list, `${cls.name} constructor`);
+      warnIfRenamed(spec, `${cls.name} constructor`);
       break;
     }
   }
@@ -101,6 +103,24 @@ function constructorParameterList(cls: Callable): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * esbuild (used by tsx, vitest and vite) renames a parameter that shadows an outer binding
+ * (`name` becomes `name2`), and then the source no longer holds the declared name. Such names
+ * end in a digit, so say so once: the object-parameter form (`{ name }`) is never renamed.
+ * Silence with `node --disable-warning=ES_RENAMED_PARAMETER` where a name really ends in one.
+ */
+function warnIfRenamed(spec: ParameterSpec, label: string): void {
+  if (spec.kind !== "positional") return;
+  const suspects = spec.names.filter((name) => /\D\d+$/.test(name));
+  if (suspects.length === 0) return;
+  process.emitWarning(
+    `${label}: parameter ${suspects.join(", ")} ends in a digit, as names renamed by esbuild ` +
+      "do (it renames parameters that shadow outer bindings). Event attributes are named " +
+      "after parameters: rename the outer binding, or take one destructured object parameter.",
+    { code: "ES_RENAMED_PARAMETER" },
+  );
 }
 
 function parseParameterList(list: string, label: string): ParameterSpec {

@@ -204,6 +204,29 @@ describe("reading parameter names", () => {
     });
   });
 
+  it("warns about names ending in a digit, as esbuild's renamed parameters do", () => {
+    const warnings: string[] = [];
+    const listen = (warning: Error & { code?: string }) => {
+      if (warning.code === "ES_RENAMED_PARAMETER") warnings.push(warning.message);
+    };
+    process.on("warning", listen);
+    const label = "label";
+    function shadowing(label: string) {
+      return label;
+    }
+    functionParameters(shadowing, "shadowing()");
+    functionParameters(({ label }: { label: string }) => label, "destructured()");
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        process.off("warning", listen);
+        expect(label).toBe("label");
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatch(/^shadowing\(\): parameter label2 ends in a digit/);
+        resolve();
+      }),
+    );
+  });
+
   it("refuses native functions, rest parameters and mixed destructuring", () => {
     expect(() => functionParameters(Math.max, "max()")).toThrow("max(): can't read the parameters");
     expect(() => functionParameters((...xs: number[]) => xs, "rest()")).toThrow(
