@@ -10,6 +10,7 @@ export {
   stateOf,
   type TriggerArguments,
 } from "./aggregate.js";
+export { type AggregateOptions, aggregate } from "./aggregate-decorator.js";
 export {
   AggregateCreated,
   AggregateEvent,
