@@ -1,0 +1,75 @@
+/**
+ * AES in GCM mode (authenticated encryption) with a random 96-bit nonce per message. The
+ * output is nonce (12 bytes) ‖ tag (16 bytes) ‖ ciphertext, the layout of the Python original,
+ * so either can read the other's records. Decrypting with the wrong key, or damaged data,
+ * throws `CipherError`; it never returns garbage.
+ */
+import { type CipherGCMTypes, createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { type Cipher, PersistenceError } from "@es/persistence-core";
+
+const NONCE_LENGTH = 12;
+const TAG_LENGTH = 16;
+const KEY_LENGTHS = [16, 24, 32] as const;
+
+/** A bad key, or ciphertext that can't be decrypted with it. */
+export class CipherError extends PersistenceError {
+  override name = "CipherError";
+}
+
+export class AESCipher implements Cipher {
+  readonly #key: Buffer;
+  readonly #algorithm: CipherGCMTypes;
+
+  /** `cipherKey` is a base64 string of 16, 24 or 32 bytes (see `createKey`). */
+  constructor(cipherKey: string) {
+    if (typeof cipherKey !== "string" || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(cipherKey.trim())) {
+      throw new CipherError("Invalid cipher key: expected a base64 string");
+    }
+    const key = Buffer.from(cipherKey.trim(), "base64");
+    if (!KEY_LENGTHS.includes(key.length as (typeof KEY_LENGTHS)[number])) {
+      throw new CipherError(`Invalid key size: ${key.length} not in (16, 24, 32)`);
+    }
+    this.#key = key;
+    this.#algorithm = `aes-${key.length * 8}-gcm` as CipherGCMTypes;
+  }
+
+  /** A new random key of `numBytes` (16, 24 or 32) bytes, base64-encoded. */
+  static createKey(numBytes: 16 | 24 | 32 = 32): string {
+    if (!KEY_LENGTHS.includes(numBytes)) {
+      throw new CipherError(`Invalid key size: ${numBytes} not in (16, 24, 32)`);
+    }
+    return randomBytes(numBytes).toString("base64");
+  }
+
+  encrypt(plaintext: Uint8Array): Uint8Array {
+    const nonce = randomBytes(NONCE_LENGTH);
+    const cipher = createCipheriv(this.#algorithm, this.#key, nonce, { authTagLength: TAG_LENGTH });
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return new Uint8Array(Buffer.concat([nonce, cipher.getAuthTag(), body]));
+  }
+
+  decrypt(ciphertext: Uint8Array): Uint8Array {
+    if (ciphertext.length < NONCE_LENGTH)
+      throw new CipherError("Damaged cipher text: invalid nonce length");
+    if (ciphertext.length < NONCE_LENGTH + TAG_LENGTH) {
+      throw new CipherError("Damaged cipher text: invalid tag length");
+    }
+    const nonce = ciphertext.subarray(0, NONCE_LENGTH);
+    const tag = ciphertext.subarray(NONCE_LENGTH, NONCE_LENGTH + TAG_LENGTH);
+    const decipher = createDecipheriv(this.#algorithm, this.#key, nonce, {
+      authTagLength: TAG_LENGTH,
+    });
+    decipher.setAuthTag(tag);
+    try {
+      const body = decipher.update(ciphertext.subarray(NONCE_LENGTH + TAG_LENGTH));
+      return new Uint8Array(Buffer.concat([body, decipher.final()]));
+    } catch (error) {
+      throw new CipherError(
+        "Cipher text is damaged: MAC check failed (wrong key or altered data)",
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+}

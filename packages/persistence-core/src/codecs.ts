@@ -1,0 +1,13 @@
+/** The byte-level stages a mapper may apply to stored state: compression, then encryption. */
+
+/** Encrypts and decrypts stored state. `decrypt` of damaged or foreign data must throw, never return garbage. */
+export interface Cipher {
+  encrypt(plaintext: Uint8Array): Uint8Array;
+  decrypt(ciphertext: Uint8Array): Uint8Array;
+}
+
+/** Compresses and decompresses stored state. */
+export interface Compressor {
+  compress(data: Uint8Array): Uint8Array;
+  decompress(data: Uint8Array): Uint8Array;
+}

@@ -1,0 +1,170 @@
+/**
+ * In-memory recorders: the reference semantics every database recorder must match (the
+ * Python original's "plain old Python objects" recorders). Each method does all its checks
+ * before it writes and never awaits in between, so a batch is atomic and notification ids are
+ * assigned in commit order without a lock.
+ */
+import { IntegrityError, ProgrammingError } from "../errors.js";
+import type {
+  AggregateRecorder,
+  ApplicationRecorder,
+  InsertEventsOptions,
+  ProcessRecorder,
+  SelectEventsOptions,
+} from "../recorders.js";
+import {
+  type Notification,
+  notification,
+  type StoredEvent,
+  storedEvent,
+  type Tracking,
+} from "../records.js";
+
+export class InMemoryAggregateRecorder implements AggregateRecorder {
+  /** Each originator's events, in version order. */
+  protected readonly sequences = new Map<string, StoredEvent[]>();
+
+  async insertEvents(
+    events: readonly StoredEvent[],
+    options: InsertEventsOptions = {},
+  ): Promise<readonly number[]> {
+    this.checkTracking(options.tracking);
+    this.checkUnique(events);
+    return this.write(events, options.tracking);
+  }
+
+  async selectEvents(
+    originatorId: string,
+    options: SelectEventsOptions = {},
+  ): Promise<StoredEvent[]> {
+    const { gt, lte, desc = false, limit } = options;
+    let selected = (this.sequences.get(originatorId) ?? []).filter(
+      (e) =>
+        (gt === undefined || e.originatorVersion > gt) &&
+        (lte === undefined || e.originatorVersion <= lte),
+    );
+    if (desc) selected = selected.reverse();
+    return limit === undefined ? selected : selected.slice(0, Math.max(0, limit));
+  }
+
+  /** Refuses a batch that repeats a version, or repeats one already recorded. */
+  protected checkUnique(events: readonly StoredEvent[]): void {
+    const seen = new Set<string>();
+    for (const event of events) {
+      const key = `${event.originatorId}\u0000${event.originatorVersion}`;
+      const recorded = this.sequences
+        .get(event.originatorId)
+        ?.some((e) => e.originatorVersion === event.originatorVersion);
+      if (seen.has(key) || recorded) {
+        throw new IntegrityError(
+          `Event ${event.originatorId} version ${event.originatorVersion} is already recorded`,
+        );
+      }
+      seen.add(key);
+    }
+  }
+
+  protected checkTracking(tracking: Tracking | undefined): void {
+    if (tracking !== undefined) {
+      throw new ProgrammingError(
+        `${this.constructor.name} can't record tracking; use a process recorder`,
+      );
+    }
+  }
+
+  protected write(
+    events: readonly StoredEvent[],
+    _tracking: Tracking | undefined,
+  ): readonly number[] {
+    for (const event of events) this.append(storedEvent(event));
+    return [];
+  }
+
+  protected append(event: StoredEvent): void {
+    const sequence = this.sequences.get(event.originatorId);
+    if (!sequence) {
+      this.sequences.set(event.originatorId, [event]);
+      return;
+    }
+    sequence.push(event);
+    // Keep version order even if a batch arrives out of order.
+    const n = sequence.length;
+    if (n > 1 && (sequence[n - 2]?.originatorVersion ?? 0) > event.originatorVersion) {
+      sequence.sort((a, b) => a.originatorVersion - b.originatorVersion);
+    }
+  }
+}
+
+export class InMemoryApplicationRecorder
+  extends InMemoryAggregateRecorder
+  implements ApplicationRecorder
+{
+  /** Notification n is at index n - 1: ids are contiguous, starting at 1. */
+  protected readonly notifications: Notification[] = [];
+
+  protected override write(
+    events: readonly StoredEvent[],
+    _tracking: Tracking | undefined,
+  ): readonly number[] {
+    const ids: number[] = [];
+    for (const event of events) {
+      const id = this.notifications.length + 1;
+      const recorded = notification({ ...event, id });
+      this.notifications.push(recorded);
+      this.append(recorded);
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  async selectNotifications(start: number, limit: number): Promise<Notification[]> {
+    const from = Math.max(1, Math.floor(start)) - 1;
+    return this.notifications.slice(from, from + Math.max(0, limit));
+  }
+
+  async maxNotificationId(): Promise<number> {
+    return this.notifications.length;
+  }
+}
+
+export class InMemoryProcessRecorder
+  extends InMemoryApplicationRecorder
+  implements ProcessRecorder
+{
+  protected readonly tracked = new Map<string, { max: number; ids: Set<number> }>();
+
+  protected override checkTracking(tracking: Tracking | undefined): void {
+    if (tracking === undefined) return;
+    const known = this.tracked.get(tracking.applicationName);
+    if (known?.ids.has(tracking.notificationId)) {
+      throw new IntegrityError(
+        `Notification ${tracking.notificationId} of ${tracking.applicationName} is already tracked`,
+      );
+    }
+  }
+
+  protected override write(
+    events: readonly StoredEvent[],
+    tracking: Tracking | undefined,
+  ): readonly number[] {
+    const ids = super.write(events, tracking);
+    if (tracking !== undefined) {
+      const known = this.tracked.get(tracking.applicationName) ?? {
+        max: 0,
+        ids: new Set<number>(),
+      };
+      known.ids.add(tracking.notificationId);
+      known.max = Math.max(known.max, tracking.notificationId);
+      this.tracked.set(tracking.applicationName, known);
+    }
+    return ids;
+  }
+
+  async maxTrackingId(applicationName: string): Promise<number> {
+    return this.tracked.get(applicationName)?.max ?? 0;
+  }
+
+  async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
+    return this.tracked.get(applicationName)?.ids.has(notificationId) ?? false;
+  }
+}

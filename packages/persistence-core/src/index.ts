@@ -1,0 +1,68 @@
+/**
+ * @es/persistence-core — how domain events are stored: transcoder, mapper, records, recorder
+ * interfaces, event store, infrastructure factory, errors, and in-memory recorders. Database
+ * adapters implement these interfaces; `@es/persistence-core/testing` holds the conformance kit.
+ */
+export type { Cipher, Compressor } from "./codecs.js";
+export { Environment, type EnvValues, envSchemas } from "./environment.js";
+export {
+  ConfigurationError,
+  DatabaseError,
+  DataError,
+  IntegrityError,
+  InterfaceError,
+  InternalError,
+  NotSupportedError,
+  OperationalError,
+  PersistenceError,
+  ProgrammingError,
+  RecordConflictError,
+} from "./errors.js";
+export { EventStore, type EventStoreOptions } from "./event-store.js";
+export { InMemoryFactory } from "./in-memory/factory.js";
+export {
+  InMemoryAggregateRecorder,
+  InMemoryApplicationRecorder,
+  InMemoryProcessRecorder,
+} from "./in-memory/recorders.js";
+export {
+  CIPHER_KEY,
+  CIPHER_TOPIC,
+  COMPRESSOR_TOPIC,
+  type Codecs,
+  type ConstructOptions,
+  CREATE_TABLE,
+  DEFAULT_CIPHER_TOPIC,
+  INFRASTRUCTURE_FACTORY,
+  InfrastructureFactory,
+  type InfrastructureFactoryClass,
+  IS_SNAPSHOTTING_ENABLED,
+  resolveModuleTopic,
+} from "./infrastructure-factory.js";
+export { Mapper, type MapperOptions, StoredEventDecodingError } from "./mapper.js";
+export type {
+  AggregateRecorder,
+  ApplicationRecorder,
+  InsertEventsOptions,
+  ProcessRecorder,
+  SelectEventsOptions,
+} from "./recorders.js";
+export {
+  type Notification,
+  notification,
+  type StoredEvent,
+  storedEvent,
+  type Tracking,
+  tracking,
+} from "./records.js";
+export {
+  BigIntAsString,
+  BytesAsBase64,
+  DateAsISO,
+  decimalTranscoding,
+  JSONTranscoder,
+  MapAsEntries,
+  SetAsList,
+  type Transcoder,
+  type Transcoding,
+} from "./transcoder.js";

@@ -1,0 +1,192 @@
+/**
+ * Infrastructure factories (seed 1.6.11) build an application's persistence objects from its
+ * environment: `INFRASTRUCTURE_FACTORY` names the adapter package (`@es/sqlite`, or
+ * `module:ExportName`; in-memory when unset), `CIPHER_TOPIC`/`CIPHER_KEY` and
+ * `COMPRESSOR_TOPIC` the codecs. Adapters are found by dynamic import, so an application never
+ * loads (or installs) an adapter it does not use.
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Cipher, Compressor } from "./codecs.js";
+import { Environment, type EnvValues, envSchemas } from "./environment.js";
+import { ConfigurationError } from "./errors.js";
+import { EventStore } from "./event-store.js";
+import { Mapper } from "./mapper.js";
+import type { AggregateRecorder, ApplicationRecorder, ProcessRecorder } from "./recorders.js";
+import { JSONTranscoder, type Transcoder } from "./transcoder.js";
+
+export const INFRASTRUCTURE_FACTORY = "INFRASTRUCTURE_FACTORY";
+export const CIPHER_TOPIC = "CIPHER_TOPIC";
+export const CIPHER_KEY = "CIPHER_KEY";
+export const COMPRESSOR_TOPIC = "COMPRESSOR_TOPIC";
+export const IS_SNAPSHOTTING_ENABLED = "IS_SNAPSHOTTING_ENABLED";
+export const CREATE_TABLE = "CREATE_TABLE";
+
+/** The cipher used when `CIPHER_KEY` is set without `CIPHER_TOPIC`. */
+export const DEFAULT_CIPHER_TOPIC = "@es/cipher:AESCipher";
+
+export interface Codecs {
+  readonly cipher?: Cipher | undefined;
+  readonly compressor?: Compressor | undefined;
+}
+
+/** A concrete factory class, as `INFRASTRUCTURE_FACTORY` names it. */
+export interface InfrastructureFactoryClass {
+  new (env: Environment, codecs: Codecs): InfrastructureFactory;
+}
+
+export interface ConstructOptions {
+  /** Names the application: the prefix of its environment variables and its tables. */
+  readonly applicationName?: string;
+  /** The environment (default: `process.env`). */
+  readonly env?: EnvValues;
+  /** A factory class to use instead of the one `INFRASTRUCTURE_FACTORY` names. */
+  readonly factory?: InfrastructureFactoryClass;
+}
+
+/** Builds the persistence objects of one application. */
+export abstract class InfrastructureFactory {
+  readonly env: Environment;
+  readonly cipher: Cipher | undefined;
+  readonly compressor: Compressor | undefined;
+
+  constructor(env: Environment, codecs: Codecs = {}) {
+    this.env = env;
+    this.cipher = codecs.cipher;
+    this.compressor = codecs.compressor;
+  }
+
+  /** Constructs the factory the environment names, with the codecs it names. */
+  static async construct(options: ConstructOptions = {}): Promise<InfrastructureFactory> {
+    const env = new Environment(options.applicationName ?? "", options.env ?? process.env);
+    const factoryClass = options.factory ?? (await resolveFactoryClass(env));
+    const codecs = {
+      cipher: await constructCipher(env),
+      compressor: await constructCompressor(env),
+    };
+    return new factoryClass(env, codecs);
+  }
+
+  /** A new JSON transcoder (the application registers its transcodings with it). */
+  transcoder(): Transcoder {
+    return new JSONTranscoder();
+  }
+
+  /** A mapper with this factory's cipher and compressor. */
+  mapper(transcoder: Transcoder = this.transcoder()): Mapper {
+    return new Mapper({ transcoder, cipher: this.cipher, compressor: this.compressor });
+  }
+
+  eventStore<R extends AggregateRecorder>(mapper: Mapper, recorder: R): EventStore<R> {
+    return new EventStore({ mapper, recorder });
+  }
+
+  /** Whether `IS_SNAPSHOTTING_ENABLED` is true. */
+  isSnapshottingEnabled(): boolean {
+    return this.env.read(IS_SNAPSHOTTING_ENABLED, envSchemas.boolean(false));
+  }
+
+  /** Whether recorders create their tables (`CREATE_TABLE`, default true). */
+  createTable(): boolean {
+    return this.env.read(CREATE_TABLE, envSchemas.boolean(true));
+  }
+
+  /** A recorder for sequences of events without notification ids (e.g. `"snapshots"`). */
+  abstract aggregateRecorder(purpose?: string): Promise<AggregateRecorder>;
+  abstract applicationRecorder(): Promise<ApplicationRecorder>;
+  abstract processRecorder(): Promise<ProcessRecorder>;
+
+  /** Releases connections and files. */
+  async close(): Promise<void> {}
+}
+
+async function resolveFactoryClass(env: Environment): Promise<InfrastructureFactoryClass> {
+  const topic = env.get(INFRASTRUCTURE_FACTORY)?.trim();
+  if (!topic) return (await import("./in-memory/factory.js")).InMemoryFactory;
+  const variable = env.keysFor(INFRASTRUCTURE_FACTORY).find((k) => env.values[k] !== undefined);
+  let resolved: unknown;
+  try {
+    resolved = await resolveModuleTopic(topic);
+  } catch (error) {
+    throw new ConfigurationError(
+      `Failed to resolve infrastructure factory topic: '${topic}' from environment variable '${variable}': ${
+        (error as Error).message
+      }`,
+      { cause: error },
+    );
+  }
+  if (typeof resolved !== "function" || !(resolved.prototype instanceof InfrastructureFactory)) {
+    throw new ConfigurationError(`Not an infrastructure factory: ${topic} (from '${variable}')`);
+  }
+  return resolved as InfrastructureFactoryClass;
+}
+
+async function constructCipher(env: Environment): Promise<Cipher | undefined> {
+  const topic = env.get(CIPHER_TOPIC)?.trim();
+  const key = env.get(CIPHER_KEY)?.trim();
+  if (!topic && !key) return undefined;
+  if (!key) {
+    throw new ConfigurationError(
+      `'${CIPHER_KEY}' not set in env, although '${CIPHER_TOPIC}' was set`,
+    );
+  }
+  const cipherClass = await resolveConfigured(topic || DEFAULT_CIPHER_TOPIC, CIPHER_TOPIC);
+  if (typeof cipherClass !== "function") {
+    throw new ConfigurationError(`Not a cipher class: ${topic} (from '${CIPHER_TOPIC}')`);
+  }
+  return new (cipherClass as new (key: string) => Cipher)(key);
+}
+
+async function constructCompressor(env: Environment): Promise<Compressor | undefined> {
+  const topic = env.get(COMPRESSOR_TOPIC)?.trim();
+  if (!topic) return undefined;
+  const resolved = await resolveConfigured(topic, COMPRESSOR_TOPIC);
+  const compressor =
+    typeof resolved === "function"
+      ? new (resolved as new () => Compressor)()
+      : (resolved as Compressor);
+  if (typeof compressor?.compress !== "function" || typeof compressor.decompress !== "function") {
+    throw new ConfigurationError(`Not a compressor: ${topic} (from '${COMPRESSOR_TOPIC}')`);
+  }
+  return compressor;
+}
+
+async function resolveConfigured(topic: string, variable: string): Promise<unknown> {
+  try {
+    return await resolveModuleTopic(topic);
+  } catch (error) {
+    throw new ConfigurationError(
+      `Failed to resolve topic '${topic}' from environment variable '${variable}': ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Resolves `module` (its default export) or `module:Export`. The module is imported as a
+ * dependency of this package, else from the application's own folder (the working directory),
+ * where its own dependencies are installed.
+ */
+export async function resolveModuleTopic(topic: string): Promise<unknown> {
+  const colon = topic.lastIndexOf(":");
+  const [specifier, exportName] =
+    colon > 0 ? [topic.slice(0, colon), topic.slice(colon + 1)] : [topic, "default"];
+  let module: Record<string, unknown>;
+  try {
+    module = await import(specifier);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    const fromApplication = createRequire(join(process.cwd(), "package.json"));
+    let path: string;
+    try {
+      path = fromApplication.resolve(specifier);
+    } catch {
+      throw new Error(`module '${specifier}' is not installed`);
+    }
+    module = await import(pathToFileURL(path).href);
+  }
+  if (!(exportName in module))
+    throw new Error(`module '${specifier}' has no export '${exportName}'`);
+  return module[exportName];
+}

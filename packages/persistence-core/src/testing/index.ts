@@ -1,0 +1,11 @@
+/**
+ * @es/persistence-core/testing — the recorder conformance kit, for adapter test suites
+ * (needs vitest).
+ */
+export {
+  describeAggregateRecorder,
+  describeApplicationRecorder,
+  describeProcessRecorder,
+  makeStoredEvent,
+  type RecorderKitOptions,
+} from "./recorder-kit.js";

@@ -1,0 +1,323 @@
+/**
+ * The recorder conformance kit: one vitest suite that every recorder runs against itself
+ * (in-memory, SQLite, PostgreSQL, third-party), so that all of them keep the same promises
+ * (PEER_BEHAVIOURS C.1, C.2, C.3, C.5). Call the `describe…` functions from a test file with a
+ * function that makes a new, empty recorder.
+ */
+
+import { uuid4 } from "@es/domain";
+import { describe, expect, it } from "vitest";
+import { IntegrityError } from "../errors.js";
+import type { AggregateRecorder, ApplicationRecorder, ProcessRecorder } from "../recorders.js";
+import { type StoredEvent, tracking } from "../records.js";
+
+export interface RecorderKitOptions<R> {
+  /** Releases a recorder made for a test (close connections, remove files). */
+  readonly dispose?: (recorder: R) => Promise<void> | void;
+  /** Events per batch in the non-interleaving test (default 1000). */
+  readonly batchSize?: number;
+  /** Concurrent writer tasks in the concurrency test (default 8). */
+  readonly writers?: number;
+}
+
+const encoder = new TextEncoder();
+
+/** A stored event for tests. */
+export function makeStoredEvent(
+  originatorId: string,
+  version: number,
+  topic = "topic1",
+  state = "state1",
+): StoredEvent {
+  return { originatorId, originatorVersion: version, topic, state: encoder.encode(state) };
+}
+
+async function using<R, T>(
+  create: () => Promise<R>,
+  options: RecorderKitOptions<R>,
+  body: (recorder: R) => Promise<T>,
+): Promise<T> {
+  const recorder = await create();
+  try {
+    return await body(recorder);
+  } finally {
+    await options.dispose?.(recorder);
+  }
+}
+
+const summary = (events: readonly StoredEvent[]) =>
+  events.map((e) => ({
+    id: e.originatorId,
+    v: e.originatorVersion,
+    topic: e.topic,
+    state: [...e.state],
+  }));
+
+/** Aggregate recorder promises (C.1). */
+export function describeAggregateRecorder<R extends AggregateRecorder>(
+  name: string,
+  create: () => Promise<R>,
+  options: RecorderKitOptions<R> = {},
+): void {
+  describe(`${name}: aggregate recorder`, () => {
+    it("inserts and selects events by originator, version range, order and limit", () =>
+      using(create, options, async (recorder) => {
+        const id1 = uuid4();
+        const id2 = uuid4();
+        expect(await recorder.insertEvents([])).toEqual([]);
+        expect(await recorder.selectEvents(id1, { desc: true, limit: 1 })).toEqual([]);
+
+        const e1 = makeStoredEvent(id1, 0, "topic1", "state1");
+        await recorder.insertEvents([e1]);
+        expect(summary(await recorder.selectEvents(id1))).toEqual(summary([e1]));
+
+        const e2 = makeStoredEvent(id1, 1, "topic2", "state2");
+        const e3 = makeStoredEvent(id1, 2, "topic3", "state3");
+        await recorder.insertEvents([e2, e3]);
+        expect(summary(await recorder.selectEvents(id1))).toEqual(summary([e1, e2, e3]));
+        expect(summary(await recorder.selectEvents(id1, { desc: true, limit: 1 }))).toEqual(
+          summary([e3]),
+        );
+        expect(summary(await recorder.selectEvents(id1, { lte: 1, desc: true, limit: 1 }))).toEqual(
+          summary([e2]),
+        );
+        expect(summary(await recorder.selectEvents(id1, { gt: 0, lte: 2 }))).toEqual(
+          summary([e2, e3]),
+        );
+        expect(summary(await recorder.selectEvents(id1, { gt: 0, limit: 1 }))).toEqual(
+          summary([e2]),
+        );
+        expect(summary(await recorder.selectEvents(id1, { desc: true }))).toEqual(
+          summary([e3, e2, e1]),
+        );
+
+        expect(await recorder.selectEvents(id2)).toEqual([]);
+        const e4 = makeStoredEvent(id2, 0);
+        await recorder.insertEvents([e4]);
+        expect(summary(await recorder.selectEvents(id2))).toEqual(summary([e4]));
+      }));
+
+    it("returns the stored bytes and topic unchanged", () =>
+      using(create, options, async (recorder) => {
+        const id = uuid4();
+        const state = Uint8Array.from({ length: 256 }, (_, i) => i);
+        await recorder.insertEvents([
+          { originatorId: id, originatorVersion: 1, topic: "a.B:c ✓", state },
+        ]);
+        const [selected] = await recorder.selectEvents(id);
+        expect(selected?.topic).toBe("a.B:c ✓");
+        expect([...(selected?.state ?? [])]).toEqual([...state]);
+        expect(selected?.state).toBeInstanceOf(Uint8Array);
+      }));
+
+    it("refuses a recorded version, or one repeated in a batch, and then stores nothing", () =>
+      using(create, options, async (recorder) => {
+        const id = uuid4();
+        const e1 = makeStoredEvent(id, 0);
+        const e2 = makeStoredEvent(id, 1);
+        await recorder.insertEvents([e1]);
+        await expect(recorder.insertEvents([e1])).rejects.toBeInstanceOf(IntegrityError);
+        await expect(recorder.insertEvents([e2, e1])).rejects.toBeInstanceOf(IntegrityError);
+        await expect(recorder.insertEvents([e2, e2])).rejects.toBeInstanceOf(IntegrityError);
+        expect(summary(await recorder.selectEvents(id))).toEqual(summary([e1]));
+        await recorder.insertEvents([e2]);
+        expect(await recorder.selectEvents(id)).toHaveLength(2);
+      }));
+
+    it("keeps sequences separate per originator", () =>
+      using(create, options, async (recorder) => {
+        const ids = [uuid4(), uuid4(), uuid4()];
+        await recorder.insertEvents(
+          ids.flatMap((id) => [makeStoredEvent(id, 1), makeStoredEvent(id, 2)]),
+        );
+        for (const id of ids) {
+          expect(
+            (await recorder.selectEvents(id)).map((e) => [e.originatorId, e.originatorVersion]),
+          ).toEqual([
+            [id, 1],
+            [id, 2],
+          ]);
+        }
+      }));
+  });
+}
+
+/** Application recorder promises (C.2, C.5 and the concurrency guarantees). */
+export function describeApplicationRecorder<R extends ApplicationRecorder>(
+  name: string,
+  create: () => Promise<R>,
+  options: RecorderKitOptions<R> = {},
+): void {
+  describeAggregateRecorder(name, create, options);
+
+  describe(`${name}: application recorder`, () => {
+    it("numbers notifications from 1 in insertion order and selects them from a start id", () =>
+      using(create, options, async (recorder) => {
+        expect(await recorder.maxNotificationId()).toBe(0);
+        expect(await recorder.selectNotifications(1, 10)).toEqual([]);
+        const id1 = uuid4();
+        const id2 = uuid4();
+        const e1 = makeStoredEvent(id1, 0, "topic1", "state1");
+        const e2 = makeStoredEvent(id1, 1, "topic2", "state2");
+        const e3 = makeStoredEvent(id2, 1, "topic3", "state3");
+        const ids12 = await recorder.insertEvents([e1, e2]);
+        const ids3 = await recorder.insertEvents([e3]);
+        expect(ids12).toEqual([1, 2]);
+        expect(ids3).toEqual([3]);
+        expect(await recorder.selectEvents(id1)).toHaveLength(2);
+        expect(await recorder.selectEvents(id2)).toHaveLength(1);
+
+        const notifications = await recorder.selectNotifications(1, 3);
+        expect(notifications.map((n) => n.id)).toEqual([1, 2, 3]);
+        expect(notifications.map((n) => [n.originatorId, n.originatorVersion, n.topic])).toEqual([
+          [id1, 0, "topic1"],
+          [id1, 1, "topic2"],
+          [id2, 1, "topic3"],
+        ]);
+        expect(new TextDecoder().decode(notifications[2]?.state)).toBe("state3");
+        expect(await recorder.maxNotificationId()).toBe(3);
+        expect((await recorder.selectNotifications(1, 1)).map((n) => n.id)).toEqual([1]);
+        expect((await recorder.selectNotifications(2, 1)).map((n) => n.id)).toEqual([2]);
+        expect((await recorder.selectNotifications(2, 2)).map((n) => n.id)).toEqual([2, 3]);
+        expect((await recorder.selectNotifications(3, 1)).map((n) => n.id)).toEqual([3]);
+        expect((await recorder.selectNotifications(4, 10)).map((n) => n.id)).toEqual([]);
+        expect((await recorder.selectNotifications(0, 10)).map((n) => n.id)).toEqual([1, 2, 3]);
+      }));
+
+    it("assigns no notification id to a refused batch", () =>
+      using(create, options, async (recorder) => {
+        const id = uuid4();
+        await recorder.insertEvents([makeStoredEvent(id, 1)]);
+        await expect(
+          recorder.insertEvents([makeStoredEvent(uuid4(), 1), makeStoredEvent(id, 1)]),
+        ).rejects.toBeInstanceOf(IntegrityError);
+        const after = await recorder.insertEvents([makeStoredEvent(id, 2)]);
+        const all = await recorder.selectNotifications(1, 10);
+        expect(all.map((n) => n.originatorVersion)).toEqual([1, 2]);
+        expect(after).toEqual([all[1]?.id]);
+        expect(await recorder.maxNotificationId()).toBe(all[1]?.id);
+      }));
+
+    it("never interleaves the notification ids of concurrent batches", () =>
+      using(create, options, async (recorder) => {
+        const size = options.batchSize ?? 1000;
+        const [a, b] = [uuid4(), uuid4()];
+        const batch = (id: string) =>
+          Array.from({ length: size }, (_, i) => makeStoredEvent(id, i + 1));
+        await Promise.all([recorder.insertEvents(batch(a)), recorder.insertEvents(batch(b))]);
+        const notifications = await recorder.selectNotifications(1, 2 * size + 10);
+        const idsOf = (originator: string) =>
+          notifications.filter((n) => n.originatorId === originator).map((n) => n.id);
+        const [ia, ib] = [idsOf(a), idsOf(b)];
+        expect(ia).toHaveLength(size);
+        expect(ib).toHaveLength(size);
+        const contiguous = (ids: number[]) =>
+          ids.every((id, i) => i === 0 || id === (ids[i - 1] ?? 0) + 1);
+        expect(contiguous(ia) && contiguous(ib)).toBe(true);
+        expect(Math.min(...ia) > Math.max(...ib) || Math.min(...ib) > Math.max(...ia)).toBe(true);
+      }));
+
+    it("keeps ids unique and increasing in commit order under concurrent writers and a reader", () =>
+      using(create, options, async (recorder) => {
+        const writers = options.writers ?? 8;
+        const jobsPerWriter = 10;
+        const eventsPerJob = 20;
+        let writing = true;
+        const seenByReader: number[][] = [];
+        const reader = (async () => {
+          let next = 1;
+          const seen: number[] = [];
+          while (writing) {
+            const page = await recorder.selectNotifications(next, 50);
+            for (const n of page) seen.push(n.id);
+            if (page.length > 0) next = (page[page.length - 1]?.id ?? next) + 1;
+            else await new Promise((resolve) => setTimeout(resolve, 1));
+          }
+          seenByReader.push(seen);
+        })();
+        const writerTasks = Array.from({ length: writers }, async () => {
+          for (let job = 0; job < jobsPerWriter; job++) {
+            const id = uuid4();
+            await recorder.insertEvents(
+              Array.from({ length: eventsPerJob }, (_, v) => makeStoredEvent(id, v + 1)),
+            );
+          }
+        });
+        try {
+          await Promise.all(writerTasks);
+        } finally {
+          writing = false;
+          await reader;
+        }
+        const total = writers * jobsPerWriter * eventsPerJob;
+        const all = await recorder.selectNotifications(1, total + 10);
+        const ids = all.map((n) => n.id);
+        expect(ids).toHaveLength(total);
+        expect(new Set(ids).size).toBe(total);
+        expect(ids.every((id, i) => i === 0 || id > (ids[i - 1] ?? 0))).toBe(true);
+        // A reader that tails the log never sees an id lower than one it has already seen.
+        const seen = seenByReader[0] ?? [];
+        expect(seen.every((id, i) => i === 0 || id > (seen[i - 1] ?? 0))).toBe(true);
+        expect(ids.slice(0, seen.length)).toEqual(seen);
+      }));
+  });
+}
+
+/** Process recorder promises (C.3): tracking is recorded atomically with events, once. */
+export function describeProcessRecorder<R extends ProcessRecorder>(
+  name: string,
+  create: () => Promise<R>,
+  options: RecorderKitOptions<R> = {},
+): void {
+  describeApplicationRecorder(name, create, options);
+
+  describe(`${name}: process recorder`, () => {
+    it("records tracking atomically with events, and each notification once", () =>
+      using(create, options, async (recorder) => {
+        const upstream = "upstream_app";
+        expect(await recorder.maxTrackingId(upstream)).toBe(0);
+        const id = uuid4();
+        const [e1, e2, e3, e4] = [1, 2, 3, 4].map((v) => makeStoredEvent(id, v)) as [
+          StoredEvent,
+          StoredEvent,
+          StoredEvent,
+          StoredEvent,
+        ];
+        await recorder.insertEvents([e1, e2], { tracking: tracking(upstream, 1) });
+        expect(await recorder.maxTrackingId(upstream)).toBe(1);
+        expect(await recorder.hasTrackingId(upstream, 1)).toBe(true);
+        expect(await recorder.hasTrackingId(upstream, 2)).toBe(false);
+
+        await expect(
+          recorder.insertEvents([e3], { tracking: tracking(upstream, 1) }),
+        ).rejects.toBeInstanceOf(IntegrityError);
+        expect(await recorder.maxTrackingId(upstream)).toBe(1);
+        expect(await recorder.selectEvents(id)).toHaveLength(2);
+
+        await recorder.insertEvents([e3], { tracking: tracking(upstream, 2) });
+        expect(await recorder.maxTrackingId(upstream)).toBe(2);
+        await recorder.insertEvents([e4]);
+        expect(await recorder.maxTrackingId(upstream)).toBe(2);
+        expect(await recorder.maxTrackingId("other_app")).toBe(0);
+        expect(await recorder.selectEvents(id)).toHaveLength(4);
+      }));
+
+    it("refuses the tracking record when an event conflicts, and records neither", () =>
+      using(create, options, async (recorder) => {
+        const id = uuid4();
+        await recorder.insertEvents([makeStoredEvent(id, 1)]);
+        await expect(
+          recorder.insertEvents([makeStoredEvent(id, 1)], { tracking: tracking("upstream", 5) }),
+        ).rejects.toBeInstanceOf(IntegrityError);
+        expect(await recorder.maxTrackingId("upstream")).toBe(0);
+        expect(await recorder.hasTrackingId("upstream", 5)).toBe(false);
+      }));
+
+    it("records tracking with no events", () =>
+      using(create, options, async (recorder) => {
+        await recorder.insertEvents([], { tracking: tracking("upstream", 7) });
+        expect(await recorder.maxTrackingId("upstream")).toBe(7);
+        expect(await recorder.maxNotificationId()).toBe(0);
+      }));
+  });
+}

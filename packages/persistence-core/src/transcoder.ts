@@ -1,0 +1,200 @@
+/**
+ * The transcoder serialises the state of domain events to bytes and back (seed 1.6.1–1.6.2).
+ *
+ * JSON carries strings, finite numbers, booleans, null, arrays and plain objects. Any other
+ * type needs a registered `Transcoding`, which turns it into JSON-able data; the transcoder
+ * writes that as `{"_type_": name, "_data_": data}` and works recursively, so custom types may
+ * contain other custom types. Decoding runs innermost first.
+ */
+
+// biome-ignore lint/complexity/noBannedTypes: transcodings are keyed by any constructor, BigInt included.
+type AnyConstructor = Function;
+
+/** Converts values of one type to JSON-able data and back. */
+export interface Transcoding<T = unknown, D = unknown> {
+  /** The constructor of the values (e.g. `Date`, `BigInt`, a value object class). */
+  readonly type: AnyConstructor;
+  /** The name written with encoded values; keep it stable, it is in your stored events. */
+  readonly name: string;
+  encode(value: T): D;
+  decode(data: D): T;
+}
+
+/** Serialises objects to bytes and back. */
+export interface Transcoder {
+  register(transcoding: Transcoding): void;
+  encode(value: unknown): Uint8Array;
+  decode(data: Uint8Array): unknown;
+}
+
+const TYPE = "_type_";
+const DATA = "_data_";
+
+/** A JSON transcoder extensible with transcodings; Date, bigint, bytes, Map and Set built in. */
+export class JSONTranscoder implements Transcoder {
+  readonly #byType = new Map<AnyConstructor, Transcoding>();
+  readonly #byName = new Map<string, Transcoding>();
+  readonly #encoder = new TextEncoder();
+  readonly #decoder = new TextDecoder("utf-8", { fatal: true });
+
+  constructor() {
+    for (const transcoding of builtInTranscodings()) this.register(transcoding);
+  }
+
+  /** Registers a transcoding. A later one for the same type encodes from then on; every name still decodes. */
+  register(transcoding: Transcoding): void {
+    if (typeof transcoding?.name !== "string" || transcoding.name === "") {
+      throw new TypeError("A transcoding needs a non-empty name");
+    }
+    if (typeof transcoding.type !== "function") {
+      throw new TypeError(`Transcoding '${transcoding.name}' needs a type (a constructor)`);
+    }
+    this.#byType.set(transcoding.type, transcoding);
+    this.#byName.set(transcoding.name, transcoding);
+  }
+
+  encode(value: unknown): Uint8Array {
+    return this.#encoder.encode(JSON.stringify(this.#toJSON(value)));
+  }
+
+  decode(data: Uint8Array): unknown {
+    const text = this.#decoder.decode(data);
+    return JSON.parse(text, (_key, value: unknown) => this.#fromJSON(value));
+  }
+
+  #toJSON(value: unknown): unknown {
+    switch (typeof value) {
+      case "string":
+      case "boolean":
+      case "undefined":
+        return value;
+      case "number":
+        if (!Number.isFinite(value)) {
+          throw new TypeError(
+            `Number ${value} is not serializable: JSON has no non-finite numbers`,
+          );
+        }
+        return value;
+      case "object": {
+        if (value === null) return null;
+        if (Array.isArray(value)) return value.map((item) => this.#toJSON(item) ?? null);
+        const proto: unknown = Object.getPrototypeOf(value);
+        if (proto === Object.prototype || proto === null) {
+          const out: Record<string, unknown> = {};
+          for (const [key, item] of Object.entries(value)) {
+            const encoded = this.#toJSON(item);
+            if (encoded !== undefined) out[key] = encoded;
+          }
+          return out;
+        }
+        return this.#tagged(value);
+      }
+      case "bigint":
+        return this.#tagged(value);
+      default:
+        throw new TypeError(`Object of type ${typeof value} is not serializable`);
+    }
+  }
+
+  #tagged(value: object | bigint): unknown {
+    const transcoding = this.#transcodingFor(value);
+    return { [TYPE]: transcoding.name, [DATA]: this.#toJSON(transcoding.encode(value)) };
+  }
+
+  #transcodingFor(value: object | bigint): Transcoding {
+    const ctor = (value as { constructor?: AnyConstructor }).constructor;
+    for (let c: unknown = ctor; typeof c === "function"; c = Object.getPrototypeOf(c)) {
+      const found = this.#byType.get(c);
+      if (found) {
+        if (c !== ctor && ctor) this.#byType.set(ctor, found);
+        return found;
+      }
+    }
+    throw new TypeError(
+      `Object of type ${typeName(ctor)} is not serializable. Please define and register a custom transcoding for this type.`,
+    );
+  }
+
+  #fromJSON(value: unknown): unknown {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+    const record = value as Record<string, unknown>;
+    if (!(TYPE in record) || !(DATA in record) || Object.keys(record).length !== 2) return value;
+    const name = record[TYPE];
+    const transcoding = typeof name === "string" ? this.#byName.get(name) : undefined;
+    if (!transcoding) {
+      throw new TypeError(
+        `Data serialized with name '${String(name)}' is not deserializable. Please register a custom transcoding for this type.`,
+      );
+    }
+    return transcoding.decode(record[DATA]);
+  }
+}
+
+function typeName(ctor: AnyConstructor | undefined): string {
+  return ctor?.name || "(anonymous)";
+}
+
+/** Date as an ISO 8601 string (UTC, millisecond precision). */
+export const DateAsISO: Transcoding<Date, string> = {
+  type: Date,
+  name: "datetime_iso",
+  encode: (date) => {
+    if (Number.isNaN(date.getTime())) throw new TypeError("Invalid Date is not serializable");
+    return date.toISOString();
+  },
+  decode: (data) => new Date(data),
+};
+
+/** bigint as a decimal string. */
+export const BigIntAsString: Transcoding<bigint, string> = {
+  type: BigInt,
+  name: "bigint_str",
+  encode: (value) => value.toString(),
+  decode: (data) => BigInt(data),
+};
+
+/** Bytes (Uint8Array, Buffer) as base64. */
+export const BytesAsBase64: Transcoding<Uint8Array, string> = {
+  type: Uint8Array,
+  name: "bytes_base64",
+  encode: (bytes) =>
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"),
+  decode: (data) => new Uint8Array(Buffer.from(data, "base64")),
+};
+
+/** Map as a list of [key, value] pairs (keys and values transcoded too). */
+export const MapAsEntries: Transcoding<Map<unknown, unknown>, [unknown, unknown][]> = {
+  type: Map,
+  name: "map",
+  encode: (map) => [...map.entries()],
+  decode: (entries) => new Map(entries),
+};
+
+/** Set as a list of its members. */
+export const SetAsList: Transcoding<Set<unknown>, unknown[]> = {
+  type: Set,
+  name: "set",
+  encode: (set) => [...set],
+  decode: (members) => new Set(members),
+};
+
+function builtInTranscodings(): Transcoding[] {
+  return [DateAsISO, BigIntAsString, BytesAsBase64, MapAsEntries, SetAsList] as Transcoding[];
+}
+
+/**
+ * A transcoding for a decimal class of your choice (decimal.js, big.js, bignumber.js…): any
+ * class whose instances print exactly with `toString()` and parse back with `new Class(string)`.
+ * The library depends on none of them; money amounts must not pass through binary floats.
+ */
+export function decimalTranscoding<D extends { toString(): string }>(
+  decimalClass: new (value: string) => D,
+  name = "decimal_str",
+): Transcoding<D, string> {
+  return {
+    type: decimalClass,
+    name,
+    encode: (value) => value.toString(),
+    decode: (data) => new decimalClass(data),
+  };
+}
