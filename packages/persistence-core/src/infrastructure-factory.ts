@@ -6,7 +6,7 @@
  * loads (or installs) an adapter it does not use.
  */
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Cipher, Compressor } from "./codecs.js";
 import { Environment, type EnvValues, envSchemas } from "./environment.js";
@@ -164,29 +164,38 @@ async function resolveConfigured(topic: string, variable: string): Promise<unkno
 }
 
 /**
- * Resolves `module` (its default export) or `module:Export`. The module is imported as a
- * dependency of this package, else from the application's own folder (the working directory),
- * where its own dependencies are installed.
+ * Resolves `module` (its default export) or `module:Export`. The module is looked up first
+ * among the application's own dependencies (from the working directory, then from the main
+ * script's folder): the application installs the adapters it uses, and package managers that
+ * isolate dependencies (pnpm) don't let this package see them. Failing that, it is imported
+ * as a dependency of this package.
  */
 export async function resolveModuleTopic(topic: string): Promise<unknown> {
   const colon = topic.lastIndexOf(":");
   const [specifier, exportName] =
     colon > 0 ? [topic.slice(0, colon), topic.slice(colon + 1)] : [topic, "default"];
-  let module: Record<string, unknown>;
-  try {
-    module = await import(specifier);
-  } catch (error) {
-    if ((error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;
-    const fromApplication = createRequire(join(process.cwd(), "package.json"));
-    let path: string;
-    try {
-      path = fromApplication.resolve(specifier);
-    } catch {
-      throw new Error(`module '${specifier}' is not installed`);
-    }
-    module = await import(pathToFileURL(path).href);
-  }
+  const module = (await importFromApplication(specifier)) as Record<string, unknown>;
   if (!(exportName in module))
     throw new Error(`module '${specifier}' has no export '${exportName}'`);
   return module[exportName];
+}
+
+async function importFromApplication(specifier: string): Promise<unknown> {
+  const bases = [process.cwd(), process.argv[1] ? dirname(process.argv[1]) : undefined];
+  for (const base of bases) {
+    if (base === undefined) continue;
+    try {
+      const path = createRequire(join(base, "noop.js")).resolve(specifier);
+      return await import(pathToFileURL(path).href);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
+    }
+  }
+  try {
+    return await import(specifier);
+  } catch (error) {
+    throw new Error(`module '${specifier}' is not installed (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
 }

@@ -1,0 +1,151 @@
+/**
+ * Environment and infrastructure factory (seed 1.6.11, PEER_BEHAVIOURS A.2, C.4, C.9).
+ */
+
+import { DomainEvent, uuid4 } from "@es/domain";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  ConfigurationError,
+  Environment,
+  EventStore,
+  envSchemas,
+  InfrastructureFactory,
+  InMemoryAggregateRecorder,
+  InMemoryApplicationRecorder,
+  InMemoryFactory,
+  InMemoryProcessRecorder,
+  Mapper,
+} from "../src/index.js";
+
+describe("Environment", () => {
+  it("prefers the application-prefixed variable", () => {
+    const env = new Environment("Worlds", {
+      WORLDS_SQLITE_DBNAME: "worlds.db",
+      SQLITE_DBNAME: "all.db",
+      OTHER: "x",
+    });
+    expect(env.keysFor("SQLITE_DBNAME")).toEqual(["WORLDS_SQLITE_DBNAME", "SQLITE_DBNAME"]);
+    expect(env.get("SQLITE_DBNAME")).toBe("worlds.db");
+    expect(new Environment("Other", env.values).get("SQLITE_DBNAME")).toBe("all.db");
+    expect(env.get("MISSING", "default")).toBe("default");
+    expect(new Environment("", { A: "1" }).keysFor("A")).toEqual(["A"]);
+  });
+
+  it("validates values and names the variable they came from", () => {
+    const env = new Environment("App", { APP_LOCK_TIMEOUT: "abc", FLAG: "maybe", EMPTY: "" });
+    expect(() => env.read("LOCK_TIMEOUT", envSchemas.integer(undefined))).toThrow(
+      ConfigurationError,
+    );
+    expect(() => env.read("LOCK_TIMEOUT", envSchemas.integer(undefined))).toThrow(
+      `Environment variable 'APP_LOCK_TIMEOUT' is invalid: "abc" (expected an integer or an empty string)`,
+    );
+    expect(() => env.read("FLAG", envSchemas.boolean(false))).toThrow(
+      /^Environment variable 'FLAG' is invalid: "maybe" \(expected a boolean/,
+    );
+    expect(env.read("EMPTY", envSchemas.integer(5))).toBe(5);
+    expect(env.read("UNSET", envSchemas.boolean(true))).toBe(true);
+    expect(() => env.read("UNSET", envSchemas.required("The database name"))).toThrow(
+      "Environment variable 'UNSET' is not set: The database name is required",
+    );
+    expect(() => env.read("EMPTY", envSchemas.required("The database name"))).toThrow(
+      "The database name must not be empty",
+    );
+    expect(env.read("EMPTY", envSchemas.optional())).toBeUndefined();
+    expect(new Environment("", { N: " 2.5 " }).read("N", envSchemas.number(undefined))).toBe(2.5);
+    expect(new Environment("", { N: "10" }).read("N", z.coerce.number())).toBe(10);
+  });
+});
+
+describe("InfrastructureFactory.construct", () => {
+  it("constructs the in-memory factory by default", async () => {
+    const factory = await InfrastructureFactory.construct({ applicationName: "TestCase", env: {} });
+    expect(factory).toBeInstanceOf(InMemoryFactory);
+    expect(await factory.aggregateRecorder()).toBeInstanceOf(InMemoryAggregateRecorder);
+    expect(await factory.applicationRecorder()).toBeInstanceOf(InMemoryApplicationRecorder);
+    expect(await factory.processRecorder()).toBeInstanceOf(InMemoryProcessRecorder);
+    const mapper = factory.mapper();
+    expect(mapper).toBeInstanceOf(Mapper);
+    expect(mapper.cipher).toBeUndefined();
+    expect(mapper.compressor).toBeUndefined();
+    expect(factory.isSnapshottingEnabled()).toBe(false);
+    expect(factory.createTable()).toBe(true);
+  });
+
+  it("builds a working event store (seed 1.6.11)", async () => {
+    const factory = await InfrastructureFactory.construct({ env: {} });
+    const store = factory.eventStore(factory.mapper(), await factory.applicationRecorder());
+    expect(store).toBeInstanceOf(EventStore);
+    const domainEvent = new DomainEvent({
+      originatorId: uuid4(),
+      originatorVersion: 1,
+      timestamp: new Date(),
+    });
+    await store.put([domainEvent]);
+    expect(await store.get(domainEvent.originatorId)).toEqual([domainEvent]);
+  });
+
+  it("reads the factory class from INFRASTRUCTURE_FACTORY, prefixed variables first", async () => {
+    const env = {
+      INFRASTRUCTURE_FACTORY: "nowhere-at-all",
+      TESTCASE_INFRASTRUCTURE_FACTORY: "@es/persistence-core:InMemoryFactory",
+    };
+    const factory = await InfrastructureFactory.construct({ applicationName: "TestCase", env });
+    expect(factory).toBeInstanceOf(InMemoryFactory);
+  });
+
+  it("fails clearly on a topic that resolves to nothing, or to something else", async () => {
+    await expect(
+      InfrastructureFactory.construct({ env: { INFRASTRUCTURE_FACTORY: "invalid topic" } }),
+    ).rejects.toThrow(
+      "Failed to resolve infrastructure factory topic: 'invalid topic' from environment variable 'INFRASTRUCTURE_FACTORY'",
+    );
+    await expect(
+      InfrastructureFactory.construct({
+        env: { INFRASTRUCTURE_FACTORY: "@es/persistence-core:NoSuchExport" },
+      }),
+    ).rejects.toThrow("module '@es/persistence-core' has no export 'NoSuchExport'");
+    await expect(
+      InfrastructureFactory.construct({
+        env: { INFRASTRUCTURE_FACTORY: "@es/persistence-core:Mapper" },
+      }),
+    ).rejects.toThrow("Not an infrastructure factory: @es/persistence-core:Mapper");
+    await expect(
+      InfrastructureFactory.construct({ env: { INFRASTRUCTURE_FACTORY: "invalid topic" } }),
+    ).rejects.toBeInstanceOf(ConfigurationError);
+  });
+
+  it("refuses CIPHER_TOPIC without CIPHER_KEY", async () => {
+    await expect(
+      InfrastructureFactory.construct({ env: { CIPHER_TOPIC: "@es/cipher:AESCipher" } }),
+    ).rejects.toThrow("'CIPHER_KEY' not set in env, although 'CIPHER_TOPIC' was set");
+  });
+
+  it("refuses compressor topics that are not compressors", async () => {
+    await expect(
+      InfrastructureFactory.construct({
+        env: { COMPRESSOR_TOPIC: "@es/persistence-core:Environment" },
+      }),
+    ).rejects.toThrow("Not a compressor: @es/persistence-core:Environment");
+  });
+
+  it("reads IS_SNAPSHOTTING_ENABLED and CREATE_TABLE with strtobool rules", async () => {
+    const factory = await InfrastructureFactory.construct({
+      env: { IS_SNAPSHOTTING_ENABLED: "yes", CREATE_TABLE: "f" },
+    });
+    expect(factory.isSnapshottingEnabled()).toBe(true);
+    expect(factory.createTable()).toBe(false);
+    const invalid = await InfrastructureFactory.construct({
+      env: { IS_SNAPSHOTTING_ENABLED: "sometimes" },
+    });
+    expect(() => invalid.isSnapshottingEnabled()).toThrow(
+      /Environment variable 'IS_SNAPSHOTTING_ENABLED' is invalid: "sometimes"/,
+    );
+  });
+
+  it("accepts an explicit factory class", async () => {
+    class CustomFactory extends InMemoryFactory {}
+    const factory = await InfrastructureFactory.construct({ factory: CustomFactory, env: {} });
+    expect(factory).toBeInstanceOf(CustomFactory);
+  });
+});

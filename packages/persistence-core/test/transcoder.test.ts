@@ -1,0 +1,163 @@
+/** The JSON transcoder and transcodings (seed 1.6.1–1.6.2, PEER_BEHAVIOURS C.7). */
+import { describe, expect, it } from "vitest";
+import { decimalTranscoding, JSONTranscoder, type Transcoding } from "../src/index.js";
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** A date without a time, as Python's `date`. */
+class CalendarDate {
+  constructor(readonly iso: string) {}
+}
+const CalendarDateAsISO: Transcoding<CalendarDate, string> = {
+  type: CalendarDate,
+  name: "date_iso",
+  encode: (date) => date.iso,
+  decode: (data) => new CalendarDate(data),
+};
+
+class SimpleCustomValue {
+  constructor(
+    readonly id: string,
+    readonly date: CalendarDate,
+  ) {}
+}
+class ComplexCustomValue {
+  constructor(readonly value: SimpleCustomValue) {}
+}
+class SimpleCustomValueAsDict implements Transcoding<SimpleCustomValue, Record<string, unknown>> {
+  readonly type = SimpleCustomValue;
+  readonly name = "simple_custom_value";
+  encode(value: SimpleCustomValue) {
+    return { id: value.id, date: value.date };
+  }
+  decode(data: Record<string, unknown>) {
+    expect(data.date).toBeInstanceOf(CalendarDate);
+    return new SimpleCustomValue(data.id as string, data.date as CalendarDate);
+  }
+}
+class ComplexCustomValueAsDict implements Transcoding<ComplexCustomValue, SimpleCustomValue> {
+  readonly type = ComplexCustomValue;
+  readonly name = "complex_custom_value";
+  encode(value: ComplexCustomValue) {
+    return value.value;
+  }
+  decode(data: SimpleCustomValue) {
+    expect(data).toBeInstanceOf(SimpleCustomValue);
+    return new ComplexCustomValue(data);
+  }
+}
+
+describe("JSONTranscoder", () => {
+  it("round-trips JSON values", () => {
+    const transcoder = new JSONTranscoder();
+    const value = { a: 1, b: "two", c: [true, null, 3.5], d: { e: [] } };
+    expect(transcoder.decode(transcoder.encode(value))).toEqual(value);
+    expect(transcoder.decode(transcoder.encode({ a: 1 }))).toEqual({ a: 1 });
+    expect(text(transcoder.encode({ a: 1 }))).toBe('{"a":1}');
+  });
+
+  it("has transcodings for Date, bigint, bytes, Map and Set", () => {
+    const transcoder = new JSONTranscoder();
+    const value = {
+      at: new Date("2021-12-31T23:59:59.123Z"),
+      big: 12345678901234567890n,
+      bytes: Uint8Array.from([0, 1, 255]),
+      buffer: Buffer.from("hi"),
+      map: new Map<unknown, unknown>([
+        ["k", new Date(0)],
+        [1, 2n],
+      ]),
+      set: new Set(["a", "b"]),
+    };
+    const copy = transcoder.decode(transcoder.encode(value)) as typeof value;
+    expect(copy.at).toEqual(value.at);
+    expect(copy.big).toBe(value.big);
+    expect(copy.bytes).toEqual(value.bytes);
+    expect([...copy.buffer]).toEqual([...value.buffer]);
+    expect(copy.map).toEqual(value.map);
+    expect(copy.set).toEqual(value.set);
+    expect(text(transcoder.encode(new Date(0)))).toBe(
+      '{"_type_":"datetime_iso","_data_":"1970-01-01T00:00:00.000Z"}',
+    );
+  });
+
+  it("names the unsupported type on encode", () => {
+    const transcoder = new JSONTranscoder();
+    expect(() => transcoder.encode(new CalendarDate("2021-12-31"))).toThrow(
+      "Object of type CalendarDate is not serializable. Please define and register a custom transcoding for this type.",
+    );
+    expect(() => transcoder.encode({ f: () => 1 })).toThrow(TypeError);
+    expect(() => transcoder.encode(Number.NaN)).toThrow(TypeError);
+    expect(() => transcoder.encode(new Date(Number.NaN))).toThrow(
+      "Invalid Date is not serializable",
+    );
+  });
+
+  it("names the unknown transcoding on decode", () => {
+    const withDecimal = new JSONTranscoder();
+    class Money {
+      constructor(readonly amount: string) {}
+      toString() {
+        return this.amount;
+      }
+    }
+    withDecimal.register(decimalTranscoding(Money));
+    const data = withDecimal.encode(new Money("1.2345"));
+    expect(withDecimal.decode(data)).toEqual(new Money("1.2345"));
+    expect(() => new JSONTranscoder().decode(data)).toThrow(TypeError);
+    expect(() => new JSONTranscoder().decode(data)).toThrow(
+      "Data serialized with name 'decimal_str' is not deserializable. Please register a custom transcoding for this type.",
+    );
+  });
+
+  it("transcodes custom types that contain custom types, innermost decoded first", () => {
+    const transcoder = new JSONTranscoder();
+    transcoder.register(CalendarDateAsISO);
+    transcoder.register(new SimpleCustomValueAsDict());
+    transcoder.register(new ComplexCustomValueAsDict());
+    const obj1 = new ComplexCustomValue(
+      new SimpleCustomValue("b2723fe2-c01a-40d2-875e-a3aac6a09ff5", new CalendarDate("2000-02-20")),
+    );
+    const data = transcoder.encode(obj1);
+    expect(text(data)).toBe(
+      '{"_type_":"complex_custom_value","_data_":{"_type_":"simple_custom_value","_data_":' +
+        '{"id":"b2723fe2-c01a-40d2-875e-a3aac6a09ff5","date":{"_type_":"date_iso","_data_":"2000-02-20"}}}}',
+    );
+    expect(transcoder.decode(data)).toEqual(obj1);
+    expect(() => new JSONTranscoder().decode(data)).toThrow(
+      "Data serialized with name 'date_iso' is not deserializable",
+    );
+  });
+
+  it("uses a transcoding registered for a base class for its subclasses", () => {
+    const transcoder = new JSONTranscoder();
+    class Special extends CalendarDate {}
+    transcoder.register(CalendarDateAsISO);
+    expect(transcoder.decode(transcoder.encode(new Special("2001-01-01")))).toEqual(
+      new CalendarDate("2001-01-01"),
+    );
+  });
+
+  it("decodes old names after a transcoding is replaced", () => {
+    const transcoder = new JSONTranscoder();
+    transcoder.register(CalendarDateAsISO);
+    const old = transcoder.encode(new CalendarDate("2000-01-01"));
+    transcoder.register({
+      ...CalendarDateAsISO,
+      name: "date_iso_v2",
+      encode: (d: CalendarDate) => `v2:${d.iso}`,
+      decode: (s: string) => new CalendarDate(s.slice(3)),
+    } as Transcoding);
+    expect(text(transcoder.encode(new CalendarDate("2000-01-01")))).toContain("date_iso_v2");
+    expect(transcoder.decode(old)).toEqual(new CalendarDate("2000-01-01"));
+  });
+
+  it("refuses bad transcodings and data that is not UTF-8 JSON", () => {
+    const transcoder = new JSONTranscoder();
+    expect(() => transcoder.register({ ...CalendarDateAsISO, name: "" } as Transcoding)).toThrow(
+      TypeError,
+    );
+    expect(() => transcoder.decode(Uint8Array.from([0xff, 0xfe]))).toThrow(TypeError);
+    expect(() => transcoder.decode(new TextEncoder().encode("{not json"))).toThrow(SyntaxError);
+  });
+});
