@@ -1,0 +1,260 @@
+/**
+ * The `Application` base class (seed 1.5): command and query methods over a domain model, with
+ * `save()` to record aggregates' new events atomically, a `repository` to get aggregates back,
+ * a notification `log` to propagate the application's state, and optional snapshotting.
+ *
+ * Its infrastructure comes from the environment (class `env` < process env < constructor
+ * `env`), and building it may import an adapter package, which JavaScript can only do
+ * asynchronously: the constructor starts that work, every async method waits for it, and
+ * `await app.ready` waits explicitly before using the synchronous accessors.
+ */
+import { type Aggregate, type AggregateConstructor, type DomainEvent, Snapshot } from "@es/domain";
+import {
+  type ApplicationRecorder,
+  Environment,
+  type EnvValues,
+  type EventStore,
+  envSchemas,
+  InfrastructureFactory,
+  type InfrastructureFactoryClass,
+  IS_SNAPSHOTTING_ENABLED,
+  type Mapper,
+  type Transcoder,
+} from "@es/persistence-core";
+import { deferred } from "./deferred.js";
+import { ApplicationStateError, SnapshottingDisabledError } from "./errors.js";
+import { LocalNotificationLog, type NotificationLog } from "./notification-log.js";
+import { Repository } from "./repository.js";
+
+export interface ApplicationOptions {
+  /** Environment variables for this application; they win over the process environment. */
+  readonly env?: EnvValues;
+  /** An infrastructure factory class to use instead of the one the environment names. */
+  readonly factory?: InfrastructureFactoryClass;
+}
+
+interface Infrastructure {
+  readonly factory: InfrastructureFactory;
+  readonly mapper: Mapper;
+  readonly recorder: ApplicationRecorder;
+  readonly events: EventStore<ApplicationRecorder>;
+  readonly snapshots: EventStore | null;
+  readonly repository: Repository;
+  readonly log: LocalNotificationLog;
+}
+
+export class Application {
+  /** Default environment of the class; the process environment and constructor `env` win. */
+  static env: EnvValues = {};
+  /** Enables snapshotting for every instance (unless the environment says otherwise). */
+  static isSnapshottingEnabled = false;
+  /** Aggregate classes snapshotted automatically every so many versions when saved. */
+  static snapshottingIntervals: ReadonlyMap<AggregateConstructor, number> | null = null;
+  /** The number of notifications in a section of the notification log. */
+  static logSectionSize = LocalNotificationLog.DEFAULT_SECTION_SIZE;
+  /** The application's name (default: the class name): prefixes its environment variables. */
+  static applicationName: string | undefined;
+
+  /** The application's name. */
+  readonly name: string;
+  /** The application's environment: class env < process env < constructor env. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Resolves when the infrastructure is built (rejects if it can't be). */
+  readonly ready: Promise<void>;
+
+  readonly #snapshotting: boolean;
+  #infrastructure: Infrastructure | undefined;
+  #closed = false;
+  #events: Pick<EventStore<ApplicationRecorder>, "put" | "get"> | undefined;
+  #repository: Pick<Repository, "get" | "has"> | undefined;
+  #log: NotificationLog | undefined;
+  #snapshots: Pick<EventStore, "put" | "get"> | undefined;
+
+  constructor(options: ApplicationOptions = {}) {
+    const cls = this.constructor as typeof Application;
+    this.name = cls.applicationName ?? cls.name;
+    this.env = Object.freeze(this.constructEnv(options.env ?? {}));
+    this.#snapshotting = this.#readSnapshotting();
+    this.ready = this.#build(options.factory);
+    // The failure is reported by whichever call awaits `ready`; don't also crash the process.
+    this.ready.catch(() => {});
+  }
+
+  /** Merges class env, snapshotting defaults, process env and constructor env. */
+  protected constructEnv(given: EnvValues): Record<string, string> {
+    const cls = this.constructor as typeof Application;
+    const env: Record<string, string | undefined> = { ...cls.env };
+    if (cls.isSnapshottingEnabled || (cls.snapshottingIntervals?.size ?? 0) > 0) {
+      env[IS_SNAPSHOTTING_ENABLED] = "y";
+    }
+    Object.assign(env, process.env, given);
+    return Object.fromEntries(
+      Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+  }
+
+  #readSnapshotting(): boolean {
+    return new Environment(this.name, this.env).read(
+      IS_SNAPSHOTTING_ENABLED,
+      envSchemas.boolean(false),
+    );
+  }
+
+  async #build(factoryClass: InfrastructureFactoryClass | undefined): Promise<void> {
+    const factory = await InfrastructureFactory.construct({
+      applicationName: this.name,
+      env: this.env,
+      ...(factoryClass ? { factory: factoryClass } : {}),
+    });
+    try {
+      const transcoder = factory.transcoder();
+      this.registerTranscodings(transcoder);
+      const mapper = factory.mapper(transcoder);
+      const recorder = await factory.applicationRecorder();
+      const events = factory.eventStore(mapper, recorder);
+      const snapshots = this.#snapshotting
+        ? factory.eventStore(mapper, await factory.aggregateRecorder("snapshots"))
+        : null;
+      const cls = this.constructor as typeof Application;
+      this.#infrastructure = {
+        factory,
+        mapper,
+        recorder,
+        events,
+        snapshots,
+        repository: new Repository({ eventStore: events, snapshotStore: snapshots }),
+        log: new LocalNotificationLog(recorder, cls.logSectionSize),
+      };
+    } catch (error) {
+      await factory.close();
+      throw error;
+    }
+  }
+
+  #get(): Infrastructure {
+    if (this.#closed) throw new ApplicationStateError(`${this.name} is closed`);
+    if (!this.#infrastructure) {
+      throw new ApplicationStateError(
+        `${this.name} is not ready yet: await app.ready (or any async method) first`,
+      );
+    }
+    return this.#infrastructure;
+  }
+
+  /** Waits for the infrastructure (every async method does). */
+  protected async infrastructure(): Promise<Infrastructure> {
+    await this.ready;
+    return this.#get();
+  }
+
+  /** Registers custom transcodings; extend it and call `super.registerTranscodings(transcoder)`. */
+  protected registerTranscodings(_transcoder: Transcoder): void {}
+
+  get factory(): InfrastructureFactory {
+    return this.#get().factory;
+  }
+  /** The mapper (synchronous, so available once the application is ready). */
+  get mapper(): Mapper {
+    return this.#get().mapper;
+  }
+  get recorder(): ApplicationRecorder {
+    return this.#get().recorder;
+  }
+
+  /** The application's event store; usable at once (its methods wait until ready). */
+  get events(): Pick<EventStore<ApplicationRecorder>, "put" | "get"> {
+    this.#events ??= deferred(async () => (await this.infrastructure()).events, ["put", "get"]);
+    return this.#events;
+  }
+  /** Gets aggregates; usable at once (its methods wait until ready). */
+  get repository(): Pick<Repository, "get" | "has"> {
+    this.#repository ??= deferred(
+      async () => (await this.infrastructure()).repository,
+      ["get", "has"],
+    );
+    return this.#repository;
+  }
+  /** The notification log; usable at once (its methods wait until ready). */
+  get log(): NotificationLog {
+    this.#log ??= deferred(async () => (await this.infrastructure()).log, ["section", "select"]);
+    return this.#log;
+  }
+  /** The snapshot store, or null when snapshotting is disabled (known at construction). */
+  get snapshots(): Pick<EventStore, "put" | "get"> | null {
+    if (!this.#snapshotting) return null;
+    this.#snapshots ??= deferred(async () => {
+      const { snapshots } = await this.infrastructure();
+      if (!snapshots) throw new ApplicationStateError(`${this.name} has no snapshot store`);
+      return snapshots;
+    }, ["put", "get"]);
+    return this.#snapshots;
+  }
+
+  /**
+   * Records the new events of the aggregates atomically (all or none), takes any automatic
+   * snapshots due, then calls `notify()`. Resolves to the new notification ids.
+   */
+  async save(...aggregates: readonly (Aggregate | null | undefined)[]): Promise<readonly number[]> {
+    const { events } = await this.infrastructure();
+    const present = aggregates.filter((a): a is Aggregate => a != null);
+    const newEvents = present.flatMap((aggregate) => aggregate.collectEvents());
+    const ids = await events.put(newEvents);
+    await this.takeSnapshotsDue(present, newEvents);
+    await this.notify(newEvents);
+    return ids;
+  }
+
+  /** Called after new events are recorded; override to react (process applications prompt followers). */
+  protected async notify(_newEvents: readonly DomainEvent[]): Promise<void> {}
+
+  protected async takeSnapshotsDue(
+    aggregates: readonly Aggregate[],
+    newEvents: readonly DomainEvent[],
+  ) {
+    const intervals = (this.constructor as typeof Application).snapshottingIntervals;
+    if (!intervals || intervals.size === 0) return;
+    const byId = new Map(aggregates.map((a) => [a.id, a]));
+    for (const event of newEvents) {
+      const aggregate = byId.get(event.originatorId);
+      const interval = aggregate
+        ? intervals.get(aggregate.constructor as AggregateConstructor)
+        : undefined;
+      if (!aggregate || !interval || event.originatorVersion % interval !== 0) continue;
+      if (event.originatorVersion === aggregate.version) {
+        await this.#get().snapshots?.put([Snapshot.take(aggregate)]);
+      } else {
+        await this.takeSnapshot(aggregate.id, event.originatorVersion);
+      }
+    }
+  }
+
+  /**
+   * Takes a snapshot of the aggregate as recorded (at `version`, default latest), reading it
+   * from the store rather than trusting an object in memory.
+   */
+  async takeSnapshot(aggregateId: string, version?: number): Promise<void> {
+    const { snapshots, repository } = await this.infrastructure();
+    if (!snapshots) {
+      throw new SnapshottingDisabledError(
+        "Can't take snapshot without snapshots store. Please set environment variable " +
+          "IS_SNAPSHOTTING_ENABLED to a true value (e.g. 'y'), or set 'isSnapshottingEnabled' " +
+          "on application class, or set 'snapshottingIntervals' on application class.",
+      );
+    }
+    const aggregate = await repository.get(aggregateId, { version });
+    await snapshots.put([Snapshot.take(aggregate)]);
+  }
+
+  /** Releases the infrastructure (database connections, files). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.ready;
+    } catch {
+      return;
+    } finally {
+      this.#closed = true;
+    }
+    await this.#infrastructure?.factory.close();
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * @es/application — event-sourced applications: `Application` (save, repository, notification
+ * log, snapshotting), `Repository`, `LocalNotificationLog`.
+ */
+export { Application, type ApplicationOptions } from "./application.js";
+export {
+  AggregateNotFound,
+  AggregateNotFoundError,
+  ApplicationStateError,
+  SnapshottingDisabledError,
+} from "./errors.js";
+export {
+  formatSectionId,
+  LocalNotificationLog,
+  type NotificationLog,
+  type Section,
+} from "./notification-log.js";
+export { type GetOptions, Repository, type RepositoryOptions } from "./repository.js";

@@ -1,0 +1,68 @@
+/**
+ * The notification log (seed 1.5.5) presents an application's notifications in linked
+ * sections, identified as `"first,last"`. A section holds up to `sectionSize` notifications
+ * from `first` on; ids may have gaps, so its last id may exceed the one asked for, and the
+ * section's own id always gives the ids it really holds.
+ */
+import type { ApplicationRecorder, Notification } from "@es/persistence-core";
+
+export interface Section {
+  /** `"first,last"` of the notifications held, or null when there are none. */
+  readonly id: string | null;
+  readonly items: readonly Notification[];
+  /** The id of the next section, or null when this one was not full. */
+  readonly nextId: string | null;
+}
+
+export interface NotificationLog {
+  section(sectionId: string): Promise<Section>;
+  select(start: number, limit: number): Promise<Notification[]>;
+}
+
+export class LocalNotificationLog implements NotificationLog {
+  static readonly DEFAULT_SECTION_SIZE = 10;
+
+  constructor(
+    readonly recorder: ApplicationRecorder,
+    readonly sectionSize = LocalNotificationLog.DEFAULT_SECTION_SIZE,
+  ) {
+    if (!Number.isInteger(sectionSize) || sectionSize < 1) {
+      throw new RangeError(`Section size must be a positive integer, got ${sectionSize}`);
+    }
+  }
+
+  /** The section `"first,last"`. */
+  async section(sectionId: string): Promise<Section> {
+    const match = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(sectionId);
+    if (!match) {
+      throw new TypeError(`Invalid section id '${sectionId}': expected "first,last", e.g. "1,10"`);
+    }
+    const first = Number(match[1]);
+    const last = Number(match[2]);
+    const limit = Math.min(Math.max(0, last - first + 1), this.sectionSize);
+    const items = limit > 0 ? await this.recorder.selectNotifications(first, limit) : [];
+    const head = items[0];
+    const tail = items[items.length - 1];
+    if (!head || !tail) return { id: null, items, nextId: null };
+    const nextId =
+      items.length === limit ? formatSectionId(tail.id + 1, tail.id + this.sectionSize) : null;
+    return { id: formatSectionId(head.id, tail.id), items, nextId };
+  }
+
+  /** Up to `limit` (at most the section size) notifications from id `start` on. */
+  async select(start: number, limit: number): Promise<Notification[]> {
+    if (!Number.isInteger(limit) || limit < 0) {
+      throw new RangeError(`Limit must be a non-negative integer, got ${limit}`);
+    }
+    if (limit > this.sectionSize) {
+      throw new RangeError(
+        `Requested limit ${limit} greater than section size ${this.sectionSize}`,
+      );
+    }
+    return this.recorder.selectNotifications(start, limit);
+  }
+}
+
+export function formatSectionId(first: number, last: number): string {
+  return `${first},${last}`;
+}
