@@ -1,26 +1,31 @@
 /**
- * Demo: a World's history, told by its events and rebuilt from them.
- * Run with `pnpm demo`.
+ * Demo: a Worlds application on the embedded default store (in memory; set
+ * INFRASTRUCTURE_FACTORY to use another). Run with `pnpm demo`.
  */
-import { attributesOf, type MutableAggregate, Snapshot } from "@es/domain";
-import { World } from "./world.js";
+import { Snapshot } from "@es/domain";
+import type { World } from "./world.js";
+import { Worlds } from "./worlds.js";
 
-const world = World.create("Earth");
-for (const what of ["dinosaurs", "trucks", "internet"]) world.makeItSo(what);
+const app = new Worlds();
+const worldId = await app.createWorld("Earth");
+for (const what of ["dinosaurs", "trucks", "internet"]) await app.makeItSo(worldId, what);
 
-console.log(`Created ${world}`);
-const events = world.collectEvents();
-console.log(`\n${events.length} events were triggered:`);
-for (const e of events) {
-  console.log(`  v${e.originatorVersion} ${e.constructor.name} ${JSON.stringify(attributesOf(e))}`);
+console.log(`History of ${worldId}: ${(await app.getHistory(worldId)).join(", ")}`);
+
+const section = await app.log.section("1,10");
+console.log(`\nNotification log section ${section.id} (next: ${section.nextId}):`);
+for (const notification of section.items) {
+  const event = app.mapper.toDomainEvent(notification);
+  console.log(
+    `  #${notification.id} ${notification.topic} v${notification.originatorVersion} ${JSON.stringify({ ...event, originatorId: undefined, originatorVersion: undefined })}`,
+  );
 }
 
-let copy: MutableAggregate | null | undefined = null;
-for (const e of events) copy = e.mutate(copy);
-const rebuilt = copy as World;
-console.log(`\nRebuilt from its events: ${rebuilt}`);
-console.log(`Equal to the original: ${rebuilt.equals(world)}`);
+for (const version of [1, 2, 5]) {
+  const world = await app.repository.get<World>(worldId, { version });
+  console.log(`\nAt version ${version} (got ${world.version}): ${world}`);
+}
 
-const snapshot = Snapshot.take(world);
-console.log(`\nSnapshot at v${snapshot.originatorVersion}: ${JSON.stringify(snapshot.state)}`);
-console.log(`Restored from the snapshot: ${snapshot.mutate<World>()}`);
+const latest = await app.repository.get<World>(worldId);
+console.log(`\nSnapshot state: ${JSON.stringify(Snapshot.take(latest).state)}`);
+await app.close();

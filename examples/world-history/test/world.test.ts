@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { World } from "../src/world.js";
+import { Worlds } from "../src/worlds.js";
 
 describe("world-history example", () => {
   it("records a history and rebuilds it", () => {
@@ -13,6 +14,15 @@ describe("world-history example", () => {
     ]);
   });
 
+  it("runs the Worlds application", async () => {
+    const app = new Worlds();
+    const id = await app.createWorld("Mars");
+    await app.makeItSo(id, "rovers");
+    expect(await app.getHistory(id)).toEqual(["rovers"]);
+    expect((await app.log.section("1,10")).id).toBe("1,2");
+    await app.close();
+  });
+
   it("runs as the README demo", () => {
     const run = spawnSync("node", ["--import", "tsx", "src/main.ts"], {
       cwd: new URL("..", import.meta.url),
@@ -20,6 +30,8 @@ describe("world-history example", () => {
     });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain("Equal to the original: true");
+    expect(run.stdout).toContain("History of");
+    expect(run.stdout).toContain("dinosaurs, trucks, internet");
+    expect(run.stdout).toContain("Notification log section 1,4 (next: null)");
   });
 });

@@ -37,7 +37,7 @@ export class LocalNotificationLog implements NotificationLog {
     if (!match) {
       throw new TypeError(`Invalid section id '${sectionId}': expected "first,last", e.g. "1,10"`);
     }
-    const first = Number(match[1]);
+    const first = Math.max(1, Number(match[1]));
     const last = Number(match[2]);
     const limit = Math.min(Math.max(0, last - first + 1), this.sectionSize);
     const items = limit > 0 ? await this.recorder.selectNotifications(first, limit) : [];

@@ -321,3 +321,52 @@ describe("saving", () => {
     expect(seen).toEqual(["Created,SomethingHappened@2"]);
   });
 });
+
+/** PEER_BEHAVIOURS E.6: section ids over a log with section size 5. */
+describe("notification log sections (E.6)", () => {
+  class FiveSections extends Application {
+    static override logSectionSize = 5;
+  }
+
+  async function saveEvents(app: Application, count: number) {
+    const world = World.create();
+    for (let i = 1; i < count; i++) world.makeItSo(`${i}`);
+    await app.save(world);
+  }
+
+  const describeSection = async (app: Application, sectionId: string) => {
+    const section = await app.log.section(sectionId);
+    return [section.items.map((n) => n.id), section.id, section.nextId];
+  };
+
+  it("gets sections by id", async () => {
+    const app = track(new FiveSections());
+    expect(await describeSection(app, "1,10")).toEqual([[], null, null]);
+    await saveEvents(app, 5);
+    expect(await describeSection(app, "1,10")).toEqual([[1, 2, 3, 4, 5], "1,5", "6,10"]);
+    expect(await describeSection(app, "1,5")).toEqual([[1, 2, 3, 4, 5], "1,5", "6,10"]);
+    expect(await describeSection(app, "6,10")).toEqual([[], null, null]);
+    await saveEvents(app, 4);
+    expect(await describeSection(app, "6,10")).toEqual([[6, 7, 8, 9], "6,9", null]);
+    expect(await describeSection(app, "3,7")).toEqual([[3, 4, 5, 6, 7], "3,7", "8,12"]);
+    expect(await describeSection(app, "3,10")).toEqual([[3, 4, 5, 6, 7], "3,7", "8,12"]);
+    expect(await describeSection(app, "3,4")).toEqual([[3, 4], "3,4", "5,6"]);
+    expect(await describeSection(app, "3,2")).toEqual([[], null, null]);
+    expect(await describeSection(app, "0,2")).toEqual([[1, 2], "1,2", "3,4"]);
+  });
+
+  it("selects notifications", async () => {
+    const app = track(new Application());
+    expect(await app.log.select(1, 10)).toEqual([]);
+    await saveEvents(app, 5);
+    expect((await app.log.select(1, 5)).map((n) => n.id)).toEqual([1, 2, 3, 4, 5]);
+    expect((await app.log.select(1, 5)).map((n) => n.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(await app.log.select(6, 5)).toEqual([]);
+    await saveEvents(app, 4);
+    expect((await app.log.select(6, 5)).map((n) => n.id)).toEqual([6, 7, 8, 9]);
+    expect((await app.log.select(3, 5)).map((n) => n.id)).toEqual([3, 4, 5, 6, 7]);
+    await expect(app.log.select(1, 20)).rejects.toThrow(
+      "Requested limit 20 greater than section size 10",
+    );
+  });
+});

@@ -1,0 +1,22 @@
+import { Application } from "@es/application";
+import { World } from "./world.js";
+
+/** The Worlds application of the seed's basic example (1.5.3). */
+export class Worlds extends Application {
+  async createWorld(name: string): Promise<string> {
+    const world = World.create(name);
+    await this.save(world);
+    return world.id;
+  }
+
+  async makeItSo(worldId: string, what: string): Promise<void> {
+    const world = await this.repository.get<World>(worldId);
+    world.makeItSo(what);
+    await this.save(world);
+  }
+
+  async getHistory(worldId: string): Promise<string[]> {
+    const world = await this.repository.get<World>(worldId);
+    return [...world.history];
+  }
+}
