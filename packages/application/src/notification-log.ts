@@ -45,7 +45,7 @@ export class LocalNotificationLog implements NotificationLog {
     const tail = items[items.length - 1];
     if (!head || !tail) return { id: null, items, nextId: null };
     const nextId =
-      items.length === limit ? formatSectionId(tail.id + 1, tail.id + this.sectionSize) : null;
+      items.length === limit ? formatSectionId(tail.id + 1, tail.id + limit) : null;
     return { id: formatSectionId(head.id, tail.id), items, nextId };
   }
 
