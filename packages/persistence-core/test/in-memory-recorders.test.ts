@@ -3,11 +3,13 @@
 import {
   InMemoryAggregateRecorder,
   InMemoryApplicationRecorder,
+  InMemoryFactory,
   InMemoryProcessRecorder,
 } from "../src/index.js";
 import {
   describeAggregateRecorder,
   describeApplicationRecorder,
+  describeInfrastructureFactory,
   describeProcessRecorder,
 } from "../src/testing/index.js";
 
@@ -20,3 +22,11 @@ describeApplicationRecorder(
   },
 );
 describeProcessRecorder("InMemoryProcessRecorder", async () => new InMemoryProcessRecorder());
+
+describeInfrastructureFactory("InMemoryFactory", {
+  env: () => ({ INFRASTRUCTURE_FACTORY: "@es/persistence-core:InMemoryFactory" }),
+  factoryClass: InMemoryFactory,
+  aggregateRecorderClass: InMemoryAggregateRecorder,
+  applicationRecorderClass: InMemoryApplicationRecorder,
+  processRecorderClass: InMemoryProcessRecorder,
+});

@@ -2,6 +2,8 @@
  * @es/persistence-core/testing — the recorder conformance kit, for adapter test suites
  * (needs vitest).
  */
+
+export { describeInfrastructureFactory, type FactoryKitOptions } from "./factory-kit.js";
 export {
   describeAggregateRecorder,
   describeApplicationRecorder,
