@@ -44,8 +44,7 @@ export class LocalNotificationLog implements NotificationLog {
     const head = items[0];
     const tail = items[items.length - 1];
     if (!head || !tail) return { id: null, items, nextId: null };
-    const nextId =
-      items.length === limit ? formatSectionId(tail.id + 1, tail.id + limit) : null;
+    const nextId = items.length === limit ? formatSectionId(tail.id + 1, tail.id + limit) : null;
     return { id: formatSectionId(head.id, tail.id), items, nextId };
   }
 

@@ -121,6 +121,13 @@ describe("InfrastructureFactory.construct", () => {
     ).rejects.toThrow("'CIPHER_KEY' not set in env, although 'CIPHER_TOPIC' was set");
   });
 
+  it("takes a compressor object as well as a class (C.4: the `zlib` module)", async () => {
+    const topic = `${new URL("./fixtures/codec-module.ts", import.meta.url).pathname}:zlibModule`;
+    const factory = await InfrastructureFactory.construct({ env: { COMPRESSOR_TOPIC: topic } });
+    const { zlibModule } = await import("./fixtures/codec-module.js");
+    expect(factory.mapper().compressor).toBe(zlibModule);
+  });
+
   it("refuses compressor topics that are not compressors", async () => {
     await expect(
       InfrastructureFactory.construct({
