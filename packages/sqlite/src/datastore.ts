@@ -1,0 +1,67 @@
+/**
+ * One SQLite database connection (better-sqlite3) shared by an application's recorders.
+ *
+ * better-sqlite3 is synchronous, so a transaction never interleaves with another in this
+ * process; writes use `BEGIN IMMEDIATE`, which takes SQLite's write lock at the start, so
+ * writers in other processes queue (for up to the lock timeout) instead of deadlocking, and
+ * notification ids are assigned in commit order. File databases use WAL mode, so readers
+ * don't block the writer.
+ */
+import Database from "better-sqlite3";
+import { translateError, translating } from "./errors.js";
+
+export type Synchronous = "OFF" | "NORMAL" | "FULL" | "EXTRA";
+
+export interface SqliteDatastoreOptions {
+  /** A file path, or `:memory:`. */
+  readonly dbName: string;
+  /** Seconds a writer waits for another's lock before `OperationalError` (default 5). */
+  readonly lockTimeout?: number | undefined;
+  /** `FULL` (default: a committed save survives power loss) or `NORMAL` (faster, WAL-safe). */
+  readonly synchronous?: Synchronous | undefined;
+}
+
+export class SqliteDatastore {
+  readonly dbName: string;
+  readonly db: Database.Database;
+  readonly isMemory: boolean;
+
+  constructor({ dbName, lockTimeout = 5, synchronous = "FULL" }: SqliteDatastoreOptions) {
+    this.dbName = dbName;
+    this.isMemory = dbName === ":memory:" || /mode=memory/.test(dbName);
+    this.db = translating(() => new Database(dbName, { timeout: Math.round(lockTimeout * 1000) }));
+    try {
+      if (!this.isMemory) this.db.pragma("journal_mode = WAL");
+      this.db.pragma(`synchronous = ${synchronous}`);
+    } catch (error) {
+      this.db.close();
+      throw translateError(error);
+    }
+  }
+
+  /** Whether the database is in WAL mode. */
+  get isWal(): boolean {
+    return String(this.db.pragma("journal_mode", { simple: true })).toLowerCase() === "wal";
+  }
+
+  /** Runs `fn` in a write transaction (BEGIN IMMEDIATE): all of it commits, or none of it. */
+  write<T>(fn: () => T): T {
+    return translating(() => this.db.transaction(fn).immediate());
+  }
+
+  /** Runs `fn` for reading, translating driver errors. */
+  read<T>(fn: () => T): T {
+    return translating(fn);
+  }
+
+  /** Runs DDL statements (in one transaction). */
+  exec(statements: readonly string[]): void {
+    this.write(() => {
+      for (const statement of statements) this.db.exec(statement);
+    });
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * @es/sqlite — SQLite recorders and infrastructure factory (better-sqlite3 + kysely).
+ * Select it with `INFRASTRUCTURE_FACTORY=@es/sqlite` and `SQLITE_DBNAME`.
+ */
+export { SqliteDatastore, type SqliteDatastoreOptions, type Synchronous } from "./datastore.js";
+export { translateError } from "./errors.js";
+export {
+  SQLITE_DBNAME,
+  SQLITE_LOCK_TIMEOUT,
+  SQLITE_SYNCHRONOUS,
+  SqliteFactory,
+  SqliteFactory as default,
+} from "./factory.js";
+export {
+  SqliteAggregateRecorder,
+  SqliteApplicationRecorder,
+  SqliteProcessRecorder,
+} from "./recorders.js";
+export { tableName } from "./schema.js";

@@ -1,0 +1,71 @@
+/** The SQLite recorders run the shared conformance kit, in memory and on a file (D.2, D.4). */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  describeAggregateRecorder,
+  describeApplicationRecorder,
+  describeInfrastructureFactory,
+  describeProcessRecorder,
+} from "@es/persistence-core/testing";
+import { afterAll } from "vitest";
+import {
+  SqliteAggregateRecorder,
+  SqliteApplicationRecorder,
+  SqliteDatastore,
+  SqliteFactory,
+  SqliteProcessRecorder,
+} from "../src/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "es-sqlite-kit-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let counter = 0;
+const fileName = () => join(dir, `kit-${++counter}.db`);
+
+function created<R extends SqliteAggregateRecorder>(recorder: R): R {
+  recorder.createTable();
+  return recorder;
+}
+const dispose = (recorder: SqliteAggregateRecorder) => recorder.datastore.close();
+
+for (const [label, dbName] of [
+  [":memory:", () => ":memory:"],
+  ["file", fileName],
+] as const) {
+  describeAggregateRecorder(
+    `SqliteAggregateRecorder (${label})`,
+    async () =>
+      created(
+        new SqliteAggregateRecorder(new SqliteDatastore({ dbName: dbName() }), "test_snapshots"),
+      ),
+    { dispose },
+  );
+  describeApplicationRecorder(
+    `SqliteApplicationRecorder (${label})`,
+    async () =>
+      created(
+        new SqliteApplicationRecorder(new SqliteDatastore({ dbName: dbName() }), "test_events"),
+      ),
+    { dispose, batchSize: 10_000 },
+  );
+  describeProcessRecorder(
+    `SqliteProcessRecorder (${label})`,
+    async () =>
+      created(
+        new SqliteProcessRecorder(
+          new SqliteDatastore({ dbName: dbName() }),
+          "test_events",
+          "test_tracking",
+        ),
+      ),
+    { dispose },
+  );
+}
+
+describeInfrastructureFactory("SqliteFactory", {
+  env: () => ({ INFRASTRUCTURE_FACTORY: "@es/sqlite", SQLITE_DBNAME: fileName() }),
+  factoryClass: SqliteFactory,
+  aggregateRecorderClass: SqliteAggregateRecorder,
+  applicationRecorderClass: SqliteApplicationRecorder,
+  processRecorderClass: SqliteProcessRecorder,
+});
