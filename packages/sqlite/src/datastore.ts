@@ -7,6 +7,7 @@
  * notification ids are assigned in commit order. File databases use WAL mode, so readers
  * don't block the writer.
  */
+import { OperationalError } from "@es/persistence-core";
 import Database from "better-sqlite3";
 import { translateError, translating } from "./errors.js";
 
@@ -29,7 +30,7 @@ export class SqliteDatastore {
   constructor({ dbName, lockTimeout = 5, synchronous = "FULL" }: SqliteDatastoreOptions) {
     this.dbName = dbName;
     this.isMemory = dbName === ":memory:" || /mode=memory/.test(dbName);
-    this.db = translating(() => new Database(dbName, { timeout: Math.round(lockTimeout * 1000) }));
+    this.db = openDatabase(dbName, lockTimeout);
     try {
       if (!this.isMemory) this.db.pragma("journal_mode = WAL");
       this.db.pragma(`synchronous = ${synchronous}`);
@@ -63,5 +64,21 @@ export class SqliteDatastore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+}
+
+function openDatabase(dbName: string, lockTimeout: number): Database.Database {
+  try {
+    return new Database(dbName, { timeout: Math.round(lockTimeout * 1000) });
+  } catch (error) {
+    const translated = translateError(error);
+    if (translated !== error) throw translated;
+    // better-sqlite3 reports some failures to open (a missing directory) as plain TypeErrors.
+    throw new OperationalError(
+      `Can't open SQLite database '${dbName}': ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -1,0 +1,186 @@
+/** SqliteFactory configuration and errors (PEER_BEHAVIOURS A.2, D.2; issue: CREATE_TABLE, table names, WAL). */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  ConfigurationError,
+  DatabaseError,
+  DataError,
+  Environment,
+  IntegrityError,
+  InterfaceError,
+  InternalError,
+  OperationalError,
+  ProgrammingError,
+} from "@es/persistence-core";
+import { makeStoredEvent } from "@es/persistence-core/testing";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { SqliteDatastore, SqliteFactory, translateError } from "../src/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "es-sqlite-factory-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string) => join(dir, name);
+const factory = (name: string, values: Record<string, string>) =>
+  new SqliteFactory(new Environment(name, values));
+
+describe("SqliteFactory environment", () => {
+  it("requires SQLITE_DBNAME, naming the keys it looked for", () => {
+    expect(() => factory("TestCase", {})).toThrow(ConfigurationError);
+    expect(() => factory("TestCase", {})).toThrow(
+      "SQLite database name not found in environment with keys: TESTCASE_SQLITE_DBNAME, SQLITE_DBNAME",
+    );
+    expect(() => factory("TestCase", { SQLITE_DBNAME: " " })).toThrow(ConfigurationError);
+  });
+
+  it("reads SQLITE_LOCK_TIMEOUT as whole seconds, or none", () => {
+    expect(factory("T", { SQLITE_DBNAME: ":memory:" }).lockTimeout).toBeUndefined();
+    expect(
+      factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_LOCK_TIMEOUT: "" }).lockTimeout,
+    ).toBeUndefined();
+    expect(factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_LOCK_TIMEOUT: "10" }).lockTimeout).toBe(
+      10,
+    );
+    expect(() => factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_LOCK_TIMEOUT: "abc" })).toThrow(
+      `Environment variable 'SQLITE_LOCK_TIMEOUT' is invalid: "abc" (expected an integer or an empty string)`,
+    );
+  });
+
+  it("reads SQLITE_SYNCHRONOUS, FULL by default", () => {
+    expect(factory("T", { SQLITE_DBNAME: ":memory:" }).synchronous).toBe("FULL");
+    expect(
+      factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_SYNCHRONOUS: "normal" }).synchronous,
+    ).toBe("NORMAL");
+    expect(() => factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_SYNCHRONOUS: "fast" })).toThrow(
+      /Environment variable 'SQLITE_SYNCHRONOUS' is invalid: "fast"/,
+    );
+  });
+
+  it("names tables after the application and refuses names that aren't identifiers", async () => {
+    const worlds = factory("Worlds", { SQLITE_DBNAME: ":memory:" });
+    expect((await worlds.applicationRecorder()).eventsTable).toBe("worlds_events");
+    expect((await worlds.aggregateRecorder("snapshots")).eventsTable).toBe("worlds_snapshots");
+    expect((await worlds.processRecorder()).trackingTable).toBe("worlds_tracking");
+    await worlds.close();
+    expect(factory("", { SQLITE_DBNAME: ":memory:" }).tablePrefix).toBe("stored");
+    expect(() => factory('x"; drop table y; --', { SQLITE_DBNAME: ":memory:" })).toThrow(
+      ProgrammingError,
+    );
+    expect(() => factory("a".repeat(80), { SQLITE_DBNAME: ":memory:" })).toThrow(
+      /Invalid table name/,
+    );
+  });
+
+  it("lets several applications share one file", async () => {
+    const path = file("shared.db");
+    const one = factory("One", { SQLITE_DBNAME: path });
+    const two = factory("Two", { SQLITE_DBNAME: path });
+    const r1 = await one.applicationRecorder();
+    const r2 = await two.applicationRecorder();
+    await r1.insertEvents([makeStoredEvent("a", 1)]);
+    expect(await r2.maxNotificationId()).toBe(0);
+    expect(await r1.maxNotificationId()).toBe(1);
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  it("with CREATE_TABLE=false, creates nothing, and missing tables are ProgrammingErrors naming them", async () => {
+    const f = factory("Missing", { SQLITE_DBNAME: file("missing.db"), CREATE_TABLE: "false" });
+    const recorder = await f.processRecorder();
+    await expect(recorder.insertEvents([])).rejects.toBeInstanceOf(ProgrammingError);
+    await expect(recorder.insertEvents([])).rejects.toThrow("no such table: missing_events");
+    await expect(recorder.selectEvents("x")).rejects.toThrow("no such table: missing_events");
+    await expect(recorder.selectNotifications(1, 1)).rejects.toBeInstanceOf(ProgrammingError);
+    await expect(recorder.maxNotificationId()).rejects.toBeInstanceOf(ProgrammingError);
+    await expect(recorder.maxTrackingId("app")).rejects.toThrow("no such table: missing_tracking");
+    const aggregate = await f.aggregateRecorder("snapshots");
+    await expect(aggregate.selectEvents("x")).rejects.toThrow("no such table: missing_snapshots");
+    await f.close();
+  });
+});
+
+describe("SqliteDatastore", () => {
+  it("uses WAL for files and not for memory", () => {
+    const memory = new SqliteDatastore({ dbName: ":memory:" });
+    expect(memory.isWal).toBe(false);
+    memory.close();
+    const path = file("wal.db");
+    const first = new SqliteDatastore({ dbName: path });
+    expect(first.isWal).toBe(true);
+    first.close();
+    const again = new SqliteDatastore({ dbName: path });
+    expect(again.isWal).toBe(true);
+    expect(again.db.pragma("synchronous", { simple: true })).toBe(2);
+    again.close();
+    const normal = new SqliteDatastore({ dbName: path, synchronous: "NORMAL" });
+    expect(normal.db.pragma("synchronous", { simple: true })).toBe(1);
+    normal.close();
+  });
+
+  it("fails to open a database it can't, with OperationalError", () => {
+    expect(() => new SqliteDatastore({ dbName: join(dir, "no", "such", "dir.db") })).toThrow(
+      OperationalError,
+    );
+  });
+
+  it("rolls back the whole transaction when anything in it throws", () => {
+    const store = new SqliteDatastore({ dbName: ":memory:" });
+    store.db.exec("create table t (x integer primary key)");
+    expect(() =>
+      store.write(() => {
+        store.db.prepare("insert into t values (1)").run();
+        throw new TypeError("not a driver error");
+      }),
+    ).toThrow(TypeError);
+    expect(() =>
+      store.write(() => {
+        store.db.prepare("insert into t values (2)").run();
+        store.db.prepare("insert into t values (2)").run();
+      }),
+    ).toThrow(IntegrityError);
+    expect(store.db.prepare("select count(*) n from t").get()).toEqual({ n: 0 });
+    store.close();
+    expect(() => store.read(() => store.db.prepare("select 1").get())).toThrow(InterfaceError);
+  });
+});
+
+describe("driver error translation", () => {
+  function sqliteError(code: string): Error {
+    const db = new Database(":memory:");
+    try {
+      db.exec("select * from nowhere");
+    } catch (error) {
+      Object.defineProperty(error, "code", { value: code });
+      return error as Error;
+    } finally {
+      db.close();
+    }
+    throw new Error("no error");
+  }
+
+  it.each([
+    ["SQLITE_CONSTRAINT_UNIQUE", IntegrityError],
+    ["SQLITE_CONSTRAINT_PRIMARYKEY", IntegrityError],
+    ["SQLITE_BUSY", OperationalError],
+    ["SQLITE_BUSY_SNAPSHOT", OperationalError],
+    ["SQLITE_LOCKED", OperationalError],
+    ["SQLITE_IOERR_WRITE", OperationalError],
+    ["SQLITE_FULL", OperationalError],
+    ["SQLITE_MISMATCH", DataError],
+    ["SQLITE_TOOBIG", DataError],
+    ["SQLITE_ERROR", ProgrammingError],
+    ["SQLITE_MISUSE", InterfaceError],
+    ["SQLITE_INTERNAL", InternalError],
+    ["SQLITE_CORRUPT", DatabaseError],
+    ["SQLITE_SOMETHING_NEW", DatabaseError],
+  ])("%s → %s", (code, expected) => {
+    const translated = translateError(sqliteError(code));
+    expect(translated).toBeInstanceOf(expected);
+    expect((translated as Error).message).toContain(code);
+    expect((translated as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it("leaves other errors alone", () => {
+    const error = new RangeError("mine");
+    expect(translateError(error)).toBe(error);
+  });
+});
