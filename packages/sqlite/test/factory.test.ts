@@ -98,6 +98,27 @@ describe("SqliteFactory environment", () => {
   });
 });
 
+describe("lock timeout", () => {
+  it("gives a writer that can't get the lock in time an OperationalError, and writes nothing", async () => {
+    const path = file("locked.db");
+    const f = factory("Locked", { SQLITE_DBNAME: path, SQLITE_LOCK_TIMEOUT: "1" });
+    const recorder = await f.applicationRecorder();
+    const other = new Database(path);
+    other.exec("begin immediate");
+    const started = Date.now();
+    await expect(
+      recorder.insertEvents([makeStoredEvent("a", 1), makeStoredEvent("a", 2)]),
+    ).rejects.toBeInstanceOf(OperationalError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    other.exec("rollback");
+    other.close();
+    expect(await recorder.maxNotificationId()).toBe(0);
+    await recorder.insertEvents([makeStoredEvent("a", 1)]);
+    expect(await recorder.maxNotificationId()).toBe(1);
+    await f.close();
+  });
+});
+
 describe("SqliteDatastore", () => {
   it("uses WAL for files and not for memory", () => {
     const memory = new SqliteDatastore({ dbName: ":memory:" });
