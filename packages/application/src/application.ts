@@ -143,7 +143,7 @@ export class Application {
 
   /** Waits for the infrastructure (every async method does). */
   protected async infrastructure(): Promise<Infrastructure> {
-    await this.ready;
+    if (!this.#infrastructure) await this.ready;
     return this.#get();
   }
 
@@ -199,7 +199,9 @@ export class Application {
     const present = aggregates.filter((a): a is Aggregate => a != null);
     const newEvents = present.flatMap((aggregate) => aggregate.collectEvents());
     const ids = await events.put(newEvents);
-    await this.takeSnapshotsDue(present, newEvents);
+    if ((this.constructor as typeof Application).snapshottingIntervals?.size) {
+      await this.takeSnapshotsDue(present, newEvents);
+    }
     await this.notify(newEvents);
     return ids;
   }
@@ -212,7 +214,7 @@ export class Application {
     newEvents: readonly DomainEvent[],
   ) {
     const intervals = (this.constructor as typeof Application).snapshottingIntervals;
-    if (!intervals || intervals.size === 0) return;
+    if (!intervals) return;
     const byId = new Map(aggregates.map((a) => [a.id, a]));
     for (const event of newEvents) {
       const aggregate = byId.get(event.originatorId);

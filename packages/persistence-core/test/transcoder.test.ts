@@ -157,7 +157,7 @@ describe("JSONTranscoder", () => {
     expect(() => transcoder.register({ ...CalendarDateAsISO, name: "" } as Transcoding)).toThrow(
       TypeError,
     );
-    expect(() => transcoder.decode(Uint8Array.from([0xff, 0xfe]))).toThrow(TypeError);
+    expect(() => transcoder.decode(Uint8Array.from([0xff, 0xfe]))).toThrow(SyntaxError);
     expect(() => transcoder.decode(new TextEncoder().encode("{not json"))).toThrow(SyntaxError);
   });
 });

@@ -1,0 +1,84 @@
+/**
+ * The raw-driver limits: better-sqlite3 alone, prepared statements, the same row shape,
+ * indexes and pragmas as the SQLite recorder. Everything the library adds is measured
+ * against these.
+ */
+import { randomUUID } from "node:crypto";
+import type { Synchronous } from "@es/sqlite";
+import Database from "better-sqlite3";
+
+export interface RawLimits {
+  /** One-row transactions per second. */
+  readonly insert1: number;
+  /** Ten-row transactions per second. */
+  readonly insert10: number;
+  /** Lookups of one sequence of 10 rows per second. */
+  readonly lookup10: number;
+  /** Rows per second read in pages of 100 by id. */
+  readonly paged: number;
+}
+
+const STATE = Buffer.from(
+  '{"amount":10,"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-01T00:00:00.000Z"}}',
+);
+
+export function measureRawLimits(path: string, synchronous: Synchronous, rows: number): RawLimits {
+  const db = new Database(path);
+  if (path !== ":memory:") db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${synchronous}`);
+  db.exec(`create table raw_events (
+    notification_id integer primary key autoincrement, originator_id text not null,
+    originator_version integer not null, topic text not null, state blob not null);
+    create unique index raw_events_sequence_idx on raw_events (originator_id, originator_version);`);
+  const insert = db.prepare(
+    "insert into raw_events (originator_id, originator_version, topic, state) values (?, ?, ?, ?)",
+  );
+  const ids: string[] = [];
+
+  const one = db.transaction((id: string, version: number) =>
+    insert.run(id, version, "Account.Deposited", STATE),
+  );
+  let started = performance.now();
+  for (let i = 0; i < rows; i++) {
+    const id = randomUUID();
+    ids.push(id);
+    one.immediate(id, 1);
+  }
+  const insert1 = rows / ((performance.now() - started) / 1000);
+
+  const ten = db.transaction((id: string) => {
+    for (let v = 1; v <= 10; v++) insert.run(id, v, "Account.Deposited", STATE);
+  });
+  const batches = Math.max(1, Math.floor(rows / 10));
+  const tenIds: string[] = [];
+  started = performance.now();
+  for (let i = 0; i < batches; i++) {
+    const id = randomUUID();
+    tenIds.push(id);
+    ten.immediate(id);
+  }
+  const insert10 = batches / ((performance.now() - started) / 1000);
+
+  const lookup = db.prepare(
+    "select originator_id, originator_version, topic, state from raw_events where originator_id = ? order by originator_version",
+  );
+  started = performance.now();
+  for (const id of tenIds) lookup.all(id);
+  const lookup10 = tenIds.length / ((performance.now() - started) / 1000);
+
+  const page = db.prepare(
+    "select notification_id, originator_id, originator_version, topic, state from raw_events where notification_id >= ? order by notification_id limit 100",
+  );
+  started = performance.now();
+  let next = 1;
+  let read = 0;
+  for (;;) {
+    const got = page.all(next) as { notification_id: number }[];
+    if (got.length === 0) break;
+    read += got.length;
+    next = (got[got.length - 1]?.notification_id ?? next) + 1;
+  }
+  const paged = read / ((performance.now() - started) / 1000);
+  db.close();
+  return { insert1, insert10, lookup10, paged };
+}
