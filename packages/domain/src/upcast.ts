@@ -23,9 +23,11 @@ export function classVersionOf(cls: Callable): number {
  */
 export function upcast(cls: Callable, state: Record<string, unknown>): Record<string, unknown> {
   const recorded = state[CLASS_VERSION_KEY];
-  delete state[CLASS_VERSION_KEY];
+  // `delete` is costly on the hot path; most recorded state has no class version.
+  if (recorded !== undefined) delete state[CLASS_VERSION_KEY];
   let from = typeof recorded === "number" ? recorded : 1;
   const to = classVersionOf(cls);
+  if (from === to) return state;
   if (from > to) {
     throw new TypeError(
       `${cls.name} is at class version ${to} but the recorded state is from version ${from}`,

@@ -81,8 +81,13 @@ export class Mapper {
       }
       const cls = resolveTopic<new (...args: never[]) => E>(topic);
       const state = upcast(cls, decoded as Record<string, unknown>);
-      const event = Object.create(cls.prototype) as E;
-      Object.assign(event, state, { originatorId, originatorVersion });
+      const event = Object.create(cls.prototype) as E & {
+        originatorId: string;
+        originatorVersion: number;
+      };
+      event.originatorId = originatorId;
+      event.originatorVersion = originatorVersion;
+      Object.assign(event, state);
       return Object.freeze(event);
     } catch (error) {
       throw new StoredEventDecodingError(originatorId, originatorVersion, topic, error);

@@ -127,13 +127,18 @@ export class JSONTranscoder implements Transcoder {
     for (const key of keys) {
       const item = record[key];
       const revived = this.#revive(item);
-      if (revived !== item)
+      if (revived === item) continue;
+      // JSON.parse made "__proto__" an own key; plain assignment would set the prototype instead.
+      if (key === "__proto__") {
         Object.defineProperty(record, key, {
           value: revived,
           enumerable: true,
           writable: true,
           configurable: true,
         });
+      } else {
+        record[key] = revived;
+      }
     }
     if (keys.length !== 2 || !(TYPE in record) || !(DATA in record)) return value;
     const name = record[TYPE];

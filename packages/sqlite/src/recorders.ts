@@ -27,6 +27,13 @@ import {
 
 type EventRow = Pick<StoredEventRow, "originator_id" | "originator_version" | "topic" | "state">;
 type NotificationRow = EventRow & { notification_id: number };
+/** Rows as arrays (better-sqlite3's raw mode): cheaper than an object per row. */
+type RawEventRow = [
+  originatorId: string,
+  originatorVersion: number,
+  topic: string,
+  state: Uint8Array,
+];
 
 const toBuffer = (bytes: Uint8Array) =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -128,8 +135,13 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     if (gt !== undefined) params.push(gt);
     if (lte !== undefined) params.push(lte);
     if (limit !== undefined) params.push(Math.max(0, limit));
-    const rows = this.datastore.read(() => statement.all(...params) as EventRow[]);
-    return rows.map(toStoredEvent);
+    const rows = this.datastore.read(() => statement.raw(true).all(...params) as RawEventRow[]);
+    const events: StoredEvent[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [originatorId, originatorVersion, topic, state] = rows[i] as RawEventRow;
+      events[i] = { originatorId, originatorVersion, topic, state };
+    }
+    return events;
   }
 }
 
