@@ -98,7 +98,7 @@ async function measure(
 /** Runs the workload briefly first, so that every store is measured with a warm JIT. */
 async function warmUp(): Promise<void> {
   const app = new Accounts();
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 3000; i++) {
     const account = Account.create("warm-up");
     await app.save(account);
     for (let c = 0; c < COMMANDS; c++) {
