@@ -1,0 +1,39 @@
+/**
+ * Runs every ```ts block of the documentation (docs/*.md and the README) as a module of its
+ * own, so that the docs cannot drift from the library (the Python original's test_docs.py).
+ * Blocks marked ```ts-norun are not run. Topics are global in one test file, so class names
+ * must be unique across all the docs.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { describe, it } from "vitest";
+
+const docs = import.meta.dirname;
+const snippets = join(docs, ".snippets");
+rmSync(snippets, { recursive: true, force: true });
+mkdirSync(snippets, { recursive: true });
+
+const pages = [
+  ...readdirSync(docs)
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => join(docs, name)),
+  join(docs, "..", "README.md"),
+];
+
+for (const page of pages) {
+  const blocks = [...readFileSync(page, "utf8").matchAll(/^```ts\n([\s\S]*?)^```/gm)].map(
+    (m) => m[1] ?? "",
+  );
+  describe(basename(page), () => {
+    blocks.forEach((code, index) => {
+      const line = readFileSync(page, "utf8")
+        .slice(0, readFileSync(page, "utf8").indexOf(code))
+        .split("\n").length;
+      it(`block ${index + 1} (line ${line})`, async () => {
+        const file = join(snippets, `${basename(page, ".md")}-${index + 1}.ts`);
+        writeFileSync(file, code);
+        await import(file);
+      });
+    });
+  });
+}
