@@ -21,17 +21,14 @@ const pages = [
 ];
 
 for (const page of pages) {
-  const blocks = [...readFileSync(page, "utf8").matchAll(/^```ts\n([\s\S]*?)^```/gm)].map(
-    (m) => m[1] ?? "",
-  );
+  const text = readFileSync(page, "utf8");
+  const blocks = [...text.matchAll(/^```ts\n([\s\S]*?)^```/gm)];
   describe(basename(page), () => {
-    blocks.forEach((code, index) => {
-      const line = readFileSync(page, "utf8")
-        .slice(0, readFileSync(page, "utf8").indexOf(code))
-        .split("\n").length;
+    blocks.forEach((match, index) => {
+      const line = text.slice(0, match.index).split("\n").length + 1;
       it(`block ${index + 1} (line ${line})`, async () => {
         const file = join(snippets, `${basename(page, ".md")}-${index + 1}.ts`);
-        writeFileSync(file, code);
+        writeFileSync(file, match[1] ?? "");
         await import(file);
       });
     });
