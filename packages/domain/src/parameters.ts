@@ -77,18 +77,14 @@ function constructorParameterList(cls: Callable): string | undefined {
   if (!/^\s*class\b/.test(source)) return undefined;
   const bodyStart = indexOfOutside(source, "{", 0);
   if (bodyStart < 0) return undefined;
-  // Scan the class body at depth one for `constructor(`.
-  let depth = 0;
-  for (let i = bodyStart; i < source.length; i++) {
-    const skip = skipLiteral(source, i);
-    if (skip !== i) {
-      i = skip - 1;
-      continue;
-    }
-    const ch = source[i];
-    if (ch === "{" || ch === "(" || ch === "[") depth++;
-    else if (ch === "}" || ch === ")" || ch === "]") depth--;
-    else if (depth === 1 && source.startsWith("constructor", i) && !isIdentChar(source[i - 1])) {
+  // Scan the class body, at depth one, for `constructor(`.
+  for (const [i, ch, depth] of code(source, bodyStart)) {
+    if (
+      depth === 1 &&
+      ch === "c" &&
+      source.startsWith("constructor", i) &&
+      !isIdentChar(source[i - 1])
+    ) {
       let j = i + "constructor".length;
       while (/\s/.test(source[j] ?? "")) j++;
       if (source[j] !== "(") continue;
@@ -175,22 +171,13 @@ function objectPatternKeys(pattern: string, label: string): string[] {
 /** Splits on commas that are not nested in brackets, strings or comments. */
 function splitTopLevel(text: string, label: string): string[] {
   const parts: string[] = [];
-  let depth = 0;
   let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const skip = skipLiteral(text, i);
-    if (skip !== i) {
-      i = skip - 1;
-      continue;
-    }
-    const ch = text[i];
-    if (ch === "(" || ch === "[" || ch === "{") depth++;
-    else if (ch === ")" || ch === "]" || ch === "}") depth--;
-    else if (ch === "," && depth === 0) {
+  for (const [i, ch, depth] of code(text)) {
+    if (depth < 0) throw new ParameterError(label, "unbalanced parameter list");
+    if (ch === "," && depth === 0) {
       parts.push(stripComments(text.slice(start, i)));
       start = i + 1;
     }
-    if (depth < 0) throw new ParameterError(label, `unbalanced parameter list`);
   }
   parts.push(stripComments(text.slice(start)));
   return parts;
@@ -201,33 +188,37 @@ function stripComments(text: string): string {
 }
 
 function matchingClose(text: string, open: number, label: string): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const skip = skipLiteral(text, i);
-    if (skip !== i) {
-      i = skip - 1;
-      continue;
-    }
-    const ch = text[i];
-    if (ch === "(" || ch === "[" || ch === "{") depth++;
-    else if (ch === ")" || ch === "]" || ch === "}") {
-      depth--;
-      if (depth === 0) return i;
-    }
+  for (const [i, ch, depth] of code(text, open)) {
+    if (depth === 0 && (ch === ")" || ch === "]" || ch === "}")) return i;
   }
-  throw new ParameterError(label, `unbalanced parameter list`);
+  throw new ParameterError(label, "unbalanced parameter list");
 }
 
 function indexOfOutside(text: string, target: string, from: number): number {
+  for (const [i, ch] of code(text, from)) if (ch === target) return i;
+  return -1;
+}
+
+const OPENERS = new Set(["(", "[", "{"]);
+const CLOSERS = new Set([")", "]", "}"]);
+
+/**
+ * The characters of `text` from `from` on that are code (strings, templates and comments are
+ * skipped), each with its bracket depth relative to `from`: brackets report the depth outside them.
+ */
+function* code(text: string, from = 0): Generator<[index: number, char: string, depth: number]> {
+  let depth = 0;
   for (let i = from; i < text.length; i++) {
     const skip = skipLiteral(text, i);
     if (skip !== i) {
       i = skip - 1;
       continue;
     }
-    if (text[i] === target) return i;
+    const ch = text[i] as string;
+    if (CLOSERS.has(ch)) depth--;
+    yield [i, ch, depth];
+    if (OPENERS.has(ch)) depth++;
   }
-  return -1;
 }
 
 /** If a string, template or comment starts at `i`, the index just past it; otherwise `i`. */

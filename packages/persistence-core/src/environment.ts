@@ -52,58 +52,62 @@ export class Environment {
   }
 }
 
+/**
+ * A schema for an optional variable: unset or blank gives `fallback`; otherwise `parse` gives
+ * the value, or `undefined` when the text is invalid, which is reported as `expected`.
+ */
+function optionalValue<T, F>(
+  fallback: F,
+  expected: string,
+  parse: (text: string) => T | undefined,
+) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx): T | F => {
+      if (value === undefined || value.trim() === "") return fallback;
+      const parsed = parse(value.trim());
+      if (parsed === undefined) {
+        ctx.addIssue({ code: "custom", message: expected });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+}
+
 /** zod schemas for environment values. */
 export const envSchemas = {
   /** strtobool rules; unset gives `fallback`. */
   boolean(fallback: boolean) {
-    return z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        if (value === undefined || value.trim() === "") return fallback;
+    return optionalValue(
+      fallback,
+      "expected a boolean: y, yes, t, true, on, 1, n, no, f, false, off or 0",
+      (text) => {
         try {
-          return strtobool(value.trim());
+          return strtobool(text);
         } catch {
-          ctx.addIssue({
-            code: "custom",
-            message: "expected a boolean: y, yes, t, true, on, 1, n, no, f, false, off or 0",
-          });
-          return z.NEVER;
+          return undefined;
         }
-      });
+      },
+    );
   },
   /** A whole number (unset or blank gives `fallback`). */
   integer(fallback: number | undefined, { min = Number.MIN_SAFE_INTEGER } = {}) {
-    return z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        if (value === undefined || value.trim() === "") return fallback;
-        const n = Number(value.trim());
-        if (!Number.isInteger(n) || n < min) {
-          ctx.addIssue({
-            code: "custom",
-            message: `expected an integer${min > 0 ? ` >= ${min}` : ""} or an empty string`,
-          });
-          return z.NEVER;
-        }
-        return n;
-      });
+    return optionalValue(
+      fallback,
+      `expected an integer${min > 0 ? ` >= ${min}` : ""} or an empty string`,
+      (text) => {
+        const n = Number(text);
+        return Number.isInteger(n) && n >= min ? n : undefined;
+      },
+    );
   },
   /** A number (unset or blank gives `fallback`). */
   number(fallback: number | undefined) {
-    return z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        if (value === undefined || value.trim() === "") return fallback;
-        const n = Number(value.trim());
-        if (!Number.isFinite(n)) {
-          ctx.addIssue({ code: "custom", message: "expected a number or an empty string" });
-          return z.NEVER;
-        }
-        return n;
-      });
+    return optionalValue(fallback, "expected a number or an empty string", (text) => {
+      const n = Number(text);
+      return Number.isFinite(n) ? n : undefined;
+    });
   },
   /** A required non-empty string. */
   required(description: string) {
