@@ -123,9 +123,12 @@ export class JSONTranscoder implements Transcoder {
       return value;
     }
     const record = value as Record<string, unknown>;
-    const keys = Object.keys(record);
-    for (const key of keys) {
+    let count = 0;
+    // for…in visits own keys only here: JSON.parse makes plain objects with nothing inherited.
+    for (const key in record) {
+      count++;
       const item = record[key];
+      if (typeof item !== "object" || item === null) continue;
       const revived = this.#revive(item);
       if (revived === item) continue;
       // JSON.parse made "__proto__" an own key; plain assignment would set the prototype instead.
@@ -140,7 +143,7 @@ export class JSONTranscoder implements Transcoder {
         record[key] = revived;
       }
     }
-    if (keys.length !== 2 || !(TYPE in record) || !(DATA in record)) return value;
+    if (count !== 2 || !(TYPE in record) || !(DATA in record)) return value;
     const name = record[TYPE];
     const transcoding = typeof name === "string" ? this.#byName.get(name) : undefined;
     if (!transcoding) {

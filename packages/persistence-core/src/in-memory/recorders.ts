@@ -23,6 +23,8 @@ import {
 export class InMemoryAggregateRecorder implements AggregateRecorder {
   /** Each originator's events, in version order. */
   protected readonly sequences = new Map<string, StoredEvent[]>();
+  /** The versions recorded per originator, so conflicts are found without scanning. */
+  protected readonly versions = new Map<string, Set<number>>();
 
   async insertEvents(
     events: readonly StoredEvent[],
@@ -52,9 +54,7 @@ export class InMemoryAggregateRecorder implements AggregateRecorder {
     const seen = new Set<string>();
     for (const event of events) {
       const key = `${event.originatorId}\u0000${event.originatorVersion}`;
-      const recorded = this.sequences
-        .get(event.originatorId)
-        ?.some((e) => e.originatorVersion === event.originatorVersion);
+      const recorded = this.versions.get(event.originatorId)?.has(event.originatorVersion);
       if (seen.has(key) || recorded) {
         throw new IntegrityError(
           `Event ${event.originatorId} version ${event.originatorVersion} is already recorded`,
@@ -84,8 +84,10 @@ export class InMemoryAggregateRecorder implements AggregateRecorder {
     const sequence = this.sequences.get(event.originatorId);
     if (!sequence) {
       this.sequences.set(event.originatorId, [event]);
+      this.versions.set(event.originatorId, new Set([event.originatorVersion]));
       return;
     }
+    this.versions.get(event.originatorId)?.add(event.originatorVersion);
     sequence.push(event);
     // Keep version order even if a batch arrives out of order.
     const n = sequence.length;
