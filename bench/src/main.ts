@@ -127,7 +127,7 @@ try {
   await warmUp();
   const results: Result[] = [await measure("in-memory", {})];
   for (const synchronous of ["FULL", "NORMAL"] as const) {
-    const raw = measureRawLimits(
+    const raw = await measureRawLimits(
       join(dir, `raw-${synchronous}.db`),
       synchronous,
       Math.min(rows, 5000),
@@ -159,6 +159,7 @@ try {
         "1-row tx/s": fmt(r.raw?.insert1 ?? 0),
         "10-row tx/s": fmt(r.raw?.insert10 ?? 0),
         "10-row lookups/s": fmt(r.raw?.lookup10 ?? 0),
+        "same via kysely/s": fmt(r.raw?.kyselyLookup10 ?? 0),
         "paged rows/s": fmt(r.raw?.paged ?? 0),
       })),
   );
