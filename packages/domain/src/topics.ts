@@ -75,8 +75,8 @@ export function resolveTopic<T extends Topical = Topical>(topic: string): T {
   if (found === undefined) {
     throw new TopicError(
       `Failed to resolve topic '${topic}': no class is registered under it. ` +
-        `Classes register on first use; in a process that only reads, register them with ` +
-        `registerTopic() or getTopic() first.`,
+        `Classes register on first use; in a process that only reads, decorate aggregate ` +
+        `classes with @aggregate (or call registerTopic()) so they register when defined.`,
     );
   }
   return found as T;
