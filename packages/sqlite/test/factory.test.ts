@@ -137,6 +137,15 @@ describe("SqliteDatastore", () => {
     normal.close();
   });
 
+  it("reports broken statements as ProgrammingError (D.2: create_table with 'BLAH')", () => {
+    const store = new SqliteDatastore({ dbName: ":memory:" });
+    expect(() => store.exec(["BLAH"])).toThrow(ProgrammingError);
+    expect(() => store.read(() => store.db.prepare("select * from nowhere"))).toThrow(
+      "no such table: nowhere",
+    );
+    store.close();
+  });
+
   it("fails to open a database it can't, with OperationalError", () => {
     expect(() => new SqliteDatastore({ dbName: join(dir, "no", "such", "dir.db") })).toThrow(
       OperationalError,
