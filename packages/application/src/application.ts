@@ -8,9 +8,16 @@
  * asynchronously: the constructor starts that work, every async method waits for it, and
  * `await app.ready` waits explicitly before using the synchronous accessors.
  */
-import { type Aggregate, type AggregateConstructor, type DomainEvent, Snapshot } from "@es/domain";
+import {
+  type Aggregate,
+  type AggregateConstructor,
+  type DomainEvent,
+  derivedClassName,
+  Snapshot,
+} from "@es/domain";
 import {
   type ApplicationRecorder,
+  ConfigurationError,
   Environment,
   type EnvValues,
   type EventStore,
@@ -52,7 +59,11 @@ export class Application {
   static snapshottingIntervals: ReadonlyMap<AggregateConstructor, number> | null = null;
   /** The number of notifications in a section of the notification log. */
   static logSectionSize = LocalNotificationLog.DEFAULT_SECTION_SIZE;
-  /** The application's name (default: the class name): prefixes its environment variables. */
+  /**
+   * The application's name: it prefixes the application's environment variables and names
+   * its tables. Each class has its own: the one it sets here, else its class name (refused
+   * where a minifier may have renamed the class, so set it where code is bundled).
+   */
   static applicationName: string | undefined;
 
   /** The application's name. */
@@ -72,7 +83,7 @@ export class Application {
 
   constructor(options: ApplicationOptions = {}) {
     const cls = this.constructor as typeof Application;
-    this.name = cls.applicationName ?? cls.name;
+    this.name = applicationNameOf(cls);
     this.env = Object.freeze(this.constructEnv(options.env ?? {}));
     this.#snapshotting = this.#readSnapshotting();
     this.ready = this.#build(options.factory);
@@ -259,4 +270,19 @@ export class Application {
     }
     await this.#infrastructure?.factory.close();
   }
+}
+
+function applicationNameOf(cls: typeof Application): string {
+  if (Object.hasOwn(cls, "applicationName") && cls.applicationName !== undefined) {
+    return cls.applicationName;
+  }
+  // The base class's own name is fixed (a minifier renames it); anonymous classes have none.
+  if (cls === Application) return "Application";
+  if (cls.name === "") return "";
+  return derivedClassName(
+    cls,
+    "an application name (which names its tables and prefixes its environment variables)",
+    `give the class its name as a string: static applicationName = "Name"`,
+    ConfigurationError,
+  );
 }

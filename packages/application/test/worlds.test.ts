@@ -260,11 +260,11 @@ describe("snapshotting (seed 1.5.6)", () => {
       [worldId, 4],
     ]);
 
-    class Every5 extends Application {
+    class EveryFifth extends Application {
       static override snapshottingIntervals = new Map([[World, 5]]);
       static override isSnapshottingEnabled = false;
     }
-    const app5 = track(new Every5());
+    const app5 = track(new EveryFifth());
     const world = World.create();
     await app5.save(world);
     for (let i = 0; i < 12; i++) {

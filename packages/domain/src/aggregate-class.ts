@@ -1,15 +1,25 @@
 /**
- * What the library works out about an aggregate class on its first use: which created event
- * class it uses, which event classes its `@event` methods declared (attached as static members),
- * and the topics of the class and its nested event classes.
+ * What the library works out about an aggregate class: which created event class it uses,
+ * which event classes its `@event` methods declared (attached as static members), and the
+ * topics of the class and its nested event classes.
  *
- * This happens on first use rather than at class definition because JavaScript gives a base
- * class no hook when a subclass is defined.
+ * JavaScript gives a base class no hook when a subclass is defined, so this happens on the
+ * class's first use (or at definition, with `@aggregate`). Reading a generated event class
+ * (`World.Created`, `World.SomethingHappened`) counts as a use: the base class holds an
+ * accessor for each such name, so the subclass's own class is there from the start, never the
+ * base's in its place.
  */
+import { aggregateConstructorParameters } from "./construct.js";
 import { AggregateCreated, DomainEvent, setOwner } from "./domain-event.js";
-import { DECLARED_EVENTS, type DeclaredEvent } from "./event-decorator.js";
-import { METADATA } from "./metadata.js";
-import { registerClass } from "./topics.js";
+import { looksMangled } from "./identifiers.js";
+import { DECLARED_EVENTS, type DeclaredEvent, METADATA } from "./metadata.js";
+import {
+  functionParameters,
+  objectFormAdvice,
+  ParameterError,
+  type ParameterSpec,
+} from "./parameters.js";
+import { derivedClassName, registerClass, registeredTopic } from "./topics.js";
 import type { Callable } from "./types.js";
 
 export interface AggregateClassInfo {
@@ -22,23 +32,89 @@ export interface AggregateClassInfo {
 interface AggregateStatics {
   readonly name: string;
   readonly createdEventName?: string | undefined;
+  readonly createId?: Callable;
 }
 
 const infos = new WeakMap<Callable, AggregateClassInfo>();
 
-export function aggregateClassInfo(cls: Callable, base: Callable): AggregateClassInfo {
+/** The base aggregate class (its lookups stop there), and names declared before it existed. */
+let base: Callable | undefined;
+const pendingNames = new Set<string>();
+
+/** Called once by the aggregate module with the `Aggregate` class, already registered. */
+export function setAggregateClassBase(
+  aggregate: Callable,
+  info: AggregateClassInfo,
+  values: Readonly<Record<string, Callable>>,
+): void {
+  base = aggregate;
+  infos.set(aggregate, info);
+  for (const [name, value] of Object.entries(values)) defineMember(aggregate, name, value);
+  for (const name of pendingNames) declareLazyStatic(name);
+  pendingNames.clear();
+}
+
+/**
+ * Makes `Subclass[name]` resolve to the subclass's own member (`@event` declares `name` on
+ * some aggregate class), working out the subclass's events first if that is still to do.
+ */
+export function declareLazyStatic(name: string): void {
+  if (!base) pendingNames.add(name);
+  else if (!(name in base)) defineMember(base, name, undefined);
+}
+
+/** The event classes generated for or attached to each class, by static member name. */
+const members = new WeakMap<Callable, Map<string, Callable | undefined>>();
+
+/**
+ * Defines a generated or attached event class as a static member. It is an accessor rather
+ * than a value so that a subclass reading the name gets its own class (made on the spot if
+ * the subclass was not used before), as it would if JavaScript let a class run code when a
+ * subclass is defined.
+ */
+function defineMember(cls: Callable, name: string, value: Callable | undefined): void {
+  const own = members.get(cls) ?? new Map<string, Callable | undefined>();
+  members.set(cls, own);
+  own.set(name, value);
+  Object.defineProperty(cls, name, {
+    configurable: true,
+    enumerable: false,
+    get(this: Callable) {
+      return this === cls ? value : memberOf(this, name);
+    },
+    // Compilers that assign static fields (rather than define them) land here.
+    set(this: Callable, replacement: unknown) {
+      Object.defineProperty(this, name, {
+        value: replacement,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    },
+  });
+}
+
+function memberOf(cls: Callable, name: string): unknown {
+  aggregateClassInfo(cls);
+  const own = ownValue(cls, name);
+  return own !== undefined ? own : (Object.getPrototypeOf(cls) as Record<string, unknown>)[name];
+}
+
+export function aggregateClassInfo(cls: Callable): AggregateClassInfo {
   const known = infos.get(cls);
   if (known) return known;
+  if (!base) throw new TypeError("The Aggregate class is not defined yet");
   const parent = Object.getPrototypeOf(cls) as Callable;
-  if (cls !== base && parent !== base) aggregateClassInfo(parent, base);
+  if (parent !== base) aggregateClassInfo(parent);
 
   attachDeclaredEvents(cls);
   const info = chooseCreatedEventClass(cls as Callable & AggregateStatics);
+  checkSignatures(cls as Callable & AggregateStatics);
   infos.set(cls, info);
 
   const topic = registerClass(cls);
   for (const key of Object.getOwnPropertyNames(cls)) {
-    const member: unknown = Object.getOwnPropertyDescriptor(cls, key)?.value;
+    const member = ownValue(cls, key);
     if (typeof member === "function" && isSubclass(member, DomainEvent)) {
       setOwner(member, cls);
       registerClass(member, `${topic}.${key}`);
@@ -47,30 +123,53 @@ export function aggregateClassInfo(cls: Callable, base: Callable): AggregateClas
   return info;
 }
 
-function attachDeclaredEvents(cls: Callable): void {
+/** The events the class's own `@event` methods declare. */
+function declaredEvents(cls: Callable): readonly DeclaredEvent[] {
   const metadata = (cls as unknown as Record<symbol, object | undefined>)[METADATA];
-  if (!metadata || !Object.hasOwn(metadata, DECLARED_EVENTS)) return;
-  const declared = (metadata as Record<symbol, DeclaredEvent[]>)[DECLARED_EVENTS] ?? [];
-  const seen = new Set<string>();
-  for (const { name, eventClass } of declared) {
-    const existing: unknown = Object.getOwnPropertyDescriptor(cls, name)?.value;
-    if (seen.has(name) || (existing !== undefined && existing !== eventClass)) {
-      throw new TypeError(`${name} event already defined on ${cls.name}`);
+  if (!metadata || !Object.hasOwn(metadata, DECLARED_EVENTS)) return [];
+  return (metadata as Record<symbol, DeclaredEvent[]>)[DECLARED_EVENTS] ?? [];
+}
+
+function attachDeclaredEvents(cls: Callable): void {
+  for (const { name, eventClass, given } of declaredEvents(cls)) {
+    const key = given ? keyOfGivenClass(cls, eventClass, name) : name;
+    const existing = ownValue(cls, key);
+    if (existing !== undefined && existing !== eventClass) {
+      throw new TypeError(`${key} event already defined on ${cls.name}`);
     }
-    seen.add(name);
-    Object.defineProperty(cls, name, { value: eventClass, configurable: true, writable: false });
+    defineMember(cls, key, eventClass);
   }
+}
+
+/**
+ * The static member under which a class given to `@event(EventClass)` is attached: the key it
+ * is already nested under (`static Confirmed = Confirmed`), else its name, which must then be
+ * one a compiler has not made up.
+ */
+function keyOfGivenClass(cls: Callable, eventClass: Callable, name: string): string {
+  const nested = Object.getOwnPropertyNames(cls).find((key) => ownValue(cls, key) === eventClass);
+  if (nested !== undefined) return nested;
+  if (registeredTopic(eventClass) === undefined) {
+    derivedClassName(
+      eventClass,
+      "a topic",
+      `nest it as a static member (static ${name} = ${name}) or register it: registerTopic("Name", ${name})`,
+    );
+  }
+  return name;
 }
 
 function chooseCreatedEventClass(cls: Callable & AggregateStatics): AggregateClassInfo {
   const candidates = new Map<string, typeof AggregateCreated>();
   for (const key of Object.getOwnPropertyNames(cls)) {
-    const member: unknown = Object.getOwnPropertyDescriptor(cls, key)?.value;
+    const member = ownValue(cls, key);
     if (typeof member === "function" && isSubclass(member, AggregateCreated)) {
       candidates.set(key, member as typeof AggregateCreated);
     }
   }
-  const wanted = cls.createdEventName;
+  // As in the Python original, the name is the class's own: a subclass that names none gets
+  // its own `Created`, never a silent copy of its parent's choice.
+  const wanted = Object.hasOwn(cls, "createdEventName") ? cls.createdEventName : undefined;
   if (wanted !== undefined) {
     return {
       createdEventClass: candidates.get(wanted) ?? generateCreated(cls, wanted),
@@ -89,13 +188,46 @@ function chooseCreatedEventClass(cls: Callable & AggregateStatics): AggregateCla
   };
 }
 
+/**
+ * Reads the signatures that name attributes now, so that untrustworthy names fail before
+ * anything is recorded. In a class a minifier renamed, positional names are renamed too.
+ */
+function checkSignatures(cls: Callable & AggregateStatics): void {
+  const signatures: [string, ParameterSpec][] = [
+    [`${cls.name} constructor`, aggregateConstructorParameters(cls)],
+  ];
+  if (Object.hasOwn(cls, "createId") && typeof cls.createId === "function") {
+    const label = `${cls.name}.createId()`;
+    signatures.push([label, functionParameters(cls.createId, label)]);
+  }
+  for (const { methodName, params } of declaredEvents(cls)) {
+    signatures.push([`${cls.name}.${methodName}()`, params]);
+  }
+  if (!looksMangled(cls)) return;
+  for (const [label, spec] of signatures) {
+    if (spec.kind === "positional" && spec.names.length > 0) {
+      throw new ParameterError(
+        label,
+        `the code was minified (class '${cls.name}'), so its parameter names are not the ones written. ${objectFormAdvice()}`,
+      );
+    }
+  }
+}
+
 function generateCreated(cls: Callable, name: string): typeof AggregateCreated {
   const generated = class extends AggregateCreated {};
   Object.defineProperty(generated, "name", { value: name });
-  Object.defineProperty(cls, name, { value: generated, configurable: true, writable: false });
+  defineMember(cls, name, generated);
   return generated;
 }
 
-function isSubclass(candidate: Callable, base: Callable): boolean {
-  return candidate === base || candidate.prototype instanceof base;
+/** A class's own static member: a value, or a generated or attached class. */
+function ownValue(cls: Callable, key: string): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(cls, key);
+  if (descriptor === undefined) return undefined;
+  return "value" in descriptor ? descriptor.value : members.get(cls)?.get(key);
+}
+
+function isSubclass(candidate: Callable, parent: Callable): boolean {
+  return candidate === parent || candidate.prototype instanceof parent;
 }

@@ -8,10 +8,11 @@
  * refused, since it would make an aggregate that has no event.
  */
 import { inspect, isDeepStrictEqual } from "node:util";
-import { aggregateClassInfo } from "./aggregate-class.js";
+import { aggregateClassInfo, setAggregateClassBase } from "./aggregate-class.js";
 import {
   type AggregateInit,
   aggregateConstructorParameters,
+  SUPPLIED_TO_CONSTRUCTORS,
   setAggregateBase,
   takeAggregateInit,
 } from "./construct.js";
@@ -23,8 +24,14 @@ import {
   type EventAttributes,
   eventClassName,
 } from "./domain-event.js";
-import { argumentsFrom, bindArguments, functionParameters } from "./parameters.js";
-import { getTopic, REGISTER_NESTED } from "./topics.js";
+import { quoted } from "./errors.js";
+import {
+  argumentsFrom,
+  attributeMismatch,
+  bindArguments,
+  functionParameters,
+} from "./parameters.js";
+import { getTopic, REGISTER_NESTED, registerLibraryClass } from "./topics.js";
 import { isUuid, uuid4 } from "./uuid.js";
 
 /** An aggregate class, as the static factories see it. */
@@ -54,8 +61,12 @@ export class Aggregate {
   static classVersion?: number;
   /** Names the created event class to use when several are defined, or to generate one. */
   static createdEventName?: string;
-  /** The base created event class. */
-  static Created = AggregateCreated;
+  /**
+   * The class's created event class: on `Aggregate`, the base `AggregateCreated`; on a
+   * subclass, its own (generated `Created` unless it defines or names another), from the
+   * moment the subclass is defined.
+   */
+  declare static Created: typeof AggregateCreated;
   /** The base aggregate event class. */
   static Event = AggregateEvent;
 
@@ -120,7 +131,7 @@ export class Aggregate {
     eventClass: new (attributes: DomainEventInit & Readonly<Record<string, unknown>>) => E,
     ...[attributes]: TriggerArguments<E>
   ): void {
-    aggregateClassInfo(this.constructor, Aggregate);
+    aggregateClassInfo(this.constructor);
     const event = constructEvent(eventClass, {
       ...(attributes as Record<string, unknown> | undefined),
       originatorId: this._id,
@@ -142,14 +153,24 @@ export class Aggregate {
     ...args: ConstructorParameters<T>
   ): InstanceType<T> {
     const cls = this as unknown as typeof Aggregate;
-    const info = aggregateClassInfo(cls, Aggregate);
+    const info = aggregateClassInfo(cls);
     if (info.createdEventClass === undefined) throw new TypeError(info.createdEventProblem);
     const spec = aggregateConstructorParameters(cls);
     const attributes = bindArguments(spec, args, `${cls.name}.create()`);
     let id = attributes.id;
     delete attributes.id;
     if (id === undefined && cls.createId !== Aggregate.createId) {
-      const params = functionParameters(cls.createId, `${cls.name}.createId()`);
+      const label = `${cls.name}.createId()`;
+      const params = functionParameters(cls.createId, label);
+      // As in the Python original, createId() is given the constructor arguments it names.
+      const missing = params.names.filter(
+        (name) => !params.optional.has(name) && attributes[name] === undefined,
+      );
+      if (missing.length > 0) {
+        throw new TypeError(
+          `${label} needs ${quoted(missing)}, which ${cls.name}.create() doesn't take or wasn't given`,
+        );
+      }
       id = cls.createId(...(argumentsFrom(params, attributes) as []));
     }
     return cls._create(info.createdEventClass, { ...attributes, id }) as InstanceType<T>;
@@ -172,10 +193,26 @@ export class Aggregate {
     attributes: { readonly id?: unknown } & Readonly<Record<string, unknown>> = {},
   ): InstanceType<T> {
     const cls = this as unknown as typeof Aggregate;
-    aggregateClassInfo(cls, Aggregate);
+    aggregateClassInfo(cls);
     const { id = uuid4(), ...rest } = attributes;
     if (!isUuid(id)) {
       throw new TypeError(`${cls.name} id must be a lower-case UUID string, got ${inspect(id)}`);
+    }
+    // Refused now, before an event exists, rather than when the event is replayed.
+    const mismatch = attributeMismatch(
+      aggregateConstructorParameters(cls),
+      rest,
+      NO_KEYS,
+      SUPPLIED_TO_CONSTRUCTORS,
+    );
+    if (mismatch) {
+      const problems = [
+        mismatch.missing.length > 0 ? `is missing ${quoted(mismatch.missing)}` : "",
+        mismatch.unexpected.length > 0 ? `has unexpected ${quoted(mismatch.unexpected)}` : "",
+      ].filter((problem) => problem !== "");
+      throw new TypeError(
+        `${cls.name}._create(${eventClassName(eventClass)}): the ${cls.name} constructor takes the created event's attributes, and this one ${problems.join(" and ")}`,
+      );
     }
     const event = constructEvent(eventClass, {
       ...rest,
@@ -191,7 +228,7 @@ export class Aggregate {
 
   /** Registers the class and its nested event classes under their topics. */
   static [REGISTER_NESTED](this: typeof Aggregate): void {
-    aggregateClassInfo(this, Aggregate);
+    aggregateClassInfo(this);
   }
 
   /** Same class, same id, version, timestamps and state (pending events aside). */
@@ -226,8 +263,18 @@ export class Aggregate {
   }
 }
 
+// The library's own classes have fixed topics: their names are identifiers a minifier renames.
 setAggregateBase(Aggregate);
-aggregateClassInfo(Aggregate, Aggregate);
+registerLibraryClass("Aggregate", Aggregate);
+registerLibraryClass("Aggregate.Created", AggregateCreated);
+registerLibraryClass("Aggregate.Event", AggregateEvent);
+setAggregateClassBase(
+  Aggregate,
+  { createdEventClass: AggregateCreated, createdEventProblem: undefined },
+  { Created: AggregateCreated },
+);
+
+const NO_KEYS: ReadonlySet<string> = new Set();
 
 /** The aggregate's own state: its enumerable fields (the internals are not enumerable). */
 export function stateOf(aggregate: Aggregate): Record<string, unknown> {

@@ -4,9 +4,18 @@
  * The created event runs the aggregate's real constructor once, so field initialisers and
  * constructor bodies behave as in any class. The base `Aggregate` constructor takes no
  * arguments; it picks up its id, version and timestamps from the slot set here, which is how
- * `new` is reserved for reconstruction (a bare `new World()` has no slot and is refused).
+ * `new` is reserved for reconstruction (a bare `new World()` has no slot and is refused). The
+ * slot is global (keyed by `Symbol.for`), so that an event class of one copy of this package
+ * can construct an aggregate class of another.
  */
-import { argumentsFrom, constructorParameters } from "./parameters.js";
+import { EventAttributesError } from "./errors.js";
+import {
+  argumentsFrom,
+  attributeMismatch,
+  constructorParameters,
+  type ParameterSpec,
+} from "./parameters.js";
+import { getTopic } from "./topics.js";
 import type { Callable } from "./types.js";
 
 export interface AggregateInit {
@@ -15,12 +24,15 @@ export interface AggregateInit {
   readonly timestamp: Date;
 }
 
-let slot: AggregateInit | undefined;
+const SLOT = Symbol.for("@es/domain.aggregateInit");
+const global = globalThis as { [SLOT]?: { init: AggregateInit | undefined } };
+global[SLOT] ??= { init: undefined };
+const slot = global[SLOT];
 
 /** Called by the `Aggregate` constructor: the init of the construction under way, if any. */
 export function takeAggregateInit(): AggregateInit | undefined {
-  const init = slot;
-  slot = undefined;
+  const init = slot.init;
+  slot.init = undefined;
   return init;
 }
 
@@ -31,22 +43,42 @@ export function setAggregateBase(base: Callable): void {
 }
 
 /** The constructor's parameters, as the created event's attributes name them. */
-export function aggregateConstructorParameters(cls: Callable) {
+export function aggregateConstructorParameters(cls: Callable): ParameterSpec {
   return constructorParameters(cls, aggregateBase);
 }
 
-/** Runs `cls`'s constructor with arguments taken from the created event's attributes. */
+/** The aggregate's id is given to a constructor that takes `id`, never recorded as an attribute. */
+export const SUPPLIED_TO_CONSTRUCTORS: ReadonlySet<string> = new Set(["id"]);
+
+/**
+ * Runs `cls`'s constructor with arguments taken from the created event's attributes, which
+ * must fit its signature exactly (the error names the created event's class if not).
+ */
 export function constructAggregate<T>(
   cls: new (...args: never[]) => T,
   init: AggregateInit,
   attributes: Readonly<Record<string, unknown>>,
+  eventClass: Callable,
 ): T {
   const spec = aggregateConstructorParameters(cls);
+  const mismatch = attributeMismatch(spec, attributes, NO_KEYS, SUPPLIED_TO_CONSTRUCTORS);
+  if (mismatch) {
+    throw new EventAttributesError(
+      getTopic(eventClass),
+      init.id,
+      init.version,
+      mismatch.missing,
+      mismatch.unexpected,
+      `the ${cls.name} constructor`,
+    );
+  }
   const args = argumentsFrom(spec, { ...attributes, id: init.id });
-  slot = init;
+  slot.init = init;
   try {
     return new (cls as unknown as new (...args: unknown[]) => T)(...args);
   } finally {
-    slot = undefined;
+    slot.init = undefined;
   }
 }
+
+const NO_KEYS: ReadonlySet<string> = new Set();

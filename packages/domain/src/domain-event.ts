@@ -9,7 +9,7 @@
 import type { Aggregate } from "./aggregate.js";
 import { constructAggregate } from "./construct.js";
 import { EventSourcingError, VersionError } from "./errors.js";
-import { resolveTopic } from "./topics.js";
+import { registeredTopic, resolveTopic } from "./topics.js";
 import type { Callable } from "./types.js";
 
 /** The attributes every domain event has. */
@@ -26,7 +26,13 @@ export interface MutableAggregate {
   modifiedOn: Date;
 }
 
-const BASE_KEYS = new Set(["originatorId", "originatorVersion", "timestamp", "originatorTopic"]);
+/** The attributes every event has (and a created event's aggregate topic): not its own. */
+export const BASE_KEYS: ReadonlySet<string> = new Set([
+  "originatorId",
+  "originatorVersion",
+  "timestamp",
+  "originatorTopic",
+]);
 
 /** Base class of domain events: a frozen value object. */
 export class DomainEvent implements DomainEventInit {
@@ -117,6 +123,7 @@ export class AggregateCreated extends AggregateEvent {
       cls,
       { id: this.originatorId, version: this.originatorVersion, timestamp: this.timestamp },
       attributesOf(this),
+      this.constructor,
     );
   }
 }
@@ -152,7 +159,10 @@ export function eventName(event: object): string {
   return eventClassName(event.constructor);
 }
 
+/** Its topic where it has one (the stable name), else `Owner.Name` or its name. */
 export function eventClassName(cls: Callable): string {
+  const topic = registeredTopic(cls);
+  if (topic !== undefined) return topic;
   const owner = owners.get(cls);
   return owner ? `${owner.name}.${cls.name}` : cls.name;
 }

@@ -10,26 +10,20 @@
  * class is recorded in the decorator metadata and attached to the aggregate class (as
  * `World.SomethingHappened`) when the aggregate class is first used.
  */
-import "./metadata.js";
-import { AggregateEvent, eventClassName, setApplier } from "./domain-event.js";
+import { declareLazyStatic } from "./aggregate-class.js";
+import { AggregateEvent, BASE_KEYS, eventClassName, setApplier } from "./domain-event.js";
+import { EventAttributesError } from "./errors.js";
+import { DECLARED_EVENTS, type DeclaredEvent } from "./metadata.js";
 import {
   argumentsFrom,
+  attributeMismatch,
   bindArguments,
   functionParameters,
   ParameterError,
   type ParameterSpec,
 } from "./parameters.js";
+import { getTopic } from "./topics.js";
 import type { Callable } from "./types.js";
-
-/** Key of the decorator metadata entry listing the events a class declares. */
-export const DECLARED_EVENTS: unique symbol = Symbol("es.declaredEvents");
-
-/** An event declared by `@event` on a method of an aggregate class. */
-export interface DeclaredEvent {
-  readonly name: string;
-  readonly eventClass: typeof AggregateEvent;
-  readonly methodName: string;
-}
 
 interface Triggering {
   triggerEvent(eventClass: typeof AggregateEvent, attributes: Record<string, unknown>): void;
@@ -66,7 +60,7 @@ export function event(first?: unknown, second?: unknown): unknown {
       `Unsupported usage: ${describe(first)} is not a string or an aggregate event class`,
     );
   }
-  if (first === "") throw new TypeError("Can't use empty string as name of event class");
+  if (first === "") throw new RangeError("Can't use empty string as name of event class");
   const spec: DecoratorSpec =
     first === undefined
       ? {}
@@ -127,23 +121,6 @@ function decorate(
     });
   }
 
-  const eventClass = spec.eventClass
-    ? adoptEventClass(spec.eventClass)
-    : generateEventClass(spec.name ?? pascalCase(methodName));
-  const name = eventClass.name;
-
-  setApplier(eventClass, (aggregate, triggered) => {
-    const returned: unknown = method.call(
-      aggregate,
-      ...argumentsFrom(params, triggered as unknown as Record<string, unknown>),
-    );
-    if (returned !== undefined) {
-      throw new TypeError(
-        `Unexpected value returned from ${ownerName(triggered)}${methodName}(). Values returned from 'apply' methods are discarded.`,
-      );
-    }
-  });
-
   const metadata = context.metadata;
   if (metadata === undefined) {
     throw new TypeError(
@@ -153,10 +130,44 @@ function decorate(
   if (!Object.hasOwn(metadata, DECLARED_EVENTS)) {
     (metadata as Record<symbol, unknown>)[DECLARED_EVENTS] = [];
   }
-  (metadata as Record<symbol, DeclaredEvent[]>)[DECLARED_EVENTS]?.push({
-    name,
-    eventClass,
-    methodName,
+  const declared = (metadata as Record<symbol, DeclaredEvent[]>)[DECLARED_EVENTS] ?? [];
+
+  const given = spec.eventClass !== undefined;
+  const eventClass = spec.eventClass
+    ? adoptEventClass(spec.eventClass)
+    : generateEventClass(spec.name ?? pascalCase(methodName));
+  const name = eventClass.name;
+  const clash = given ? undefined : declared.find((other) => other.name === name);
+  if (clash) {
+    // The class itself doesn't exist yet while its methods are decorated, so it can't be named.
+    throw new TypeError(
+      `${name} event already defined on this class: ${clash.methodName}() and ${methodName}() both trigger it`,
+    );
+  }
+  declared.push({ name, eventClass, methodName, given, params });
+  if (!given) declareLazyStatic(name);
+
+  setApplier(eventClass, (aggregate, triggered) => {
+    const mismatch = attributeMismatch(params, triggered, BASE_KEYS);
+    if (mismatch) {
+      throw new EventAttributesError(
+        getTopic(triggered.constructor),
+        triggered.originatorId,
+        triggered.originatorVersion,
+        mismatch.missing,
+        mismatch.unexpected,
+        `${ownerName(triggered)}${methodName}()`,
+      );
+    }
+    const returned: unknown = method.call(
+      aggregate,
+      ...argumentsFrom(params, triggered as unknown as Record<string, unknown>),
+    );
+    if (returned !== undefined) {
+      throw new TypeError(
+        `Unexpected value returned from ${ownerName(triggered)}${methodName}(). Values returned from 'apply' methods are discarded.`,
+      );
+    }
   });
 
   const triggering = function (this: unknown, ...args: unknown[]): void {

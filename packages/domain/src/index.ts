@@ -23,11 +23,22 @@ export {
   type MutableAggregate,
   OriginatorIdError,
 } from "./domain-event.js";
-export { EventSourcingError, TopicError, VersionError } from "./errors.js";
+export {
+  EventAttributesError,
+  EventSourcingError,
+  TopicError,
+  VersionError,
+} from "./errors.js";
 export { type EventDecorator, event, pascalCase, triggers } from "./event-decorator.js";
 export { type RetryOptions, retry } from "./retry.js";
 export { Snapshot, type SnapshotInit } from "./snapshot.js";
 export { strtobool } from "./strtobool.js";
-export { getTopic, hasTopic, registerTopic, resolveTopic } from "./topics.js";
+export {
+  derivedClassName,
+  getTopic,
+  hasTopic,
+  registerTopic,
+  resolveTopic,
+} from "./topics.js";
 export { CLASS_VERSION_KEY, classVersionOf, upcast } from "./upcast.js";
 export { isUuid, NAMESPACE_DNS, NAMESPACE_URL, parseUuid, uuid4, uuid5 } from "./uuid.js";

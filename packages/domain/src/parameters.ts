@@ -7,13 +7,24 @@
  * list is enough: plain names, defaults, TypeScript parameter properties, or one destructured
  * object. Anything else (rest parameters, array patterns) cannot name the attributes, so it is
  * refused with an error naming the function.
+ *
+ * Source text is what the compiler left: the keys of a destructured object survive every
+ * bundler and minifier, positional parameter names do not, so positional names that show
+ * signs of renaming are refused too (see `assertNamesTrusted`).
  */
+import { quoted } from "./errors.js";
+import { bundleRenames, looksRenamed } from "./identifiers.js";
 import type { Callable } from "./types.js";
 
-/** How a function receives its attributes. */
-export type ParameterSpec =
-  | { readonly kind: "positional"; readonly names: readonly string[] }
-  | { readonly kind: "object"; readonly keys: readonly string[] };
+/**
+ * How a function receives its attributes: as positional parameters, or as the properties of
+ * one destructured object parameter. `optional` holds the names that have a default value.
+ */
+export interface ParameterSpec {
+  readonly kind: "positional" | "object";
+  readonly names: readonly string[];
+  readonly optional: ReadonlySet<string>;
+}
 
 /** A parameter list that cannot name attributes; `reason` says why, the message says where. */
 export class ParameterError extends TypeError {
@@ -26,6 +37,7 @@ export class ParameterError extends TypeError {
   }
 }
 
+const NONE: ReadonlySet<string> = new Set();
 const cache = new WeakMap<object, ParameterSpec>();
 
 /** The parameters of a method or plain function. `label` names it in errors, e.g. `World.makeItSo()`. */
@@ -46,7 +58,7 @@ export function functionParameters(fn: Callable, label: string): ParameterSpec {
     list = source.slice(open + 1, matchingClose(source, open, label));
   }
   const spec = parseParameterList(list, label);
-  warnIfRenamed(spec, label);
+  assertNamesTrusted(spec, source, label);
   cache.set(fn, spec);
   return spec;
 }
@@ -59,12 +71,14 @@ export function functionParameters(fn: Callable, label: string): ParameterSpec {
 export function constructorParameters(cls: Callable, stop: Callable): ParameterSpec {
   const cached = cache.get(cls);
   if (cached) return cached;
-  let spec: ParameterSpec = { kind: "positional", names: [] };
+  let spec: ParameterSpec = { kind: "positional", names: [], optional: NONE };
   for (let c: Callable | null = cls; c && c !== stop; c = Object.getPrototypeOf(c)) {
-    const list = constructorParameterList(c);
+    const source = Function.prototype.toString.call(c);
+    const list = constructorParameterList(source, c);
     if (list !== undefined) {
-      spec = parseParameterList(list, `${cls.name} constructor`);
-      warnIfRenamed(spec, `${cls.name} constructor`);
+      const label = `${cls.name} constructor`;
+      spec = parseParameterList(list, label);
+      assertNamesTrusted(spec, source, label);
       break;
     }
   }
@@ -72,8 +86,7 @@ export function constructorParameters(cls: Callable, stop: Callable): ParameterS
   return spec;
 }
 
-function constructorParameterList(cls: Callable): string | undefined {
-  const source = Function.prototype.toString.call(cls);
+function constructorParameterList(source: string, cls: Callable): string | undefined {
   if (!/^\s*class\b/.test(source)) return undefined;
   const bodyStart = indexOfOutside(source, "{", 0);
   if (bodyStart < 0) return undefined;
@@ -102,21 +115,45 @@ function constructorParameterList(cls: Callable): string | undefined {
 }
 
 /**
- * esbuild (used by tsx, vitest and vite) renames a parameter that shadows an outer binding
- * (`name` becomes `name2`), and then the source no longer holds the declared name. Such names
- * end in a digit, so say so once: the object-parameter form (`{ name }`) is never renamed.
- * Silence with `node --disable-warning=ES_RENAMED_PARAMETER` where a name really ends in one.
+ * Positional parameter names are identifiers, which compilers may rename; refuse them where
+ * there are signs they were (see identifiers.ts). The object form (`addTrick({ trick })`) is
+ * never affected: property keys are not renamed.
  */
-function warnIfRenamed(spec: ParameterSpec, label: string): void {
-  if (spec.kind !== "positional") return;
-  const suspects = spec.names.filter((name) => /\D\d+$/.test(name));
-  if (suspects.length === 0) return;
-  process.emitWarning(
-    `${label}: parameter ${suspects.join(", ")} ends in a digit, as names renamed by esbuild ` +
-      "do (it renames parameters that shadow outer bindings). Event attributes are named " +
-      "after parameters: rename the outer binding, or take one destructured object parameter.",
-    { code: "ES_RENAMED_PARAMETER" },
+function assertNamesTrusted(spec: ParameterSpec, source: string, label: string): void {
+  if (spec.kind !== "positional" || spec.names.length === 0) return;
+  if (bundleRenames.parameters) {
+    throw new ParameterError(
+      label,
+      `this code was bundled with a minifier that renames parameters (\`${head(source)}\`), so ` +
+        `parameter names are not the ones written. ${objectFormAdvice()}`,
+    );
+  }
+  const renamed = spec.names.filter(looksRenamed);
+  if (renamed.length > 0) {
+    throw new ParameterError(
+      label,
+      `parameter ${quoted(renamed)} ends in a number, as parameters renamed by bundlers do ` +
+        `(esbuild renames one that shadows an outer binding). ${objectFormAdvice(spec)}`,
+    );
+  }
+}
+
+/** The fix for untrusted positional names (shown as written, where they can be trusted). */
+export function objectFormAdvice(spec?: ParameterSpec): string {
+  const example = spec
+    ? `({ ${spec.names.join(", ")} })`
+    : "addTrick({ trick }: { trick: string })";
+  return (
+    `Event attributes are named after parameters: take one destructured object parameter ` +
+    `instead (e.g. \`${example}\`), whose property names compilers keep.`
   );
+}
+
+/** The start of a function's source, up to its body, for messages. */
+export function head(source: string): string {
+  const brace = indexOfOutside(source, "{", 0);
+  const text = brace < 0 ? source : source.slice(0, brace + 1);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function parseParameterList(list: string, label: string): ParameterSpec {
@@ -124,6 +161,7 @@ function parseParameterList(list: string, label: string): ParameterSpec {
     .map((p) => p.trim())
     .filter((p) => p !== "");
   const names: string[] = [];
+  const optional = new Set<string>();
   for (const param of params) {
     if (param.startsWith("...")) {
       throw new ParameterError(label, `variable (rest) parameters are not supported`);
@@ -135,20 +173,22 @@ function parseParameterList(list: string, label: string): ParameterSpec {
           `a destructured object parameter must be the only parameter`,
         );
       }
-      return { kind: "object", keys: objectPatternKeys(param, label) };
+      return objectPattern(param, label);
     }
     const name = /^([A-Za-z_$][\w$]*)/.exec(param)?.[1];
     if (!name) {
       throw new ParameterError(label, `can't determine a name for the parameter \`${param}\``);
     }
     names.push(name);
+    if (hasDefault(param)) optional.add(name);
   }
-  return { kind: "positional", names };
+  return { kind: "positional", names, optional };
 }
 
-function objectPatternKeys(pattern: string, label: string): string[] {
+function objectPattern(pattern: string, label: string): ParameterSpec {
   const close = matchingClose(pattern, 0, label);
-  const keys: string[] = [];
+  const names: string[] = [];
+  const optional = new Set<string>();
   for (const raw of splitTopLevel(pattern.slice(1, close), label)) {
     const entry = raw.trim();
     if (entry === "") continue;
@@ -163,9 +203,18 @@ function objectPatternKeys(pattern: string, label: string): string[] {
     if (name === undefined) {
       throw new ParameterError(label, `can't determine the property name of \`${entry}\``);
     }
-    keys.push(name);
+    names.push(name);
+    if (hasDefault(entry)) optional.add(name);
   }
-  return keys;
+  return { kind: "object", names, optional };
+}
+
+/** Whether a parameter (or pattern entry) has a default value: an `=` outside brackets. */
+function hasDefault(param: string): boolean {
+  for (const [i, ch, depth] of code(param)) {
+    if (depth === 0 && ch === "=" && param[i + 1] !== ">" && param[i + 1] !== "=") return true;
+  }
+  return false;
 }
 
 /** Splits on commas that are not nested in brackets, strings or comments. */
@@ -246,32 +295,96 @@ function isIdentChar(ch: string | undefined): boolean {
   return ch !== undefined && /[\w$#.]/.test(ch);
 }
 
-/** Binds call arguments to attribute names, refusing surplus arguments as JavaScript won't. */
+/**
+ * Binds call arguments to attribute names as the Python original binds keyword arguments:
+ * surplus arguments, missing required ones (a parameter without a default, given nothing or
+ * `undefined`) and, in the object form, properties the pattern doesn't name are `TypeError`s,
+ * raised before any event is made. Arguments left to their defaults are not recorded, so the
+ * default applies again when the event is replayed.
+ */
 export function bindArguments(
   spec: ParameterSpec,
   args: readonly unknown[],
   label: string,
 ): Record<string, unknown> {
+  const attrs: Record<string, unknown> = {};
+  let given: Readonly<Record<string, unknown>>;
   if (spec.kind === "object") {
     if (args.length > 1) {
       throw new TypeError(`${label} takes 1 argument but ${args.length} were given`);
     }
-    const given = (args[0] ?? {}) as Record<string, unknown>;
-    const attrs: Record<string, unknown> = {};
-    for (const key of spec.keys) if (given[key] !== undefined) attrs[key] = given[key];
-    return attrs;
+    const object = args[0] ?? {};
+    if (typeof object !== "object" || Array.isArray(object)) {
+      throw new TypeError(`${label} takes one object argument, got ${describeValue(object)}`);
+    }
+    given = object as Record<string, unknown>;
+    const unexpected = Object.keys(given).filter((key) => !spec.names.includes(key));
+    if (unexpected.length > 0) {
+      throw new TypeError(
+        `${label} got ${unexpected.length === 1 ? "an unexpected property" : "unexpected properties"} ${quoted(unexpected)}`,
+      );
+    }
+  } else {
+    if (args.length > spec.names.length) {
+      const n = spec.names.length;
+      throw new TypeError(
+        `${label} takes ${n} argument${n === 1 ? "" : "s"} but ${args.length} were given`,
+      );
+    }
+    given = Object.fromEntries(spec.names.map((name, i) => [name, args[i]]));
   }
-  if (args.length > spec.names.length) {
-    const n = spec.names.length;
+  const missing: string[] = [];
+  for (const name of spec.names) {
+    const value = given[name];
+    if (value !== undefined) attrs[name] = value;
+    else if (!spec.optional.has(name)) missing.push(name);
+  }
+  if (missing.length > 0) {
+    const what = spec.kind === "object" ? "property" : "positional argument";
     throw new TypeError(
-      `${label} takes ${n} argument${n === 1 ? "" : "s"} but ${args.length} were given`,
+      `${label} missing ${missing.length} required ${what}${missing.length === 1 ? "" : "s"}: ${quoted(missing)}`,
     );
   }
-  const attrs: Record<string, unknown> = {};
-  spec.names.forEach((name, i) => {
-    if (args[i] !== undefined) attrs[name] = args[i];
-  });
   return attrs;
+}
+
+/** What keeps recorded attributes from fitting a signature. */
+export interface AttributeMismatch {
+  readonly missing: readonly string[];
+  readonly unexpected: readonly string[];
+}
+
+/**
+ * Checks recorded attributes against a signature: every parameter without a default must have
+ * a value, and every attribute must be a parameter. `ignored` attributes (an event's own
+ * originator id, version, timestamp) are not the signature's; `supplied` parameters are given
+ * from elsewhere (an aggregate's `id`). Undefined when they fit.
+ */
+export function attributeMismatch(
+  spec: ParameterSpec,
+  attrs: object,
+  ignored: ReadonlySet<string>,
+  supplied: ReadonlySet<string> = NONE,
+): AttributeMismatch | undefined {
+  const values = attrs as Readonly<Record<string, unknown>>;
+  let present = 0;
+  let missing: string[] | undefined;
+  for (const name of spec.names) {
+    if (Object.hasOwn(values, name) && values[name] !== undefined) present++;
+    else if (!spec.optional.has(name) && !supplied.has(name)) {
+      missing ??= [];
+      missing.push(name);
+    }
+  }
+  let recorded = 0;
+  for (const key of Object.keys(values)) {
+    if (!ignored.has(key) && values[key] !== undefined) recorded++;
+  }
+  if (missing === undefined && recorded === present) return undefined;
+  const unexpected = Object.keys(values).filter(
+    (key) => !ignored.has(key) && values[key] !== undefined && !spec.names.includes(key),
+  );
+  return { missing: missing ?? [], unexpected };
 }
 
 /** The call arguments that re-create a call from recorded attributes. */
@@ -281,8 +394,14 @@ export function argumentsFrom(
 ): unknown[] {
   if (spec.kind === "object") {
     const object: Record<string, unknown> = {};
-    for (const key of spec.keys) if (attrs[key] !== undefined) object[key] = attrs[key];
+    for (const key of spec.names) if (attrs[key] !== undefined) object[key] = attrs[key];
     return [object];
   }
   return spec.names.map((name) => attrs[name]);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value;
 }

@@ -4,7 +4,7 @@
  */
 import { type Aggregate, restoreAggregate, stateOf } from "./aggregate.js";
 import { createTimestamp, DomainEvent, type DomainEventInit } from "./domain-event.js";
-import { getTopic, registerClass, resolveTopic } from "./topics.js";
+import { getTopic, registerLibraryClass, resolveTopic } from "./topics.js";
 import { CLASS_VERSION_KEY, classVersionOf, upcast } from "./upcast.js";
 
 export interface SnapshotInit extends DomainEventInit {
@@ -57,4 +57,4 @@ export class Snapshot extends DomainEvent {
   }
 }
 
-registerClass(Snapshot);
+registerLibraryClass("Snapshot", Snapshot);

@@ -3,25 +3,42 @@
  *
  * In the Python original a topic is `module:QualName`, resolved by importing the module.
  * JavaScript classes carry no module path and cannot be imported by name, so topics here come
- * from an explicit registry: a class's topic is the first one registered for it, or by default
- * its name (`World`), and a class nested as a static member of an aggregate class is
- * `World.SomethingHappened`. Registering a second topic for a class adds an alias, which is how
- * renamed classes keep reading old records. Two classes may never share a topic: reconstruction
- * could not tell them apart.
+ * from an explicit registry: a class's topic is the first one registered for it (`@aggregate("Dog")`,
+ * `registerTopic("Dog", Dog)`), or by default its name, and a class nested as a static member
+ * of an aggregate class is `Dog.TrickAdded` (its property key, which compilers keep).
+ * Registering a second topic for a class adds an alias, which is how renamed classes keep
+ * reading old records. Two classes may never share a topic: reconstruction could not tell
+ * them apart.
+ *
+ * A class name is an identifier that bundlers and minifiers may rename, so a default topic is
+ * refused where there are signs of that (see identifiers.ts), and warned about where the name
+ * looks machine-made. The registry is global (keyed by `Symbol.for`), so that several copies of this
+ * package in one process (a bundle beside an installed adapter, or two installed versions) see
+ * the same classes.
  */
 import { TopicError } from "./errors.js";
+import { bundleRenames, looksMangled, looksRenamed } from "./identifiers.js";
 import type { Callable } from "./types.js";
 
 type Topical = Callable;
 
-const byTopic = new Map<string, Topical>();
-const byClass = new Map<Topical, string>();
+interface Registry {
+  readonly byTopic: Map<string, Topical>;
+  readonly byClass: Map<Topical, string>;
+  /** This library's own classes, from any copy of it: the same topic may name several copies. */
+  readonly library: Set<Topical>;
+}
+
+const REGISTRY = Symbol.for("@es/domain.topics");
+const global = globalThis as { [REGISTRY]?: Registry };
+global[REGISTRY] ??= { byTopic: new Map(), byClass: new Map(), library: new Set() };
+const { byTopic, byClass, library } = global[REGISTRY];
 
 /**
  * A class that needs to register more than itself (an aggregate registers its nested event
  * classes) implements this static hook; `getTopic` and `resolveTopic` call it on first use.
  */
-export const REGISTER_NESTED: unique symbol = Symbol("es.registerNested");
+export const REGISTER_NESTED: unique symbol = Symbol.for("@es/domain.registerNested");
 
 interface WithNested {
   [REGISTER_NESTED]?: () => void;
@@ -52,7 +69,7 @@ export function registerTopic(topic: string, cls: Topical): string {
   if (holder !== undefined && holder !== cls) {
     throw new TopicError(
       `Topic '${topic}' is already registered for another class named '${holder.name}'. ` +
-        `Give one of them another topic with registerTopic(topic, cls) before it is first used.`,
+        `Give one of them another topic (@aggregate("Name") or registerTopic(topic, cls)) before it is first used.`,
     );
   }
   byTopic.set(topic, cls);
@@ -64,9 +81,28 @@ export function registerTopic(topic: string, cls: Topical): string {
   return topic;
 }
 
+/**
+ * Registers one of this library's classes under its fixed topic. Another copy of the library
+ * in the same process registers its own class under the same topic; the first one resolves.
+ */
+export function registerLibraryClass(topic: string, cls: Topical): void {
+  const holder = byTopic.get(topic);
+  if (holder !== undefined && holder !== cls && !library.has(holder)) {
+    throw new TopicError(`Topic '${topic}' is reserved, but a class named '${holder.name}' has it`);
+  }
+  if (holder === undefined) byTopic.set(topic, cls);
+  library.add(cls);
+  if (!byClass.has(cls)) byClass.set(cls, topic);
+}
+
+/** The topic a class is registered under, if it is (without registering it). */
+export function registeredTopic(cls: Topical): string | undefined {
+  return byClass.get(cls);
+}
+
 /** Registers a class under its default topic unless it is already registered. */
-export function registerClass(cls: Topical, topic: string = defaultTopic(cls)): string {
-  return byClass.get(cls) ?? registerTopic(topic, cls);
+export function registerClass(cls: Topical, topic?: string): string {
+  return byClass.get(cls) ?? registerTopic(topic ?? defaultTopic(cls), cls);
 }
 
 /** The class registered under `topic` (or an alias of it). */
@@ -101,10 +137,45 @@ function resolveNested(topic: string): Topical | undefined {
 }
 
 function defaultTopic(cls: Topical): string {
-  if (!cls.name) {
-    throw new TopicError(
-      "An anonymous class has no default topic: name it, or register it with registerTopic()",
+  return derivedClassName(
+    cls,
+    "a topic",
+    `register it under a name that is a string: @aggregate("Name") on an aggregate class, or registerTopic("Name", cls)`,
+  );
+}
+
+const warned = new WeakSet<Topical>();
+
+/**
+ * A class's name, where something that is stored (a topic, a table name) is derived from it.
+ * Refused where the class has none or a minifier renamed it; a warning where the name looks
+ * machine-made (two characters or fewer, or a bundler's numbered rename such as `Dog2`),
+ * which a person may also have chosen.
+ */
+export function derivedClassName(
+  cls: Topical,
+  what: string,
+  fix: string,
+  ErrorClass: new (message: string) => Error = TopicError,
+): string {
+  const name = cls.name;
+  if (!name) {
+    throw new ErrorClass(`An anonymous class has no name to derive ${what} from: ${fix}`);
+  }
+  if (bundleRenames.classes || looksMangled(cls)) {
+    throw new ErrorClass(
+      `Can't derive ${what} from the name of class '${name}': the code was minified, so its ` +
+        `name is not the one written (and may differ from build to build). To fix it, ${fix}.`,
     );
   }
-  return cls.name;
+  if ((name.length <= 2 || looksRenamed(name)) && !warned.has(cls)) {
+    warned.add(cls);
+    process.emitWarning(
+      `Class '${name}' gives ${what} derived from its name, which looks like one a bundler or ` +
+        `minifier made (short, or numbered as bundlers rename clashing classes). If that name ` +
+        `is yours, all is well; if not, what is stored will change with the build. To be sure, ${fix}.`,
+      { code: "ES_UNSTABLE_NAME" },
+    );
+  }
+  return name;
 }

@@ -1,8 +1,8 @@
-/** The `@aggregate` class decorator (seed 1.4.9 "The @aggregate decorator"). */
+/** The `@aggregate` class decorator. */
 import { describe, expect, it } from "vitest";
 import {
   Aggregate,
-  type AggregateEvent,
+  AggregateEvent,
   aggregate,
   event,
   hasTopic,
@@ -45,17 +45,16 @@ describe("@aggregate", () => {
     expect(resolveTopic("shop.Basket")).toBe(Basket);
   });
 
-  it("reports mistakes at class definition", () => {
+  it("reports mistakes at class definition, naming the class", () => {
     expect(() => {
       @aggregate
-      class Twice extends Aggregate {
+      class Taken extends Aggregate {
+        static Confirmed = class Confirmed extends AggregateEvent {};
         @event("Confirmed")
         confirm() {}
-        @event("Confirmed")
-        reconfirm() {}
       }
-      return Twice;
-    }).toThrow("Confirmed event already defined on Twice");
+      return Taken;
+    }).toThrow("Confirmed event already defined on Taken");
   });
 
   it("refuses classes that do not extend Aggregate", () => {

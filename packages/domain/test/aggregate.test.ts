@@ -1,6 +1,5 @@
 /**
- * The Aggregate base class: creation, subsequent events, equality and string form
- * (PEER_BEHAVIOURS B.2, seed 1.4.2 and 1.4.6).
+ * The Aggregate base class: creation, subsequent events, equality and string form.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -78,14 +77,43 @@ describe("aggregate classes", () => {
     expect(created).not.toBeInstanceOf(ThirdName.Started);
   });
 
-  it("inherits createdEventName", () => {
+  it("does not inherit createdEventName: a subclass without its own gets its own Created", () => {
     class StartedBase extends Aggregate {
       static override createdEventName = "Started";
     }
     class StartedChild extends StartedBase {}
     const [created] = StartedChild.create().collectEvents();
-    expect(created?.constructor.name).toBe("Started");
-    expect(getTopic(created?.constructor as typeof AggregateCreated)).toBe("StartedChild.Started");
+    expect(created?.constructor.name).toBe("Created");
+    expect(getTopic(created?.constructor as typeof AggregateCreated)).toBe("StartedChild.Created");
+    expect(StartedBase.create().collectEvents()[0]?.constructor.name).toBe("Started");
+  });
+
+  it("refuses a subclass with several created classes and no createdEventName of its own", () => {
+    class ChosenBase extends Aggregate {
+      static override createdEventName = "Started";
+    }
+    class Undecided extends ChosenBase {
+      static Opened = class Opened extends AggregateCreated {};
+      static Started = class Started extends AggregateCreated {};
+    }
+    expect(() => Undecided.create()).toThrow(
+      "Undecided defines several created event classes (Opened, Started): choose one with static createdEventName",
+    );
+  });
+
+  it("has each subclass's own created event class from the moment it is defined", () => {
+    class Fresh extends Aggregate {}
+    // Read before any other use of the class: its own class, never the base's.
+    const created = Fresh.Created;
+    expect(created).not.toBe(Aggregate.Created);
+    expect(created.name).toBe("Created");
+    const [event] = Fresh._create(Fresh.Created).collectEvents();
+    expect(event?.constructor).toBe(created);
+    expect(getTopic(created)).toBe("Fresh.Created");
+
+    class FreshChild extends Fresh {}
+    expect(FreshChild.Created).not.toBe(Fresh.Created);
+    expect(getTopic(FreshChild.Created)).toBe("FreshChild.Created");
   });
 
   it("refuses create() when several created classes are defined and none is chosen", () => {
@@ -110,7 +138,9 @@ describe("aggregate classes", () => {
     [2, 2],
   ])("uses INITIAL_VERSION %s as the version of new aggregates", (initial, expected) => {
     const cls = class extends Aggregate {};
-    Object.defineProperty(cls, "name", { value: `Initial${String(initial)}` });
+    Object.defineProperty(cls, "name", {
+      value: `InitialVersion${["Zero", "One", "Two"][expected]}`,
+    });
     if (initial !== undefined) cls.INITIAL_VERSION = initial;
     const aggregate = cls.create();
     expect(aggregate.version).toBe(expected);
@@ -472,7 +502,6 @@ describe("equality and string form", () => {
   });
 });
 
-/** PEER_BEHAVIOURS B.2 TestBankAccount. */
 describe("bank account", () => {
   class InsufficientFundsError extends Error {}
   class AccountClosedError extends Error {}

@@ -1,4 +1,4 @@
-/** Domain events (PEER_BEHAVIOURS B.1, seed 1.4.4). */
+/** Domain events: frozen value objects. */
 import { describe, expect, it } from "vitest";
 import { AggregateEvent, attributesOf, createTimestamp, DomainEvent, uuid4 } from "../src/index.js";
 
@@ -49,7 +49,7 @@ describe("domain events", () => {
       originatorVersion: 2,
       timestamp: new Date(),
     });
-    expect(() => e.mutate(null)).toThrow("AggregateEvent needs an aggregate to mutate, got null");
+    expect(() => e.mutate(null)).toThrow("Aggregate.Event needs an aggregate to mutate, got null");
   });
 
   it("timestamps are UTC Dates that never go backwards", () => {

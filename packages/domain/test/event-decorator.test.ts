@@ -1,5 +1,5 @@
 /**
- * The `@event` decorator (PEER_BEHAVIOURS B.3, seed 1.4.9 "The @event decorator" onwards).
+ * The `@event` decorator: event classes from method signatures, method bodies as apply().
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -232,6 +232,7 @@ describe("@event misuse", () => {
   });
 
   it("refuses an empty name and values that are neither names nor event classes", () => {
+    expect(() => event("")).toThrow(RangeError);
     expect(() => event("")).toThrow("Can't use empty string as name of event class");
     expect(() => event(1 as unknown as string)).toThrow(
       "Unsupported usage: number is not a string or an aggregate event class",
@@ -273,14 +274,18 @@ describe("@event misuse", () => {
     );
   });
 
-  it("refuses two decorators declaring one event name", () => {
-    class Twice extends Aggregate {
-      @event("Confirmed")
-      confirm() {}
-      @event("Confirmed")
-      reconfirm() {}
-    }
-    expect(() => Twice.create()).toThrow("Confirmed event already defined on Twice");
+  it("refuses two decorators declaring one event name, at class definition", () => {
+    expect(() => {
+      class Twice extends Aggregate {
+        @event("Confirmed")
+        confirm() {}
+        @event("Confirmed")
+        reconfirm() {}
+      }
+      return Twice;
+    }).toThrow(
+      "Confirmed event already defined on this class: confirm() and reconfirm() both trigger it",
+    );
   });
 
   it("refuses a name already taken by a static member", () => {
@@ -363,7 +368,7 @@ describe("@event with an explicit event class", () => {
   });
 });
 
-describe("commands around decorated methods (seed 1.4.9)", () => {
+describe("commands around decorated methods", () => {
   it("skips events when nothing changes (update_name / name_updated)", () => {
     class Renamable extends Aggregate {
       constructor(public name: string) {

@@ -1,5 +1,5 @@
 /**
- * Namespaced ids (seed 1.4.8) and the declarative Page/Index (seed 1.4.9): version 5 UUIDs
+ * Namespaced ids, explicit and declarative: version 5 UUIDs
  * derived from names let an index aggregate be found again from a page's name.
  */
 import { describe, expect, it } from "vitest";
@@ -14,7 +14,7 @@ import {
   uuid5,
 } from "../src/index.js";
 
-describe("Page and Index, explicit style (seed 1.4.8)", () => {
+describe("Page and Index, explicit style", () => {
   class Page extends Aggregate {
     constructor(
       public name: string,
@@ -98,7 +98,7 @@ describe("Page and Index, explicit style (seed 1.4.8)", () => {
   });
 });
 
-describe("Page and Index, declarative style (seed 1.4.9)", () => {
+describe("Page and Index, declarative style", () => {
   class Page extends Aggregate {
     constructor(
       public name: string,

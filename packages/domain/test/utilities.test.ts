@@ -1,8 +1,9 @@
 /**
- * Topics (seed 1.4.10), UUIDs, strtobool and retry (PEER_BEHAVIOURS B.4, A.2), and the
+ * Topics, UUIDs, strtobool and retry, and the
  * parameter reader behind the declarative syntax.
  */
 import { describe, expect, it } from "vitest";
+import { looksMangled, looksMinified, looksRenamed } from "../src/identifiers.js";
 import {
   Aggregate,
   AggregateEvent,
@@ -72,7 +73,7 @@ describe("topics", () => {
     );
     expect(() => registerTopic("", class Empty {})).toThrow(TopicError);
     expect(() => getTopic(Object.defineProperty(() => {}, "name", { value: "" }))).toThrow(
-      "An anonymous class has no default topic",
+      "An anonymous class has no name to derive a topic from",
     );
   });
 });
@@ -186,45 +187,74 @@ describe("reading parameter names", () => {
     expect(functionParameters(plain, "plain()")).toEqual({
       kind: "positional",
       names: ["a", "b", "c", "d"],
+      optional: new Set(["b", "c", "d"]),
     });
-    function destructured({ a, b = 2, "c-d": cd, e: renamed }: Record<string, unknown>) {
+    function destructured({ a, b = 2, "c-d": cd, e: renamed = 1 }: Record<string, unknown>) {
       return [a, b, cd, renamed];
     }
     expect(functionParameters(destructured, "destructured()")).toEqual({
       kind: "object",
-      keys: ["a", "b", "c-d", "e"],
+      names: ["a", "b", "c-d", "e"],
+      optional: new Set(["b", "e"]),
     });
     expect(functionParameters((x: number) => x, "arrow")).toEqual({
       kind: "positional",
       names: ["x"],
+      optional: new Set(),
     });
     expect(functionParameters((x: number, y: number) => x + y, "arrow")).toEqual({
       kind: "positional",
       names: ["x", "y"],
+      optional: new Set(),
     });
   });
 
-  it("warns about names ending in a digit, as esbuild's renamed parameters do", () => {
-    const warnings: string[] = [];
-    const listen = (warning: Error & { code?: string }) => {
-      if (warning.code === "ES_RENAMED_PARAMETER") warnings.push(warning.message);
-    };
-    process.on("warning", listen);
+  it("refuses positional names a bundler renamed (a number appended), never the object form", () => {
     const label = "label";
+    // esbuild renames this parameter, which shadows the outer `label`, to `label2`.
     function shadowing(label: string) {
       return label;
     }
-    functionParameters(shadowing, "shadowing()");
-    functionParameters(({ label }: { label: string }) => label, "destructured()");
-    return new Promise<void>((resolve) =>
-      setImmediate(() => {
-        process.off("warning", listen);
-        expect(label).toBe("label");
-        expect(warnings).toHaveLength(1);
-        expect(warnings[0]).toMatch(/^shadowing\(\): parameter label2 ends in a digit/);
-        resolve();
-      }),
+    expect(() => functionParameters(shadowing, "shadowing()")).toThrow(
+      /^shadowing\(\): parameter 'label2' ends in a number, as parameters renamed by bundlers do .* take one destructured object parameter instead \(e\.g\. `\(\{ label2 \}\)`\)/,
     );
+    expect(
+      functionParameters(({ label }: { label: string }) => label, "destructured()").names,
+    ).toEqual(["label"]);
+    expect(label).toBe("label");
+    expect(() => functionParameters(new Function("name$1", "return 1"), "rollup()")).toThrow(
+      "parameter 'name$1' ends in a number",
+    );
+    for (const kept of ["version1", "amountV2", "x"]) {
+      expect(functionParameters(new Function(kept, "return 1"), "kept()").names).toEqual([kept]);
+    }
+  });
+
+  it("tells minified code from formatted code by the space before a body's brace", () => {
+    expect(looksMinified("addTrick(e){this.t.push(e)}")).toBe(true);
+    expect(looksMinified("class l extends r{}")).toBe(true);
+    expect(looksMinified("class{constructor(){}}")).toBe(true);
+    expect(looksMinified("addTrick(trick) {\n  this.tricks.push(trick);\n}")).toBe(false);
+    expect(looksMinified("class Dog extends Aggregate {}")).toBe(false);
+    expect(looksMinified('class extends (_a = Aggregate, _dec = [event({ a: "{" })], _a) {}')).toBe(
+      false,
+    );
+    expect(looksMinified("(e) => e + 1")).toBe(false);
+  });
+
+  it("takes a short name in minified code for a minifier's, and numbered names for renames", () => {
+    const mangled = new Function("return class l extends Object{constructor(e){super()}}")();
+    const stripped = new Function("return class Dog extends Object{constructor(name){super()}}")();
+    const formatted = new Function("return class Ox extends Object {}")();
+    expect(looksMangled(mangled)).toBe(true);
+    expect(looksMangled(stripped)).toBe(false);
+    expect(looksMangled(formatted)).toBe(false);
+    for (const name of ["name2", "Created3", "name$1", "label12"]) {
+      expect(looksRenamed(name)).toBe(true);
+    }
+    for (const name of ["name", "version1", "OrderV2", "x", "sha256Hex"]) {
+      expect(looksRenamed(name)).toBe(false);
+    }
   });
 
   it("refuses native functions, rest parameters and mixed destructuring", () => {
@@ -251,17 +281,17 @@ describe("reading parameter names", () => {
     class Inherits extends Declared {
       extra = 1;
     }
-    expect(constructorParameters(Declared, Base)).toEqual({
+    const declared = {
       kind: "positional",
       names: ["first", "second"],
-    });
-    expect(constructorParameters(Inherits, Base)).toEqual({
-      kind: "positional",
-      names: ["first", "second"],
-    });
+      optional: new Set(["second"]),
+    };
+    expect(constructorParameters(Declared, Base)).toEqual(declared);
+    expect(constructorParameters(Inherits, Base)).toEqual(declared);
     expect(constructorParameters(class Empty extends Base {}, Base)).toEqual({
       kind: "positional",
       names: [],
+      optional: new Set(),
     });
   });
 });

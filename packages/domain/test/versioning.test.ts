@@ -1,5 +1,5 @@
 /**
- * Versioning (seed 1.4.7, PEER_BEHAVIOURS C.10): classVersion and upcastVnVm on event and
+ * Versioning: classVersion and upcastVnVm on event and
  * aggregate classes; recorded state is brought forward one version at a time.
  */
 import { describe, expect, it } from "vitest";

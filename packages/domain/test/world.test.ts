@@ -49,7 +49,7 @@ function replay<A>(events: readonly AggregateEvent[]): A {
   return copy as A;
 }
 
-describe("World (seed 1.4.3 basic example)", () => {
+describe("World, explicit event classes", () => {
   it("creates, triggers, collects and reconstructs", () => {
     const world = World.make();
     expect(world).toBeInstanceOf(World);
@@ -84,7 +84,7 @@ describe("World (seed 1.4.3 basic example)", () => {
     expect(copy.equals(world)).toBe(true);
   });
 
-  it("takes and restores snapshots (seed 1.4.5)", () => {
+  it("takes and restores snapshots", () => {
     const world = World.make();
     world.makeItSo("dinosaurs");
     const snapshot = Snapshot.take(world);
@@ -104,7 +104,7 @@ describe("World (seed 1.4.3 basic example)", () => {
   });
 });
 
-describe("World, declarative (seed 1.4.9)", () => {
+describe("World, declarative", () => {
   it("creates without a factory and derives SomethingHappened from the method", () => {
     const world = DeclarativeWorld.create();
     world.makeItSo("dinosaurs");

@@ -116,10 +116,41 @@ async function resolveFactoryClass(env: Environment): Promise<InfrastructureFact
       { cause: error },
     );
   }
-  if (typeof resolved !== "function" || !(resolved.prototype instanceof InfrastructureFactory)) {
-    throw new ConfigurationError(`Not an infrastructure factory: ${topic} (from '${variable}')`);
+  if (!isFactoryClass(resolved)) {
+    throw new ConfigurationError(
+      `Not an infrastructure factory: ${topic} (from '${variable}'): expected a class with the methods ${FACTORY_METHODS.join(", ")}`,
+    );
   }
-  return resolved as InfrastructureFactoryClass;
+  return resolved;
+}
+
+/** What an application calls on its factory. */
+const FACTORY_METHODS = [
+  "transcoder",
+  "mapper",
+  "eventStore",
+  "aggregateRecorder",
+  "applicationRecorder",
+  "processRecorder",
+  "close",
+] as const;
+
+/**
+ * A factory class is recognised by its shape, not by `instanceof`: a bundle that contains this
+ * package and an adapter installed beside it each have their own `InfrastructureFactory`.
+ */
+function isFactoryClass(value: unknown): value is InfrastructureFactoryClass {
+  return hasMethods(value, FACTORY_METHODS);
+}
+
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  if (typeof value !== "function") return false;
+  const prototype = (value as { prototype?: Record<string, unknown> }).prototype;
+  return (
+    typeof prototype === "object" &&
+    prototype !== null &&
+    methods.every((method) => typeof prototype[method] === "function")
+  );
 }
 
 async function constructCipher(env: Environment): Promise<Cipher | undefined> {
@@ -131,9 +162,12 @@ async function constructCipher(env: Environment): Promise<Cipher | undefined> {
       `'${CIPHER_KEY}' not set in env, although '${CIPHER_TOPIC}' was set`,
     );
   }
-  const cipherClass = await resolveConfigured(topic || DEFAULT_CIPHER_TOPIC, CIPHER_TOPIC);
-  if (typeof cipherClass !== "function") {
-    throw new ConfigurationError(`Not a cipher class: ${topic} (from '${CIPHER_TOPIC}')`);
+  const cipherTopic = topic || DEFAULT_CIPHER_TOPIC;
+  const cipherClass = await resolveConfigured(cipherTopic, CIPHER_TOPIC);
+  if (!hasMethods(cipherClass, ["encrypt", "decrypt"])) {
+    throw new ConfigurationError(
+      `Not a cipher class: ${cipherTopic} (from '${CIPHER_TOPIC}'): expected a class with encrypt() and decrypt() methods`,
+    );
   }
   return new (cipherClass as new (key: string) => Cipher)(key);
 }

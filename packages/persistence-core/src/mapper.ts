@@ -13,7 +13,7 @@ import {
   upcast,
 } from "@es/domain";
 import type { Cipher, Compressor } from "./codecs.js";
-import { DataError } from "./errors.js";
+import { DataError, nameErrorClass } from "./errors.js";
 import { type StoredEvent, storedEvent } from "./records.js";
 import type { Transcoder } from "./transcoder.js";
 
@@ -25,7 +25,6 @@ export interface MapperOptions {
 
 /** Stored state that can't be decrypted, decompressed, decoded or reconstructed. */
 export class StoredEventDecodingError extends DataError {
-  override name = "StoredEventDecodingError";
   constructor(
     readonly originatorId: string,
     readonly originatorVersion: number,
@@ -40,6 +39,8 @@ export class StoredEventDecodingError extends DataError {
     );
   }
 }
+
+nameErrorClass(StoredEventDecodingError, "StoredEventDecodingError");
 
 export class Mapper {
   readonly transcoder: Transcoder;

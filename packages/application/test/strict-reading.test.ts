@@ -1,0 +1,61 @@
+/**
+ * Reading stored events back through an application is strict: a stored event whose
+ * attributes don't fit the signature that applies it is refused with an error naming the
+ * event, never applied with a value made up for what is missing.
+ */
+import { Aggregate, aggregate, EventAttributesError, event } from "@es/domain";
+import { JSONTranscoder, storedEvent } from "@es/persistence-core";
+import { describe, expect, it } from "vitest";
+import { Application } from "../src/index.js";
+
+@aggregate("StrictDog")
+class StrictDog extends Aggregate {
+  tricks: string[] = [];
+  name: string;
+  constructor({ name }: { name: string }) {
+    super();
+    this.name = name;
+  }
+  @event("TrickAdded")
+  addTrick({ trick }: { trick: string }) {
+    this.tricks.push(trick);
+  }
+}
+
+class Kennels extends Application {
+  static override applicationName = "Kennels";
+}
+
+describe("reading stored events strictly", () => {
+  it("refuses a stored event whose attributes were named by another signature", async () => {
+    const app = new Kennels();
+    const dog = StrictDog.create({ name: "Fido" });
+    dog.addTrick({ trick: "sit" });
+    await app.save(dog);
+
+    // What a build that named the attribute differently (a minifier's `e`) would have stored.
+    const state = new JSONTranscoder().encode({ e: "roll over", timestamp: new Date() });
+    await app.recorder.insertEvents([
+      storedEvent({
+        originatorId: dog.id,
+        originatorVersion: 3,
+        topic: "StrictDog.TrickAdded",
+        state,
+      }),
+    ]);
+
+    const error = await app.repository.get(dog.id).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EventAttributesError);
+    expect(error).toMatchObject({
+      topic: "StrictDog.TrickAdded",
+      originatorId: dog.id,
+      originatorVersion: 3,
+      missing: ["trick"],
+      unexpected: ["e"],
+    });
+    // The versions before it are still readable.
+    const before = await app.repository.get<StrictDog>(dog.id, { version: 2 });
+    expect(before.tricks).toEqual(["sit"]);
+    await app.close();
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Signs that a compiler renamed identifiers. Class names and positional parameter names are
+ * identifiers, and what is stored must not depend on them where a bundler or minifier may
+ * have changed them; these are the signs this library looks for before trusting one.
+ *
+ * - A canary: this module's own function and parameter names. A bundle that minified this
+ *   library minified the application in it too, so a renamed canary is proof.
+ * - Numbered names: bundlers rename a binding that clashes with another by appending a number
+ *   (esbuild `name2`, rollup `name$1`).
+ * - Minified code with short names: minifiers drop the space every formatter prints before a
+ *   body's opening brace (`addTrick(e){`, `class l extends r{`) and shorten names to one or two
+ *   characters. The missing space alone proves nothing (tsx strips whitespace but keeps names).
+ */
+import type { Callable } from "./types.js";
+
+/** Stands for application code in the same bundle: a minifier renames it as it renames theirs. */
+function canaryFunction(canaryParameter: unknown): unknown {
+  return canaryParameter;
+}
+class CanaryClass {}
+
+/** What the bundle this library runs in renamed, if it was bundled with a minifier. */
+export const bundleRenames = {
+  parameters: !/^[^(]*\(\s*canaryParameter\s*\)/.test(
+    Function.prototype.toString.call(canaryFunction),
+  ),
+  classes: canaryFunction.name !== "canaryFunction" || CanaryClass.name !== "CanaryClass",
+};
+
+/**
+ * Whether a name looks like a bundler's rename of a clashing one: esbuild appends 2, 3, …
+ * (`name2`), rollup `$1`, `$2`, … (`name$1`). Version suffixes (`OrderV2`) are not counted.
+ */
+export function looksRenamed(name: string): boolean {
+  return /\$\d+$/.test(name) || (/[^\d$](?:[2-9]|[1-9]\d+)$/.test(name) && !/[Vv]\d+$/.test(name));
+}
+
+/**
+ * Whether a function's or class's source has its whitespace minified: every formatter and
+ * compiler prints a space before the opening brace of a body (`addTrick(trick) {`,
+ * `class Dog extends Aggregate {`); minifiers, and tsx, print none (`addTrick(e){`).
+ */
+export function looksMinified(source: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '"' || ch === "'" || ch === "`") {
+      i = endOfString(source, i);
+    } else if (ch === "(" || ch === "[") {
+      depth++;
+    } else if (ch === ")" || ch === "]") {
+      depth--;
+    } else if (ch === "{") {
+      if (depth === 0) return i > 0 && !/\s/.test(source[i - 1] ?? " ");
+      depth++;
+    } else if (ch === "}") {
+      depth--;
+    }
+  }
+  return false;
+}
+
+function endOfString(source: string, start: number): number {
+  for (let j = start + 1; j < source.length; j++) {
+    if (source[j] === "\\") j++;
+    else if (source[j] === source[start]) return j;
+  }
+  return source.length;
+}
+
+/** A class whose code was minified and whose name is one or two characters: a minifier's. */
+export function looksMangled(cls: Callable): boolean {
+  return cls.name.length <= 2 && looksMinified(Function.prototype.toString.call(cls));
+}

@@ -1,0 +1,184 @@
+/**
+ * What is stored (topics, attribute names) never depends on identifiers a compiler may have
+ * renamed: names come from strings and property keys, and where a name was derived from an
+ * identifier with signs of renaming, the library refuses (or warns, where a person may have
+ * chosen that name) before anything is recorded. Minified classes are written here as a
+ * minifier prints them, through `new Function`.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  Aggregate,
+  type AggregateEvent,
+  aggregate,
+  type EventDecorator,
+  event,
+  getTopic,
+  registerTopic,
+  resolveTopic,
+  Snapshot,
+  TopicError,
+} from "../src/index.js";
+
+/** Evaluates `source` as a minifier's output, with `A` bound to the `Aggregate` class. */
+function minified<T = typeof Aggregate>(source: string): T {
+  return new Function("A", `return ${source}`)(Aggregate) as T;
+}
+
+type Method = (this: unknown, ...args: unknown[]) => void;
+
+/** Applies `@event(...)` to a method as compiled code does, for classes made by `new Function`. */
+function decorate(cls: typeof Aggregate, methodName: string, decorator: EventDecorator) {
+  const metadata: Record<symbol, unknown> = Object.create(null);
+  const method = (cls.prototype as unknown as Record<string, Method>)[methodName] as Method;
+  const replacement = decorator(method, {
+    kind: "method",
+    name: methodName,
+    static: false,
+    private: false,
+    metadata,
+    access: { has: () => true, get: () => method },
+    addInitializer: () => {},
+  } as unknown as ClassMethodDecoratorContext<unknown, Method>);
+  Object.defineProperty(cls.prototype, methodName, { value: replacement, configurable: true });
+  const metadataKey = (Symbol as { metadata?: symbol }).metadata ?? Symbol.for("Symbol.metadata");
+  Object.defineProperty(cls, metadataKey, { value: metadata });
+}
+
+describe("stable names", () => {
+  let warnings: string[] = [];
+  beforeEach(() => {
+    warnings = [];
+    vi.spyOn(process, "emitWarning").mockImplementation((warning, options) => {
+      const code = typeof options === "object" ? options.code : undefined;
+      if (code === "ES_UNSTABLE_NAME") warnings.push(String(warning));
+    });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("gives the library's own classes fixed topics, whatever their identifiers", () => {
+    expect(getTopic(Aggregate)).toBe("Aggregate");
+    expect(getTopic(Aggregate.Created)).toBe("Aggregate.Created");
+    expect(getTopic(Aggregate.Event)).toBe("Aggregate.Event");
+    expect(getTopic(Snapshot)).toBe("Snapshot");
+  });
+
+  it("refuses a topic derived from the name of a class a minifier renamed", () => {
+    const Mangled = minified("class l extends A{}");
+    expect(() => getTopic(Mangled)).toThrow(TopicError);
+    expect(() => Mangled.create()).toThrow(
+      /^Can't derive a topic from the name of class 'l': the code was minified, so its name is not the one written .* @aggregate\("Name"\)/,
+    );
+  });
+
+  it("takes a topic given as a string, and attribute names from object keys, in minified code", () => {
+    const Dog = minified<typeof Aggregate & { create(a: { name: string }): Aggregate }>(
+      "class l extends A{constructor({name:e}){super(),this.name=e}addTrick({trick:e}){(this.tricks??=[]).push(e)}}",
+    );
+    decorate(Dog, "addTrick", event("TrickAdded"));
+    registerTopic("MinifiedDog", Dog);
+    const dog = Dog.create({ name: "Fido" }) as Aggregate & {
+      addTrick(a: { trick: string }): void;
+      tricks: string[];
+    };
+    dog.addTrick({ trick: "sit" });
+    const [created, added] = dog.collectEvents();
+    expect(getTopic(created?.constructor as typeof AggregateEvent)).toBe("MinifiedDog.Created");
+    expect(getTopic(added?.constructor as typeof AggregateEvent)).toBe("MinifiedDog.TrickAdded");
+    expect({ ...created }).toMatchObject({ name: "Fido", originatorTopic: "MinifiedDog" });
+    expect({ ...added }).toMatchObject({ trick: "sit" });
+  });
+
+  it("refuses positional parameters in a class a minifier renamed, before anything is recorded", () => {
+    const Cat = minified("class l extends A{constructor(e){super(),this.name=e}}");
+    expect(() => registerTopic("MinifiedCat", Cat)).toThrow(
+      /^l constructor: the code was minified \(class 'l'\), so its parameter names are not the ones written\. .*take one destructured object parameter/,
+    );
+    expect(() => (Cat.create as (name: string) => Aggregate)("Tom")).toThrow(
+      "l constructor: the code was minified",
+    );
+
+    const Parrot = minified("class l extends A{addWord(e){this.words=[e]}}");
+    decorate(Parrot, "addWord", event("WordAdded"));
+    expect(() => registerTopic("MinifiedParrot", Parrot)).toThrow(
+      "l.addWord(): the code was minified (class 'l')",
+    );
+  });
+
+  it("trusts names in code whose whitespace alone was stripped (as tsx emits it)", () => {
+    const Stripped = minified<typeof Aggregate & { create(name: string): { name: string } }>(
+      "class StrippedDog extends A{constructor(name){super(),this.name=name}}",
+    );
+    expect(Stripped.create("Rex").name).toBe("Rex");
+    expect(getTopic(Stripped)).toBe("StrippedDog");
+    expect(warnings).toEqual([]);
+  });
+
+  it("refuses positional names a bundler renamed, at class definition", () => {
+    const Renamed = minified("class Renamed extends A{addTrick(trick2){}}");
+    expect(() => decorate(Renamed, "addTrick", event("TrickAdded"))).toThrow(
+      "@event can't determine the event attributes of addTrick(): parameter 'trick2' ends in a number",
+    );
+  });
+
+  it("warns where a class's name looks machine-made, once, and not where a topic was given", () => {
+    class Ox extends Aggregate {}
+    class Walrus2 extends Aggregate {}
+    class OrderV2 extends Aggregate {}
+    @aggregate("Yak")
+    class Yk extends Aggregate {}
+    getTopic(Ox);
+    getTopic(Ox);
+    getTopic(Walrus2);
+    getTopic(OrderV2);
+    getTopic(Yk);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(
+      /^Class 'Ox' gives a topic derived from its name, which looks like one a bundler or minifier made/,
+    );
+    expect(warnings[1]).toMatch(/^Class 'Walrus2' gives a topic/);
+  });
+
+  it("attaches a given event class under the key it is nested at, or its trusted name", () => {
+    const Confirmed = minified<typeof AggregateEvent>("class e extends A.Event{}");
+    class Shop extends Aggregate {
+      static Confirmed = Confirmed;
+      @event(Confirmed)
+      confirm() {}
+    }
+    expect(getTopic(Shop)).toBe("Shop");
+    expect(getTopic(Confirmed)).toBe("Shop.Confirmed");
+
+    const Shipped = minified<typeof AggregateEvent>("class t extends A.Event{}");
+    class Depot extends Aggregate {
+      @event(Shipped)
+      ship() {}
+    }
+    expect(() => Depot.create()).toThrow(
+      "Can't derive a topic from the name of class 't': the code was minified",
+    );
+  });
+
+  it("has @event classes on the class from its definition, before any other use", () => {
+    class Early extends Aggregate {
+      @event("Woke")
+      wake() {}
+    }
+    class LaterChild extends Early {}
+    const Woke = (Early as unknown as Record<string, typeof AggregateEvent>).Woke;
+    expect(Woke?.name).toBe("Woke");
+    expect(getTopic(Woke as typeof AggregateEvent)).toBe("Early.Woke");
+    expect((LaterChild as unknown as Record<string, unknown>).Woke).toBe(Woke);
+    expect(resolveTopic("Early.Woke")).toBe(Woke);
+  });
+
+  it("shares topics between copies of this package loaded in one process", async () => {
+    // @ts-expect-error: a second instance of the module, as a bundle beside an installed copy
+    const copy: typeof import("../src/topics.js") = await import("../src/topics.js?copy");
+    class Ferret extends Aggregate {}
+    expect(copy.getTopic(Ferret)).toBe("Ferret");
+    expect(copy.resolveTopic("Ferret")).toBe(Ferret);
+    expect(copy.resolveTopic("Snapshot")).toBe(Snapshot);
+  });
+});
