@@ -11,7 +11,8 @@
  */
 import { aggregateConstructorParameters } from "./construct.js";
 import { AggregateCreated, DomainEvent, setOwner } from "./domain-event.js";
-import { looksMangled } from "./identifiers.js";
+import { quoted } from "./errors.js";
+import { looksMangledParameters } from "./identifiers.js";
 import { DECLARED_EVENTS, type DeclaredEvent, METADATA } from "./metadata.js";
 import {
   functionParameters,
@@ -203,15 +204,14 @@ function checkSignatures(cls: Callable & AggregateStatics): void {
   for (const { methodName, params } of declaredEvents(cls)) {
     signatures.push([`${cls.name}.${methodName}()`, params]);
   }
-  if (!looksMangled(cls)) return;
-  for (const [label, spec] of signatures) {
-    if (spec.kind === "positional" && spec.names.length > 0) {
-      throw new ParameterError(
-        label,
-        `the code was minified (class '${cls.name}'), so its parameter names are not the ones written. ${objectFormAdvice()}`,
-      );
-    }
-  }
+  const positional = signatures.filter(([, spec]) => spec.kind === "positional");
+  const names = [...new Set(positional.flatMap(([, spec]) => spec.names))];
+  if (!looksMangledParameters(cls, names)) return;
+  const [label] = positional.find(([, spec]) => spec.names.length > 0) ?? [cls.name];
+  throw new ParameterError(
+    label,
+    `the code was minified (class '${cls.name}', parameters ${quoted(names)}), so its parameter names are not the ones written. ${objectFormAdvice()}`,
+  );
 }
 
 function generateCreated(cls: Callable, name: string): typeof AggregateCreated {

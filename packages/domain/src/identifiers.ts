@@ -72,3 +72,14 @@ function endOfString(source: string, start: number): number {
 export function looksMangled(cls: Callable): boolean {
   return cls.name.length <= 2 && looksMinified(Function.prototype.toString.call(cls));
 }
+
+/**
+ * Whether the positional parameter names of a class's signatures were given by a minifier:
+ * its code was minified and the class's name is a minifier's, or every one of the names is a
+ * single character, as a minifier's first choices are. (A decorated class keeps its name
+ * when minified, since the decorator is given it as a string; its parameters don't.)
+ */
+export function looksMangledParameters(cls: Callable, names: readonly string[]): boolean {
+  if (names.length === 0 || !looksMinified(Function.prototype.toString.call(cls))) return false;
+  return cls.name.length <= 2 || names.every((name) => name.length === 1);
+}

@@ -93,7 +93,7 @@ describe("stable names", () => {
   it("refuses positional parameters in a class a minifier renamed, before anything is recorded", () => {
     const Cat = minified("class l extends A{constructor(e){super(),this.name=e}}");
     expect(() => registerTopic("MinifiedCat", Cat)).toThrow(
-      /^l constructor: the code was minified \(class 'l'\), so its parameter names are not the ones written\. .*take one destructured object parameter/,
+      /^l constructor: the code was minified \(class 'l', parameters 'e'\), so its parameter names are not the ones written\. .*take one destructured object parameter/,
     );
     expect(() => (Cat.create as (name: string) => Aggregate)("Tom")).toThrow(
       "l constructor: the code was minified",
@@ -102,7 +102,14 @@ describe("stable names", () => {
     const Parrot = minified("class l extends A{addWord(e){this.words=[e]}}");
     decorate(Parrot, "addWord", event("WordAdded"));
     expect(() => registerTopic("MinifiedParrot", Parrot)).toThrow(
-      "l.addWord(): the code was minified (class 'l')",
+      "l.addWord(): the code was minified (class 'l', parameters 'e')",
+    );
+
+    // A decorated class keeps its name when minified (the decorator is given it as a string).
+    const Hamster = minified("class Hamster extends A{constructor(e){super()}addSeed(n,t){}}");
+    decorate(Hamster, "addSeed", event("SeedAdded"));
+    expect(() => getTopic(Hamster)).toThrow(
+      "Hamster constructor: the code was minified (class 'Hamster', parameters 'e', 'n', and 't')",
     );
   });
 
