@@ -1,4 +1,4 @@
-/** The BankAccounts application of the seed's bank accounts example (1.9.1). */
+/** The BankAccounts application of the bank accounts example. */
 import { AggregateNotFoundError, Application } from "@es/application";
 import { decimalTranscoding, type Transcoder } from "@es/persistence-core";
 import { Decimal } from "decimal.js";

@@ -1,4 +1,4 @@
-/** The BankAccount aggregate of the seed's bank accounts example (1.9.1), explicit style. */
+/** The BankAccount aggregate of the bank accounts example, explicit style. */
 import { Aggregate, AggregateCreated, AggregateEvent, aggregate, uuid4 } from "@es/domain";
 import { Decimal } from "decimal.js";
 

@@ -1,4 +1,4 @@
-/** The seed's bank accounts example (1.9.1), test first (PEER_BEHAVIOURS I.1). */
+/** The bank accounts example, test first. */
 import { Decimal } from "decimal.js";
 import { afterEach, expect, it } from "vitest";
 import { AccountNotFoundError, BankAccounts } from "../src/application.js";

@@ -1,4 +1,4 @@
-/** The BookingApplication of the seed's cargo shipping example (1.9.2). */
+/** The BookingApplication of the cargo shipping example. */
 import { Application } from "@es/application";
 import type { Transcoder, Transcoding } from "@es/persistence-core";
 import { Cargo, type HandlingActivity, Itinerary, Leg, type Location } from "./domain-model.js";

@@ -1,4 +1,4 @@
-/** The Cargo aggregate of the seed's cargo shipping example (1.9.2). */
+/** The Cargo aggregate of the cargo shipping example. */
 import { Aggregate, AggregateCreated, AggregateEvent, aggregate, uuid4 } from "@es/domain";
 
 /** Locations in the world. */
@@ -47,7 +47,7 @@ export type NextExpectedActivity =
 /**
  * The Cargo aggregate specifies the routing from origin to destination, and tracks what
  * happens to the cargo after it has been booked. Its events share one `apply()`, which hands
- * each to the aggregate's own projection (the seed's `@singledispatchmethod` style).
+ * each to the aggregate's own projection (the Python original's `@singledispatchmethod` style).
  */
 @aggregate
 export class Cargo extends Aggregate {

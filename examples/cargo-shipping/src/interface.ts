@@ -1,4 +1,4 @@
-/** The BookingService of the seed's cargo shipping example: an interface of simple types. */
+/** The BookingService of the cargo shipping example: an interface of simple types. */
 import { BookingApplication } from "./application.js";
 import { HandlingActivity, type Itinerary, Location } from "./domain-model.js";
 

@@ -1,5 +1,5 @@
 /**
- * The seed's cargo shipping example (1.9.2, PEER_BEHAVIOURS I.2), run on the in-memory store
+ * The cargo shipping example, run on the in-memory store
  * and on SQLite, chosen by environment only.
  */
 import { mkdtempSync, rmSync } from "node:fs";

@@ -1,6 +1,6 @@
 import { Aggregate, type AggregateEvent, event } from "@es/domain";
 
-/** The World aggregate of the seed's declarative example. */
+/** The World aggregate of the declarative example. */
 export class World extends Aggregate {
   declare static readonly SomethingHappened: typeof AggregateEvent;
 

@@ -1,7 +1,7 @@
 import { Application } from "@es/application";
 import { World } from "./world.js";
 
-/** The Worlds application of the seed's basic example (1.5.3). */
+/** The Worlds application of the basic example. */
 export class Worlds extends Application {
   async createWorld(name: string): Promise<string> {
     const world = World.create(name);

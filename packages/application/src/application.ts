@@ -1,5 +1,5 @@
 /**
- * The `Application` base class (seed 1.5): command and query methods over a domain model, with
+ * The `Application` base class: command and query methods over a domain model, with
  * `save()` to record aggregates' new events atomically, a `repository` to get aggregates back,
  * a notification `log` to propagate the application's state, and optional snapshotting.
  *

@@ -1,5 +1,5 @@
 /**
- * The notification log (seed 1.5.5) presents an application's notifications in linked
+ * The notification log presents an application's notifications in linked
  * sections, identified as `"first,last"`. A section holds up to `sectionSize` notifications
  * from `first` on; ids may have gaps, so its last id may exceed the one asked for, and the
  * section's own id always gives the ids it really holds.

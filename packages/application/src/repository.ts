@@ -1,5 +1,5 @@
 /**
- * The repository (seed 1.5.4) reconstructs aggregates from their events, starting from the
+ * The repository reconstructs aggregates from their events, starting from the
  * latest snapshot at or below the requested version when there is a snapshot store.
  */
 import type { Aggregate, AggregateEvent, Snapshot } from "@es/domain";

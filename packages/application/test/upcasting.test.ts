@@ -1,6 +1,6 @@
 /**
- * Upcasting through an application (PEER_BEHAVIOURS E.5) and the repository with and without
- * snapshots (E.3). "Deploying" a new version of a class is simulated by copying the stored
+ * Upcasting through an application and the repository with and without
+ * snapshots. "Deploying" a new version of a class is simulated by copying the stored
  * records to a new store with their topics renamed to the new class's, which is what a new
  * build of the same class sees.
  */
@@ -146,7 +146,7 @@ function newStores(): Stores {
   return { events: new InMemoryApplicationRecorder(), snapshots: new InMemoryAggregateRecorder() };
 }
 
-describe("upcasting stored events and snapshots (E.5)", () => {
+describe("upcasting stored events and snapshots", () => {
   it("reads a version 1 created event as version 2 and as version 4", async () => {
     const v1Stores = newStores();
     const v1 = appOver(v1Stores);
@@ -191,7 +191,7 @@ describe("upcasting stored events and snapshots (E.5)", () => {
   });
 });
 
-describe("repository with and without snapshots (E.3)", () => {
+describe("repository with and without snapshots", () => {
   class Account extends Aggregate {
     balance = 0;
     credit(amount: number) {

@@ -1,6 +1,6 @@
 /**
- * Saving multiple aggregates (seed 1.5.10), custom transcodings (1.5.8), and encryption with
- * compression configured by environment (1.5.9).
+ * Saving multiple aggregates, custom transcodings, and encryption with
+ * compression configured by environment.
  */
 import { AESCipher, ZlibCompressor } from "@es/cipher";
 import { Aggregate, event, NAMESPACE_URL, uuid5 } from "@es/domain";
@@ -64,7 +64,7 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-describe("Wiki: saving multiple aggregates (seed 1.5.10)", () => {
+describe("Wiki: saving multiple aggregates", () => {
   it("creates, renames, and refuses name collisions atomically", async () => {
     const wiki = new Wiki();
     apps.push(wiki);
@@ -116,7 +116,7 @@ class Diaries extends Application {
   }
 }
 
-describe("registering custom transcodings (seed 1.5.8)", () => {
+describe("registering custom transcodings", () => {
   it("stores and restores custom value objects", async () => {
     const app = new Diaries();
     apps.push(app);
@@ -140,7 +140,7 @@ describe("registering custom transcodings (seed 1.5.8)", () => {
   });
 });
 
-describe("encryption and compression by environment (seed 1.5.9)", () => {
+describe("encryption and compression by environment", () => {
   it("encrypts and compresses stored events, and reads them back", async () => {
     const cipherKey = AESCipher.createKey(32);
     const app = new Wiki({

@@ -1,6 +1,6 @@
 /**
- * The Worlds application (seed 1.5.3–1.5.6): saving, the repository's versions, the
- * notification log, and snapshotting (PEER_BEHAVIOURS E.1, E.2, E.3, E.6).
+ * The Worlds application: saving, the repository's versions, the
+ * notification log, and snapshotting.
  */
 import { Aggregate, AggregateEvent, event } from "@es/domain";
 import { type Notification, RecordConflictError } from "@es/persistence-core";
@@ -58,14 +58,14 @@ afterEach(async () => {
   delete process.env.IS_SNAPSHOTTING_ENABLED;
 });
 
-describe("Worlds (seed 1.5.3)", () => {
+describe("Worlds", () => {
   it("creates a world and tells its history", async () => {
     const app = track(new Worlds());
     const worldId = await worldWithHistory(app);
     expect(await app.getWorldHistory(worldId)).toEqual(["dinosaurs", "trucks", "internet"]);
   });
 
-  it("gets any version of an aggregate, the highest when asked for more (seed 1.5.4)", async () => {
+  it("gets any version of an aggregate, the highest when asked for more", async () => {
     const app = track(new Worlds());
     const worldId = await worldWithHistory(app);
     const latest = await app.repository.get<World>(worldId);
@@ -96,7 +96,7 @@ describe("Worlds (seed 1.5.3)", () => {
     expect(await app.repository.has(missing)).toBe(false);
   });
 
-  it("presents notifications in sections (seed 1.5.5)", async () => {
+  it("presents notifications in sections", async () => {
     const app = track(new Worlds());
     const worldId = await worldWithHistory(app);
     const section = await app.log.section("1,10");
@@ -122,7 +122,7 @@ describe("Worlds (seed 1.5.3)", () => {
     expect((last as unknown as { what: string }).what).toBe("internet");
   });
 
-  it("links full sections and selects notifications (E.6)", async () => {
+  it("links full sections and selects notifications", async () => {
     class SmallSections extends Worlds {
       static override logSectionSize = 2;
     }
@@ -172,7 +172,7 @@ describe("Worlds (seed 1.5.3)", () => {
   });
 });
 
-describe("snapshotting (seed 1.5.6)", () => {
+describe("snapshotting", () => {
   it("is off by default", async () => {
     const app = track(new Worlds());
     expect(app.snapshots).toBeNull();
@@ -223,7 +223,7 @@ describe("snapshotting (seed 1.5.6)", () => {
     );
   });
 
-  it("takes snapshots of recorded versions, and the repository starts from them (E.1)", async () => {
+  it("takes snapshots of recorded versions, and the repository starts from them", async () => {
     const app = track(new Worlds({ env: { IS_SNAPSHOTTING_ENABLED: "y" } }));
     const worldId = await worldWithHistory(app);
     await app.takeSnapshot(worldId);
@@ -248,7 +248,7 @@ describe("snapshotting (seed 1.5.6)", () => {
     expect(fromSnapshot.version).toBe(5);
   });
 
-  it("snapshots automatically every interval (seed 1.5.6, E.2)", async () => {
+  it("snapshots automatically every interval", async () => {
     class WorldsWithAutomaticSnapshotting extends Worlds {
       static override snapshottingIntervals = new Map([[World, 2]]);
     }
@@ -322,8 +322,8 @@ describe("saving", () => {
   });
 });
 
-/** PEER_BEHAVIOURS E.6: section ids over a log with section size 5. */
-describe("notification log sections (E.6)", () => {
+/** Section ids over a log with section size 5. */
+describe("notification log sections", () => {
   class FiveSections extends Application {
     static override logSectionSize = 5;
   }

@@ -1,4 +1,4 @@
-/** AESCipher (PEER_BEHAVIOURS C.6, seed 1.6.5). */
+/** AESCipher. */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { AESCipher, CipherError } from "../src/index.js";

@@ -1,4 +1,4 @@
-/** Compressors (seed 1.6.6). */
+/** Compressors. */
 
 import { DataError } from "@es/persistence-core";
 import { describe, expect, it } from "vitest";

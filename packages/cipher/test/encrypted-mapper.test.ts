@@ -1,6 +1,5 @@
 /**
- * Encryption and compression through the mapper and the infrastructure factory
- * (seed 1.5.9, 1.6.5, 1.6.6; PEER_BEHAVIOURS C.4, C.7).
+ * Encryption and compression through the mapper and the infrastructure factory.
  */
 import { Aggregate, DomainEvent, event, uuid4 } from "@es/domain";
 import {
@@ -33,7 +32,7 @@ describe("mapper with cipher and compressor", () => {
     timestamp: new Date(),
   });
 
-  it("hides the state and still round-trips (seed 1.6.5)", () => {
+  it("hides the state and still round-trips", () => {
     const plain = new Mapper({ transcoder: new JSONTranscoder() });
     expect(new TextDecoder().decode(plain.fromDomainEvent(domainEvent).state)).toContain(
       domainEvent.timestamp.toISOString(),
@@ -50,7 +49,7 @@ describe("mapper with cipher and compressor", () => {
     expect(stored.state.length).toBe(plain.fromDomainEvent(domainEvent).state.length + 28);
   });
 
-  it("compresses then encrypts: no larger than encrypted alone (seed 1.6.6)", () => {
+  it("compresses then encrypts: no larger than encrypted alone", () => {
     const cipher = new AESCipher(AESCipher.createKey(16));
     const encrypted = new Mapper({ transcoder: new JSONTranscoder(), cipher });
     const both = new Mapper({
@@ -83,7 +82,7 @@ describe("mapper with cipher and compressor", () => {
   });
 });
 
-describe("factory codecs from the environment (C.4)", () => {
+describe("factory codecs from the environment", () => {
   it("constructs a compressor from COMPRESSOR_TOPIC", async () => {
     const factory = await InfrastructureFactory.construct({
       applicationName: "TestCase",

@@ -1,14 +1,15 @@
 /**
- * The `@event` decorator (seed "Declarative syntax"): a command method becomes "trigger an
- * event, then apply it". The method's declared parameters name the event's attributes, and its
- * body becomes the event's `apply()`, run when the event is triggered and again whenever the
- * aggregate is reconstructed from stored events.
+ * The `@event` decorator: a command method becomes "trigger an event, then apply it". The
+ * method's declared parameters name the event's attributes (strictly: a call without a
+ * required argument, or a recorded event that doesn't fit, is refused), and its body becomes
+ * the event's `apply()`, run when the event is triggered and again whenever the aggregate is
+ * reconstructed from stored events.
  *
  * Forms: bare `@event` (class name from the method name: `nameUpdated` → `NameUpdated`),
  * `@event("Name")`, and `@event(EventClass)` with a class declared beforehand. Decoration
  * happens while the aggregate class is being defined, before the class exists, so the event
  * class is recorded in the decorator metadata and attached to the aggregate class (as
- * `World.SomethingHappened`) when the aggregate class is first used.
+ * `World.SomethingHappened`) when the class is first used, or its name first read.
  */
 import { declareLazyStatic } from "./aggregate-class.js";
 import { AggregateEvent, BASE_KEYS, eventClassName, setApplier } from "./domain-event.js";

@@ -1,5 +1,5 @@
 /**
- * Snapshots (seed "Snapshots"): the state of an aggregate at a version, recorded as an event
+ * Snapshots: the state of an aggregate at a version, recorded as an event
  * so that it can be stored beside the aggregate's events and reconstruction can start from it.
  */
 import { type Aggregate, restoreAggregate, stateOf } from "./aggregate.js";

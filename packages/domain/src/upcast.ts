@@ -1,5 +1,5 @@
 /**
- * Versioning (seed "Versioning"): a class declares `static classVersion = n` and static
+ * Versioning: a class declares `static classVersion = n` and static
  * `upcastV1V2(state)`, `upcastV2V3(state)`, … functions; state recorded by an older version of
  * the class is brought forward one version at a time before the class reconstructs it.
  * Recorded state carries its class version under `classVersion` when it is above 1.

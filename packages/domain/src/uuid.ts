@@ -1,6 +1,6 @@
 /**
  * UUID helpers. Aggregate ids are canonical lower-case UUID strings; version 5 ids give
- * aggregates ids derived from a name (seed "Namespaced IDs"). node:crypto has all we need.
+ * aggregates ids derived from a name. node:crypto has all we need.
  */
 import { createHash, randomUUID } from "node:crypto";
 

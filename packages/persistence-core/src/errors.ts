@@ -55,8 +55,8 @@ export class OperationalError extends DatabaseError {}
 nameErrorClass(OperationalError, "OperationalError");
 
 /**
- * A recorded item conflicts with one already recorded (kept from earlier versions; the seed's
- * examples catch it). `IntegrityError` is one.
+ * A recorded item conflicts with one already recorded (kept from earlier versions of the
+ * Python original, whose examples catch it). `IntegrityError` is one.
  */
 export class RecordConflictError extends DatabaseError {}
 nameErrorClass(RecordConflictError, "RecordConflictError");

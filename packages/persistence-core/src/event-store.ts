@@ -1,4 +1,4 @@
-/** The event store (seed 1.6.10): domain events in, domain events out, through a mapper and a recorder. */
+/** The event store: domain events in, domain events out, through a mapper and a recorder. */
 import type { DomainEvent } from "@es/domain";
 import type { Mapper } from "./mapper.js";
 import type { AggregateRecorder, SelectEventsOptions } from "./recorders.js";

@@ -1,5 +1,5 @@
 /**
- * Infrastructure factories (seed 1.6.11) build an application's persistence objects from its
+ * Infrastructure factories build an application's persistence objects from its
  * environment: `INFRASTRUCTURE_FACTORY` names the adapter package (`@es/sqlite`, or
  * `module:ExportName`; in-memory when unset), `CIPHER_TOPIC`/`CIPHER_KEY` and
  * `COMPRESSOR_TOPIC` the codecs. Adapters are found by dynamic import, so an application never

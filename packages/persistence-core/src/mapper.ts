@@ -1,5 +1,5 @@
 /**
- * The mapper converts domain events to stored events and back (seed 1.6.4): it transcodes the
+ * The mapper converts domain events to stored events and back: it transcodes the
  * event's state, then compresses it, then encrypts it; and the reverse on the way out, where
  * recorded state from older class versions is also upcast. The originator id and version are
  * columns of the stored event, so they are not repeated inside the state.

@@ -1,5 +1,5 @@
 /**
- * Recorder interfaces (seed 1.6.9). An aggregate recorder stores sequences of events per
+ * Recorder interfaces. An aggregate recorder stores sequences of events per
  * originator; an application recorder also gives every event a notification id, a total order
  * across the application; a process recorder also records, atomically with new events, the
  * position of the upstream notification that caused them (tracking), for exactly-once processing.

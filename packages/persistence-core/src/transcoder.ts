@@ -1,5 +1,5 @@
 /**
- * The transcoder serialises the state of domain events to bytes and back (seed 1.6.1–1.6.2).
+ * The transcoder serialises the state of domain events to bytes and back.
  *
  * JSON carries strings, finite numbers, booleans, null, arrays and plain objects. Any other
  * type needs a registered `Transcoding`, which turns it into JSON-able data; the transcoder

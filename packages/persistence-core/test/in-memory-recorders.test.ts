@@ -1,4 +1,4 @@
-/** The in-memory recorders run the shared conformance kit (PEER_BEHAVIOURS D.1). */
+/** The in-memory recorders run the shared conformance kit. */
 
 import {
   InMemoryAggregateRecorder,

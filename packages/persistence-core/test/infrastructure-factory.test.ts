@@ -1,5 +1,5 @@
 /**
- * Environment and infrastructure factory (seed 1.6.11, PEER_BEHAVIOURS A.2, C.4, C.9).
+ * Environment and infrastructure factory.
  */
 
 import { DomainEvent, uuid4 } from "@es/domain";
@@ -72,7 +72,7 @@ describe("InfrastructureFactory.construct", () => {
     expect(factory.createTable()).toBe(true);
   });
 
-  it("builds a working event store (seed 1.6.11)", async () => {
+  it("builds a working event store", async () => {
     const factory = await InfrastructureFactory.construct({ env: {} });
     const store = factory.eventStore(factory.mapper(), await factory.applicationRecorder());
     expect(store).toBeInstanceOf(EventStore);
@@ -121,7 +121,7 @@ describe("InfrastructureFactory.construct", () => {
     ).rejects.toThrow("'CIPHER_KEY' not set in env, although 'CIPHER_TOPIC' was set");
   });
 
-  it("takes a compressor object as well as a class (C.4: the `zlib` module)", async () => {
+  it("takes a compressor object as well as a class (such as node's `zlib` module)", async () => {
     const topic = `${new URL("./fixtures/codec-module.ts", import.meta.url).pathname}:zlibModule`;
     const factory = await InfrastructureFactory.construct({ env: { COMPRESSOR_TOPIC: topic } });
     const { zlibModule } = await import("./fixtures/codec-module.js");

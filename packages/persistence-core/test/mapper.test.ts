@@ -1,4 +1,4 @@
-/** Mapper and event store (seed 1.6.4, 1.6.10, PEER_BEHAVIOURS C.7, C.8, C.10). */
+/** Mapper and event store. */
 import {
   Aggregate,
   AggregateCreated,
@@ -157,7 +157,7 @@ describe("Mapper", () => {
 });
 
 describe("EventStore", () => {
-  it("puts and gets domain events (seed 1.6.10, C.8)", async () => {
+  it("puts and gets domain events", async () => {
     const store = new EventStore({
       mapper: new Mapper({ transcoder: new JSONTranscoder() }),
       recorder: new InMemoryAggregateRecorder(),

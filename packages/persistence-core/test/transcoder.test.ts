@@ -1,4 +1,4 @@
-/** The JSON transcoder and transcodings (seed 1.6.1–1.6.2, PEER_BEHAVIOURS C.7). */
+/** The JSON transcoder and transcodings. */
 import { describe, expect, it } from "vitest";
 import { decimalTranscoding, JSONTranscoder, type Transcoding } from "../src/index.js";
 

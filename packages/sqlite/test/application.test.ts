@@ -1,5 +1,5 @@
 /**
- * An application on SQLite (PEER_BEHAVIOURS E.1's SQLite variant, E.4): saving, the log,
+ * An application on SQLite: saving, the log,
  * snapshots stored in the application's snapshots table, and versions read through them.
  */
 import { mkdtempSync, rmSync } from "node:fs";

@@ -1,4 +1,4 @@
-/** SqliteFactory configuration and errors (PEER_BEHAVIOURS A.2, D.2; issue: CREATE_TABLE, table names, WAL). */
+/** SqliteFactory configuration and errors. */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -137,7 +137,7 @@ describe("SqliteDatastore", () => {
     normal.close();
   });
 
-  it("reports broken statements as ProgrammingError (D.2: create_table with 'BLAH')", () => {
+  it("reports broken statements as ProgrammingError (a statement that doesn't parse)", () => {
     const store = new SqliteDatastore({ dbName: ":memory:" });
     expect(() => store.exec(["BLAH"])).toThrow(ProgrammingError);
     expect(() => store.read(() => store.db.prepare("select * from nowhere"))).toThrow(

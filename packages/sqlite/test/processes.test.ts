@@ -1,5 +1,5 @@
 /**
- * Real processes on one database file: state that survives the process (seed 1.5.7), several
+ * Real processes on one database file: state that survives the process, several
  * writers and a reader at once, a writer killed mid-save, and corrupt stored state.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -50,7 +50,7 @@ function start(name: string, args: readonly string[]): ChildProcess {
 }
 
 describe("SQLite across processes", () => {
-  it("keeps state after the process ends (seed 1.5.7)", async () => {
+  it("keeps state after the process ends", async () => {
     const db = join(dir, "worlds.db");
     const id = await run("worlds", ["write", db]);
     expect(await run("worlds", ["read", db, id])).toBe('["dinosaurs","trucks","internet"]');

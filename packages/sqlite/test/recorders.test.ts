@@ -1,4 +1,4 @@
-/** The SQLite recorders run the shared conformance kit, in memory and on a file (D.2, D.4). */
+/** The SQLite recorders run the shared conformance kit, in memory and on a file. */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

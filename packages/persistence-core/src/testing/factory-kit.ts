@@ -1,5 +1,5 @@
 /**
- * Infrastructure factory promises (PEER_BEHAVIOURS C.4), for adapters: the factory the
+ * Infrastructure factory promises, for adapters: the factory the
  * environment names is constructed, gives the adapter's recorders (with and without
  * `CREATE_TABLE`), and a mapper without codecs unless the environment names some.
  */

@@ -1,8 +1,8 @@
 /**
  * The recorder conformance kit: one vitest suite that every recorder runs against itself
- * (in-memory, SQLite, PostgreSQL, third-party), so that all of them keep the same promises
- * (PEER_BEHAVIOURS C.1, C.2, C.3, C.5). Call the `describe…` functions from a test file with a
- * function that makes a new, empty recorder.
+ * (in-memory, SQLite, PostgreSQL, third-party), so that all of them keep the same promises.
+ * Call the `describe…` functions from a test file with a function that makes a new, empty
+ * recorder.
  */
 
 import { uuid4 } from "@es/domain";
@@ -53,7 +53,7 @@ const summary = (events: readonly StoredEvent[]) =>
     state: [...e.state],
   }));
 
-/** Aggregate recorder promises (C.1). */
+/** Aggregate recorder promises. */
 export function describeAggregateRecorder<R extends AggregateRecorder>(
   name: string,
   create: () => Promise<R>,
@@ -142,7 +142,7 @@ export function describeAggregateRecorder<R extends AggregateRecorder>(
   });
 }
 
-/** Application recorder promises (C.2, C.5 and the concurrency guarantees). */
+/** Application recorder promises, the concurrency guarantees among them. */
 export function describeApplicationRecorder<R extends ApplicationRecorder>(
   name: string,
   create: () => Promise<R>,
@@ -263,7 +263,7 @@ export function describeApplicationRecorder<R extends ApplicationRecorder>(
   });
 }
 
-/** Process recorder promises (C.3): tracking is recorded atomically with events, once. */
+/** Process recorder promises: tracking is recorded atomically with events, once. */
 export function describeProcessRecorder<R extends ProcessRecorder>(
   name: string,
   create: () => Promise<R>,
