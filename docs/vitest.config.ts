@@ -1,5 +1,5 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
-  test: { name: "docs", include: ["docs.test.ts"] },
+  test: { name: "docs", include: ["test/**/*.test.ts"] },
 });

@@ -3,15 +3,17 @@ import { World } from "./world.js";
 
 /** The Worlds application of the basic example. */
 export class Worlds extends Application {
+  static override applicationName = "Worlds";
+
   async createWorld(name: string): Promise<string> {
-    const world = World.create(name);
+    const world = World.create({ name });
     await this.save(world);
     return world.id;
   }
 
   async makeItSo(worldId: string, what: string): Promise<void> {
     const world = await this.repository.get<World>(worldId);
-    world.makeItSo(what);
+    world.makeItSo({ what });
     await this.save(world);
   }
 

@@ -5,8 +5,8 @@ import { Worlds } from "../src/worlds.js";
 
 describe("world-history example", () => {
   it("records a history and rebuilds it", () => {
-    const world = World.create("Earth");
-    world.makeItSo("dinosaurs");
+    const world = World.create({ name: "Earth" });
+    world.makeItSo({ what: "dinosaurs" });
     expect(world.history).toEqual(["dinosaurs"]);
     expect(world.collectEvents().map((e) => e.constructor.name)).toEqual([
       "Created",
