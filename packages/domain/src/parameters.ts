@@ -367,24 +367,28 @@ export function attributeMismatch(
   supplied: ReadonlySet<string> = NONE,
 ): AttributeMismatch | undefined {
   const values = attrs as Readonly<Record<string, unknown>>;
+  // The common case, on every replay, is a fit: count, and only list the problems if not.
   let present = 0;
-  let missing: string[] | undefined;
+  let missing = false;
   for (const name of spec.names) {
-    if (Object.hasOwn(values, name) && values[name] !== undefined) present++;
-    else if (!spec.optional.has(name) && !supplied.has(name)) {
-      missing ??= [];
-      missing.push(name);
-    }
+    if (values[name] !== undefined && Object.hasOwn(values, name)) present++;
+    else if (!spec.optional.has(name) && !supplied.has(name)) missing = true;
   }
-  let recorded = 0;
-  for (const key of Object.keys(values)) {
-    if (!ignored.has(key) && values[key] !== undefined) recorded++;
+  if (!missing) {
+    let recorded = Object.keys(values).length;
+    for (const key of ignored) if (Object.hasOwn(values, key)) recorded--;
+    if (recorded === present) return undefined;
   }
-  if (missing === undefined && recorded === present) return undefined;
-  const unexpected = Object.keys(values).filter(
-    (key) => !ignored.has(key) && values[key] !== undefined && !spec.names.includes(key),
-  );
-  return { missing: missing ?? [], unexpected };
+  const names = new Set(spec.names);
+  const mismatch = {
+    missing: spec.names.filter(
+      (name) => values[name] === undefined && !spec.optional.has(name) && !supplied.has(name),
+    ),
+    unexpected: Object.keys(values).filter(
+      (key) => !ignored.has(key) && values[key] !== undefined && !names.has(key),
+    ),
+  };
+  return mismatch.missing.length > 0 || mismatch.unexpected.length > 0 ? mismatch : undefined;
 }
 
 /** The call arguments that re-create a call from recorded attributes. */
