@@ -105,7 +105,10 @@ export function aggregateClassInfo(cls: Callable): AggregateClassInfo {
   const known = infos.get(cls);
   if (known) return known;
   if (!base) throw new TypeError("The Aggregate class is not defined yet");
-  const parent = Object.getPrototypeOf(cls) as Callable;
+  const parent: unknown = Object.getPrototypeOf(cls);
+  if (typeof parent !== "function" || parent === Function.prototype) {
+    throw new TypeError(`${cls.name} is not a subclass of this copy of Aggregate`);
+  }
   if (parent !== base) aggregateClassInfo(parent);
 
   attachDeclaredEvents(cls);

@@ -30,6 +30,7 @@ import {
   attributeMismatch,
   bindArguments,
   functionParameters,
+  NONE,
 } from "./parameters.js";
 import { getTopic, REGISTER_NESTED, registerLibraryClass } from "./topics.js";
 import { isUuid, uuid4 } from "./uuid.js";
@@ -202,7 +203,7 @@ export class Aggregate {
     const mismatch = attributeMismatch(
       aggregateConstructorParameters(cls),
       rest,
-      NO_KEYS,
+      NONE,
       SUPPLIED_TO_CONSTRUCTORS,
     );
     if (mismatch) {
@@ -273,8 +274,6 @@ setAggregateClassBase(
   { createdEventClass: AggregateCreated, createdEventProblem: undefined },
   { Created: AggregateCreated },
 );
-
-const NO_KEYS: ReadonlySet<string> = new Set();
 
 /** The aggregate's own state: its enumerable fields (the internals are not enumerable). */
 export function stateOf(aggregate: Aggregate): Record<string, unknown> {

@@ -13,6 +13,7 @@ import {
   argumentsFrom,
   attributeMismatch,
   constructorParameters,
+  NONE,
   type ParameterSpec,
 } from "./parameters.js";
 import { getTopic } from "./topics.js";
@@ -61,7 +62,7 @@ export function constructAggregate<T>(
   eventClass: Callable,
 ): T {
   const spec = aggregateConstructorParameters(cls);
-  const mismatch = attributeMismatch(spec, attributes, NO_KEYS, SUPPLIED_TO_CONSTRUCTORS);
+  const mismatch = attributeMismatch(spec, attributes, NONE, SUPPLIED_TO_CONSTRUCTORS);
   if (mismatch) {
     throw new EventAttributesError(
       getTopic(eventClass),
@@ -80,5 +81,3 @@ export function constructAggregate<T>(
     slot.init = undefined;
   }
 }
-
-const NO_KEYS: ReadonlySet<string> = new Set();

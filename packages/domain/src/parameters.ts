@@ -37,7 +37,8 @@ export class ParameterError extends TypeError {
   }
 }
 
-const NONE: ReadonlySet<string> = new Set();
+/** No names: for signatures and checks that have none. */
+export const NONE: ReadonlySet<string> = new Set();
 const cache = new WeakMap<object, ParameterSpec>();
 
 /** The parameters of a method or plain function. `label` names it in errors, e.g. `World.makeItSo()`. */
@@ -138,11 +139,12 @@ function assertNamesTrusted(spec: ParameterSpec, source: string, label: string):
   }
 }
 
-/** The fix for untrusted positional names (shown as written, where they can be trusted). */
+/** The fix for untrusted positional names (with the names, where a bundler only numbered them). */
 export function objectFormAdvice(spec?: ParameterSpec): string {
-  const example = spec
-    ? `({ ${spec.names.join(", ")} })`
-    : "addTrick({ trick }: { trick: string })";
+  const names = spec?.names.map((name) =>
+    looksRenamed(name) ? name.replace(/\$?\d+$/, "") : name,
+  );
+  const example = names ? `({ ${names.join(", ")} })` : "addTrick({ trick }: { trick: string })";
   return (
     `Event attributes are named after parameters: take one destructured object parameter ` +
     `instead (e.g. \`${example}\`), whose property names compilers keep.`

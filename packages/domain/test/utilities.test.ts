@@ -216,7 +216,7 @@ describe("reading parameter names", () => {
       return label;
     }
     expect(() => functionParameters(shadowing, "shadowing()")).toThrow(
-      /^shadowing\(\): parameter 'label2' ends in a number, as parameters renamed by bundlers do .* take one destructured object parameter instead \(e\.g\. `\(\{ label2 \}\)`\)/,
+      /^shadowing\(\): parameter 'label2' ends in a number, as parameters renamed by bundlers do .* take one destructured object parameter instead \(e\.g\. `\(\{ label \}\)`\)/,
     );
     expect(
       functionParameters(({ label }: { label: string }) => label, "destructured()").names,
