@@ -51,8 +51,23 @@ export class JSONTranscoder implements Transcoder {
     this.#byName.set(transcoding.name, transcoding);
   }
 
+  /**
+   * Encodes a value exactly, or refuses it with a `TypeError` naming where in the value the
+   * problem is (`items[1]`, `options.colour`): nothing is ever written as something else.
+   */
   encode(value: unknown): Uint8Array {
-    return Buffer.from(JSON.stringify(this.#toJSON(value)), "utf8");
+    let json: unknown;
+    try {
+      json = this.#toJSON(value);
+    } catch (error) {
+      // A cycle overflows the stack; it is looked for only then, keeping the common path lean.
+      if (error instanceof RangeError && !(error instanceof EncodeError)) {
+        throw new TypeError(describeEncodeError(findCycle(value) ?? tooDeep()), { cause: error });
+      }
+      if (error instanceof EncodeError) throw new TypeError(describeEncodeError(error));
+      throw error;
+    }
+    return Buffer.from(JSON.stringify(json), "utf8");
   }
 
   decode(data: Uint8Array): unknown {
@@ -66,39 +81,60 @@ export class JSONTranscoder implements Transcoder {
     switch (typeof value) {
       case "string":
       case "boolean":
+        return value;
       case "undefined":
-        return value;
+        return UNDEFINED_JSON;
       case "number":
-        if (!Number.isFinite(value)) {
-          throw new TypeError(
-            `Number ${value} is not serializable: JSON has no non-finite numbers`,
-          );
-        }
-        return value;
+        // JSON has no -0, NaN or infinities: they are tagged, so they come back as they went.
+        return Number.isFinite(value) && !Object.is(value, -0)
+          ? value
+          : { [TYPE]: NUMBER, [DATA]: Object.is(value, -0) ? "-0" : String(value) };
       case "object": {
         if (value === null) return null;
-        if (Array.isArray(value)) return value.map((item) => this.#toJSON(item) ?? null);
+        if (Array.isArray(value)) return this.#arrayToJSON(value);
         const proto: unknown = Object.getPrototypeOf(value);
-        if (proto === Object.prototype || proto === null) {
-          const out: Record<string, unknown> = {};
-          for (const [key, item] of Object.entries(value)) {
-            const encoded = this.#toJSON(item);
-            if (encoded !== undefined) out[key] = encoded;
-          }
-          return out;
-        }
+        if (proto === Object.prototype || proto === null) return this.#objectToJSON(value);
         return this.#tagged(value);
       }
       case "bigint":
         return this.#tagged(value);
       default:
-        throw new TypeError(`Object of type ${typeof value} is not serializable`);
+        throw new EncodeError(`${typeof value} is not serializable`);
     }
+  }
+
+  #arrayToJSON(array: readonly unknown[]): unknown[] {
+    const out = new Array<unknown>(array.length);
+    for (let i = 0; i < array.length; i++) {
+      if (!(i in array)) throw new EncodeError("an array with holes is not serializable", [i]);
+      out[i] = within(i, () => this.#toJSON(array[i]));
+    }
+    return out;
+  }
+
+  #objectToJSON(object: object): Record<string, unknown> {
+    if (Object.getOwnPropertySymbols(object).some((symbol) => isEnumerable(object, symbol))) {
+      throw new EncodeError("an object with symbol keys is not serializable");
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(object)) {
+      const encoded = within(key, () => this.#toJSON((object as Record<string, unknown>)[key]));
+      // An own "__proto__" key is data: plain assignment would set the prototype instead.
+      if (key === "__proto__") Object.defineProperty(out, key, dataProperty(encoded));
+      else out[key] = encoded;
+    }
+    return out;
   }
 
   #tagged(value: object | bigint): unknown {
     const transcoding = this.#transcodingFor(value);
-    return { [TYPE]: transcoding.name, [DATA]: this.#toJSON(transcoding.encode(value)) };
+    let data: unknown;
+    try {
+      data = transcoding.encode(value);
+    } catch (error) {
+      throw new EncodeError((error as Error).message ?? String(error));
+    }
+    return { [TYPE]: transcoding.name, [DATA]: this.#toJSON(data) };
   }
 
   #transcodingFor(value: object | bigint): Transcoding {
@@ -110,7 +146,7 @@ export class JSONTranscoder implements Transcoder {
         return found;
       }
     }
-    throw new TypeError(
+    throw new EncodeError(
       `Object of type ${typeName(ctor)} is not serializable. Please define and register a custom transcoding for this type.`,
     );
   }
@@ -132,19 +168,13 @@ export class JSONTranscoder implements Transcoder {
       const revived = this.#revive(item);
       if (revived === item) continue;
       // JSON.parse made "__proto__" an own key; plain assignment would set the prototype instead.
-      if (key === "__proto__") {
-        Object.defineProperty(record, key, {
-          value: revived,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else {
-        record[key] = revived;
-      }
+      if (key === "__proto__") Object.defineProperty(record, key, dataProperty(revived));
+      else record[key] = revived;
     }
     if (count !== 2 || !(TYPE in record) || !(DATA in record)) return value;
     const name = record[TYPE];
+    if (name === UNDEFINED) return undefined;
+    if (name === NUMBER) return decodeNumber(record[DATA]);
     const transcoding = typeof name === "string" ? this.#byName.get(name) : undefined;
     if (!transcoding) {
       throw new TypeError(
@@ -157,6 +187,92 @@ export class JSONTranscoder implements Transcoder {
 
 function typeName(ctor: AnyConstructor | undefined): string {
   return ctor?.name || "(anonymous)";
+}
+
+/** The tags of values JSON can't hold: `undefined`, and the numbers -0, NaN and ±Infinity. */
+const UNDEFINED = "undefined";
+const NUMBER = "number";
+const UNDEFINED_JSON = Object.freeze({ [TYPE]: UNDEFINED, [DATA]: null });
+
+function decodeNumber(data: unknown): number {
+  if (data === "-0") return -0;
+  if (data === "NaN" || data === "Infinity" || data === "-Infinity") return Number(data);
+  throw new TypeError(`Data serialized with name 'number' has an unknown value`);
+}
+
+/** A value the transcoder can't encode, and where in the value it is (innermost key first). */
+class EncodeError extends TypeError {
+  constructor(
+    readonly reason: string,
+    readonly path: (string | number)[] = [],
+  ) {
+    super(reason);
+  }
+}
+
+/** Runs an encoding step for `key`, adding the key to the path of any value refused inside. */
+function within<T>(key: string | number, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof EncodeError) error.path.push(key);
+    throw error;
+  }
+}
+
+function describeEncodeError(error: EncodeError): string {
+  const path = [...error.path].reverse();
+  if (path.length === 0) return error.reason;
+  const where = path
+    .map((key, i) =>
+      typeof key === "number"
+        ? `[${key}]`
+        : /^[A-Za-z_$][\w$]*$/.test(key)
+          ? `${i === 0 ? "" : "."}${key}`
+          : `[${JSON.stringify(key)}]`,
+    )
+    .join("");
+  return `Can't encode ${where}: ${error.reason}`;
+}
+
+/** The path of the first reference back to an enclosing object, if the value has one. */
+function findCycle(root: unknown): EncodeError | undefined {
+  const enclosing = new Set<object>();
+  const visit = (value: unknown): EncodeError | undefined => {
+    if (typeof value !== "object" || value === null) return undefined;
+    if (enclosing.has(value)) return new EncodeError("a circular reference is not serializable");
+    enclosing.add(value);
+    const entries: [string | number, unknown][] =
+      value instanceof Map
+        ? [...value.entries()].flat().map((item, i) => [i, item])
+        : value instanceof Set
+          ? [...value].map((item, i) => [i, item])
+          : Array.isArray(value)
+            ? value.map((item, i) => [i, item])
+            : Object.entries(value);
+    for (const [key, item] of entries) {
+      const found = visit(item);
+      if (found) {
+        found.path.push(key);
+        return found;
+      }
+    }
+    enclosing.delete(value);
+    return undefined;
+  };
+  return visit(root);
+}
+
+function tooDeep(): EncodeError {
+  return new EncodeError("the value is nested too deeply to serialize");
+}
+
+function isEnumerable(object: object, key: PropertyKey): boolean {
+  return Object.getOwnPropertyDescriptor(object, key)?.enumerable === true;
+}
+
+function dataProperty(value: unknown): PropertyDescriptor {
+  return { value, enumerable: true, writable: true, configurable: true };
 }
 
 /** Date as an ISO 8601 string (UTC, millisecond precision). */

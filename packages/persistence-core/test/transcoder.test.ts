@@ -87,9 +87,11 @@ describe("JSONTranscoder", () => {
       "Object of type CalendarDate is not serializable. Please define and register a custom transcoding for this type.",
     );
     expect(() => transcoder.encode({ f: () => 1 })).toThrow(TypeError);
-    expect(() => transcoder.encode(Number.NaN)).toThrow(TypeError);
-    expect(() => transcoder.encode(new Date(Number.NaN))).toThrow(
-      "Invalid Date is not serializable",
+    expect(() => transcoder.encode({ f: () => 1 })).toThrow(
+      "Can't encode f: function is not serializable",
+    );
+    expect(() => transcoder.encode({ at: new Date(Number.NaN) })).toThrow(
+      "Can't encode at: Invalid Date is not serializable",
     );
   });
 
