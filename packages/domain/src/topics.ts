@@ -123,16 +123,18 @@ export function hasTopic(topic: string): boolean {
   return byTopic.has(topic) || resolveNested(topic) !== undefined;
 }
 
-/** `Owner.Member` resolves through the owner's topic (and its aliases) to its static member. */
+/**
+ * `Owner.Member` resolves through the owner's topic (and its aliases) to the event class
+ * registered as the owner's member: only classes the registry holds, never whatever property
+ * a stored topic happens to name (`Owner.constructor`, `Owner.__proto__`).
+ */
 function resolveNested(topic: string): Topical | undefined {
   const dot = topic.lastIndexOf(".");
   if (dot <= 0) return undefined;
   const owner = byTopic.get(topic.slice(0, dot)) ?? resolveNested(topic.slice(0, dot));
   if (owner === undefined) return undefined;
-  getTopic(owner);
-  const member: unknown = (owner as unknown as Record<string, unknown>)[topic.slice(dot + 1)];
-  if (typeof member !== "function") return undefined;
-  byTopic.set(topic, member);
+  const member = byTopic.get(`${getTopic(owner)}.${topic.slice(dot + 1)}`);
+  if (member !== undefined) byTopic.set(topic, member);
   return member;
 }
 

@@ -42,6 +42,21 @@ export class StoredEventDecodingError extends DataError {
 
 nameErrorClass(StoredEventDecodingError, "StoredEventDecodingError");
 
+/**
+ * Stored state becomes an event's own properties, so it may not name the originator columns
+ * or anything the event inherits (`__proto__`, `constructor`, `mutate`, `apply`…): such keys
+ * would change what the event is rather than what it says.
+ */
+function checkStateKeys(state: Record<string, unknown>, prototype: object): void {
+  for (const key in state) {
+    if (key === "originatorId" || key === "originatorVersion" || key in prototype) {
+      throw new TypeError(
+        `stored state has the key '${key}', which belongs to the event machinery, not to an attribute`,
+      );
+    }
+  }
+}
+
 export class Mapper {
   readonly transcoder: Transcoder;
   readonly compressor: Compressor | undefined;
@@ -82,6 +97,7 @@ export class Mapper {
       }
       const cls = resolveTopic<new (...args: never[]) => E>(topic);
       const state = upcast(cls, decoded as Record<string, unknown>);
+      checkStateKeys(state, cls.prototype as object);
       const event = Object.create(cls.prototype) as E & {
         originatorId: string;
         originatorVersion: number;

@@ -1,0 +1,113 @@
+/**
+ * Records read from a database are data, not instructions: a topic resolves only to a class
+ * registered under it, and state can't reach into the event machinery (prototypes, the
+ * originator columns, methods). Anything else is a `StoredEventDecodingError` naming the
+ * record, never a raw `TypeError` and never an event that is silently not applied.
+ */
+import { Aggregate, event, uuid4 } from "@es/domain";
+import { describe, expect, it } from "vitest";
+import {
+  InMemoryApplicationRecorder,
+  JSONTranscoder,
+  Mapper,
+  StoredEventDecodingError,
+  storedEvent,
+} from "../src/index.js";
+
+class Bag extends Aggregate {
+  items: string[] = [];
+  @event("ItemAdded")
+  add({ item }: { item: string }) {
+    this.items.push(item);
+  }
+}
+
+const mapper = new Mapper({ transcoder: new JSONTranscoder() });
+const bag = Bag.create();
+bag.add({ item: "apple" });
+const [created, added] = bag.collectEvents().map((e) => mapper.fromDomainEvent(e));
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+function refusal(record: { topic?: string; state?: Uint8Array; version?: number }) {
+  try {
+    mapper.toDomainEvent(
+      storedEvent({
+        originatorId: bag.id,
+        originatorVersion: record.version ?? 2,
+        topic: record.topic ?? "Bag.ItemAdded",
+        state: record.state ?? (added?.state as Uint8Array),
+      }),
+    );
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe("hostile stored records", () => {
+  it("reads the honest records", () => {
+    expect(created && added).toBeTruthy();
+    const copy = mapper.toDomainEvent(added as NonNullable<typeof added>);
+    expect((copy as unknown as { item: string }).item).toBe("apple");
+  });
+
+  it.each([
+    "Bag.constructor",
+    "Bag.__proto__",
+    "Bag.prototype",
+    "Bag.name",
+    "Bag.create",
+    "Bag.Event",
+    "Object",
+    "Bag.ItemAdded.constructor",
+  ])("refuses the topic %s, which names no registered class", (topic) => {
+    const error = refusal({ topic });
+    expect(error).toBeInstanceOf(StoredEventDecodingError);
+    expect(error).toMatchObject({ originatorId: bag.id, originatorVersion: 2, topic });
+  });
+
+  it.each([
+    ['{"__proto__":{"item":"x"},"timestamp":null}', "'__proto__'"],
+    ['{"constructor":{"name":"x"},"item":"pear"}', "'constructor'"],
+    ['{"item":"pear","originatorId":"someone else"}', "'originatorId'"],
+    ['{"item":"pear","originatorVersion":99}', "'originatorVersion'"],
+    ['{"item":"pear","mutate":1}', "'mutate'"],
+    ['{"item":"pear","apply":1}', "'apply'"],
+    ['{"item":"pear","toString":1}', "'toString'"],
+  ])("refuses state %s, which reaches into the event machinery", (state, key) => {
+    const error = refusal({ state: bytes(state) });
+    expect(error).toBeInstanceOf(StoredEventDecodingError);
+    expect((error as Error).message).toContain(`${bag.id} version 2`);
+    expect((error as Error).message).toContain(key);
+  });
+
+  it("refuses state that is not an object", () => {
+    for (const state of ["[1,2]", "null", '"text"', "7"]) {
+      expect(refusal({ state: bytes(state) })).toBeInstanceOf(StoredEventDecodingError);
+    }
+  });
+
+  it("leaves nothing half-applied when a hostile record is read through a recorder", async () => {
+    const recorder = new InMemoryApplicationRecorder();
+    await recorder.insertEvents([
+      created as NonNullable<typeof created>,
+      storedEvent({
+        originatorId: bag.id,
+        originatorVersion: 2,
+        topic: "Bag.ItemAdded",
+        state: bytes('{"constructor":{"name":"x"},"item":"pear"}'),
+      }),
+    ]);
+    const records = await recorder.selectEvents(bag.id);
+    expect(() => records.map((record) => mapper.toDomainEvent(record))).toThrow(
+      StoredEventDecodingError,
+    );
+  });
+
+  it("keeps honest events from another aggregate type apart", () => {
+    const other = uuid4();
+    const error = refusal({ topic: "Bag.Created", state: bytes('{"timestamp":null}') });
+    expect(error).toBeUndefined();
+    expect(other).not.toBe(bag.id);
+  });
+});
