@@ -158,7 +158,38 @@ export function head(source: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/**
+ * Names an event attribute may not have: the ones every event has, the class version key, and
+ * everything an event inherits (`constructor`, `__proto__`, `mutate`, `apply`, `toString`…),
+ * which an attribute would shadow or could never be stored and read back as.
+ */
+const RESERVED = new Set([
+  "originatorId",
+  "originatorVersion",
+  "timestamp",
+  "originatorTopic",
+  "classVersion",
+  "mutate",
+  "apply",
+]);
+
+function assertNotReserved(spec: ParameterSpec, label: string): ParameterSpec {
+  for (const name of spec.names) {
+    if (RESERVED.has(name) || name in Object.prototype) {
+      throw new ParameterError(
+        label,
+        `the attribute name '${name}' is reserved: every event has it, or inherits it, so an attribute can't be called that`,
+      );
+    }
+  }
+  return spec;
+}
+
 function parseParameterList(list: string, label: string): ParameterSpec {
+  return assertNotReserved(parseParameterNames(list, label), label);
+}
+
+function parseParameterNames(list: string, label: string): ParameterSpec {
   const params = splitTopLevel(list, label)
     .map((p) => p.trim())
     .filter((p) => p !== "");

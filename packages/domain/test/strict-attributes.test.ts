@@ -217,3 +217,64 @@ describe("writing is strict", () => {
     );
   });
 });
+
+describe("reserved names", () => {
+  it.each([
+    "originatorId",
+    "originatorVersion",
+    "timestamp",
+    "originatorTopic",
+    "classVersion",
+    "constructor",
+    "__proto__",
+    "mutate",
+    "apply",
+    "toString",
+  ])("refuses an event attribute named %s at class definition", (name) => {
+    const method = new Function(name, "") as (this: unknown, ...args: unknown[]) => void;
+    const objectMethod = new Function(`{ ${JSON.stringify(name)}: x }`, "") as typeof method;
+    const context = {
+      kind: "method",
+      name: "link",
+      static: false,
+      private: false,
+      metadata: {},
+      addInitializer() {},
+    } as unknown as ClassMethodDecoratorContext<unknown, typeof method>;
+    expect(() => event("Linked")(method, context)).toThrow(
+      `@event can't determine the event attributes of link(): the attribute name '${name}' is reserved`,
+    );
+    expect(() => event("Linked")(objectMethod, context)).toThrow(
+      `the attribute name '${name}' is reserved`,
+    );
+  });
+
+  it("refuses a constructor parameter named after the event machinery, but takes `id`", () => {
+    class Linked extends Aggregate {
+      constructor(readonly originatorId: string) {
+        super();
+      }
+    }
+    expect(() => Linked.create(uuid4())).toThrow(
+      "Linked constructor: the attribute name 'originatorId' is reserved",
+    );
+    class Versioned extends Aggregate {
+      constructor({ classVersion }: { classVersion: number }) {
+        super();
+        void classVersion;
+      }
+    }
+    expect(() => Versioned.create({ classVersion: 2 })).toThrow(
+      "the attribute name 'classVersion' is reserved",
+    );
+    class WithId extends Aggregate {
+      constructor(id: string) {
+        super();
+        void id;
+      }
+    }
+    // Not `id`: esbuild would rename the constructor's `id` parameter, which it shadows.
+    const givenId = uuid4();
+    expect(WithId.create(givenId).id).toBe(givenId);
+  });
+});
