@@ -33,6 +33,15 @@ import { ApplicationStateError, SnapshottingDisabledError } from "./errors.js";
 import { LocalNotificationLog, type NotificationLog } from "./notification-log.js";
 import { Repository } from "./repository.js";
 
+/** An automatic snapshot that failed after the events it follows were recorded. */
+export interface SnapshotFailure {
+  readonly aggregateId: string;
+  /** The version the snapshot was to be taken at. */
+  readonly version: number;
+  /** The notification ids of the save's recorded events. */
+  readonly notificationIds: readonly number[];
+}
+
 export interface ApplicationOptions {
   /** Environment variables for this application; they win over the process environment. */
   readonly env?: EnvValues;
@@ -204,14 +213,23 @@ export class Application {
   /**
    * Records the new events of the aggregates atomically (all or none), takes any automatic
    * snapshots due, then calls `notify()`. Resolves to the new notification ids.
+   *
+   * The events saved are those pending when `save` is called. They stay pending until they
+   * are recorded, so a save that fails (a conflict, a lock timeout, a value that can't be
+   * encoded) loses nothing and can be retried. Once they are recorded the save succeeds: an
+   * automatic snapshot that fails then is reported by `snapshotFailed()`, not thrown.
    */
   async save(...aggregates: readonly (Aggregate | null | undefined)[]): Promise<readonly number[]> {
+    const present = [...new Set(aggregates.filter((a): a is Aggregate => a != null))];
+    const batches = present.map(
+      (aggregate) => [aggregate, aggregate.pendingEvents.length] as const,
+    );
+    const newEvents = present.flatMap((aggregate) => aggregate.pendingEvents);
     const { events } = await this.infrastructure();
-    const present = aggregates.filter((a): a is Aggregate => a != null);
-    const newEvents = present.flatMap((aggregate) => aggregate.collectEvents());
     const ids = await events.put(newEvents);
+    for (const [aggregate, count] of batches) aggregate.collectEvents(count);
     if ((this.constructor as typeof Application).snapshottingIntervals?.size) {
-      await this.takeSnapshotsDue(present, newEvents);
+      await this.takeSnapshotsDue(present, newEvents, ids);
     }
     await this.notify(newEvents);
     return ids;
@@ -223,6 +241,7 @@ export class Application {
   protected async takeSnapshotsDue(
     aggregates: readonly Aggregate[],
     newEvents: readonly DomainEvent[],
+    notificationIds: readonly number[] = [],
   ) {
     const intervals = (this.constructor as typeof Application).snapshottingIntervals;
     if (!intervals) return;
@@ -233,12 +252,36 @@ export class Application {
         ? intervals.get(aggregate.constructor as AggregateConstructor)
         : undefined;
       if (!aggregate || !interval || event.originatorVersion % interval !== 0) continue;
-      if (event.originatorVersion === aggregate.version) {
-        await this.#get().snapshots?.put([Snapshot.take(aggregate)]);
-      } else {
-        await this.takeSnapshot(aggregate.id, event.originatorVersion);
+      try {
+        if (event.originatorVersion === aggregate.version) {
+          await this.#get().snapshots?.put([Snapshot.take(aggregate)]);
+        } else {
+          await this.takeSnapshot(aggregate.id, event.originatorVersion);
+        }
+      } catch (error) {
+        this.snapshotFailed(error, {
+          aggregateId: aggregate.id,
+          version: event.originatorVersion,
+          notificationIds,
+        });
       }
     }
+  }
+
+  /**
+   * Reports an automatic snapshot that failed after a save's events were recorded. The save
+   * itself succeeded (snapshots only shorten reading); by default this emits a process
+   * warning, `ES_SNAPSHOT_FAILED`. Override it to log or count such failures elsewhere.
+   */
+  protected snapshotFailed(error: unknown, failure: SnapshotFailure): void {
+    const ids = failure.notificationIds.join(", ");
+    process.emitWarning(
+      `The events of ${failure.aggregateId} were recorded (notifications ${ids}), but its ` +
+        `snapshot at version ${failure.version} could not be taken: ${
+          error instanceof Error ? error.message : String(error)
+        }. The save succeeded; a snapshot can be taken later with takeSnapshot().`,
+      { code: "ES_SNAPSHOT_FAILED" },
+    );
   }
 
   /**

@@ -119,9 +119,12 @@ export class Aggregate {
     return this._pendingEvents;
   }
 
-  /** Returns and clears the pending events. */
-  collectEvents(): AggregateEvent[] {
-    return this._pendingEvents.splice(0);
+  /**
+   * Returns and clears the pending events: all of them, or the first `count` (as a save does
+   * once it has recorded those, leaving any triggered meanwhile for the next save).
+   */
+  collectEvents(count?: number): AggregateEvent[] {
+    return this._pendingEvents.splice(0, count ?? this._pendingEvents.length);
   }
 
   /**

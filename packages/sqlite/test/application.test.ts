@@ -70,3 +70,28 @@ it("saves, logs, snapshots and reads versions on SQLite", async () => {
   expect(raw.prepare("select count(*) n from bankaccounts_events").get()).toEqual({ n: 4 });
   raw.close();
 });
+
+it("keeps an aggregate's pending events when a save fails, so that a retry records them", async () => {
+  const dbName = join(dir, "retry.db");
+  const app = new BankAccounts({
+    env: { INFRASTRUCTURE_FACTORY: "@es/sqlite", SQLITE_DBNAME: dbName, SQLITE_LOCK_TIMEOUT: "0" },
+  });
+  const account = Account.create("Bob");
+  await app.save(account);
+  account.credit(5);
+  account.credit(7);
+
+  // Another connection holds the write lock: the save times out at once.
+  const other = new Database(dbName);
+  other.exec("BEGIN IMMEDIATE");
+  await expect(app.save(account)).rejects.toThrow(/locked|busy/i);
+  expect(account.pendingEvents.map((e) => e.originatorVersion)).toEqual([2, 3]);
+  other.exec("ROLLBACK");
+  other.close();
+
+  const ids = await app.save(account);
+  expect(ids).toHaveLength(2);
+  expect(account.pendingEvents).toHaveLength(0);
+  expect((await app.repository.get<Account>(account.id)).balance).toBe(12);
+  await app.close();
+});
