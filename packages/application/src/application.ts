@@ -27,6 +27,7 @@ import {
   IS_SNAPSHOTTING_ENABLED,
   type Mapper,
   type Transcoder,
+  withRedactedInspection,
 } from "@es/persistence-core";
 import { deferred } from "./deferred.js";
 import { ApplicationStateError, SnapshottingDisabledError } from "./errors.js";
@@ -93,7 +94,8 @@ export class Application {
   constructor(options: ApplicationOptions = {}) {
     const cls = this.constructor as typeof Application;
     this.name = applicationNameOf(cls);
-    this.env = Object.freeze(this.constructEnv(options.env ?? {}));
+    // Frozen, and shown with secrets (CIPHER_KEY, passwords) redacted when inspected.
+    this.env = withRedactedInspection(this.constructEnv(options.env ?? {}));
     this.#snapshotting = this.#readSnapshotting();
     this.ready = this.#build(options.factory);
     // The failure is reported by whichever call awaits `ready`; don't also crash the process.

@@ -4,11 +4,42 @@
  * (`SQLITE_DBNAME`). Values are validated with zod; an invalid value fails at once with an
  * error naming the variable it came from.
  */
+import { type InspectOptions, inspect } from "node:util";
 import { strtobool } from "@es/domain";
 import { z } from "zod";
 import { ConfigurationError } from "./errors.js";
 
 export type EnvValues = Readonly<Record<string, string | undefined>>;
+
+/** Variables whose values are secrets, by name: never shown in errors or when inspected. */
+export function isSecretVariable(name: string): boolean {
+  return /KEY|PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL/i.test(name);
+}
+
+/** A copy of the values that `util.inspect` and `JSON.stringify` show with secrets redacted. */
+export function redactedValues(values: EnvValues): Record<string, string> {
+  const redacted: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined) redacted[name] = isSecretVariable(name) ? REDACTED : value;
+  }
+  return redacted;
+}
+
+/** Makes `values` print with its secrets redacted (it is frozen, as the environment is). */
+export function withRedactedInspection<T extends EnvValues>(values: T): T {
+  Object.defineProperties(values, {
+    [inspect.custom]: {
+      value: (_depth: number, options: InspectOptions) => inspect(redactedValues(values), options),
+    },
+    toJSON: { value: () => redactedValues(values) },
+  });
+  return Object.freeze(values);
+}
+
+const REDACTED = "<redacted>";
+
+/** At most this much of a bad value is quoted in an error. */
+const QUOTED_LENGTH = 40;
 
 export class Environment {
   readonly name: string;
@@ -16,13 +47,18 @@ export class Environment {
 
   constructor(name = "", values: EnvValues = {}) {
     this.name = name;
-    this.values = values;
+    this.values = withRedactedInspection({ ...values });
   }
 
   /** The variable names looked up for `key`, in order of precedence. */
   keysFor(key: string): string[] {
     const prefix = this.name.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
     return prefix ? [`${prefix}_${key}`, key] : [key];
+  }
+
+  /** The name of the variable `key` is read from: the prefixed one where it is set. */
+  source(key: string): string {
+    return this.keysFor(key).find((name) => this.values[name] !== undefined) ?? key;
   }
 
   /** The value of `key` (application-prefixed first), or `fallback`. */
@@ -36,10 +72,11 @@ export class Environment {
 
   /**
    * The value of `key` parsed by `schema` (which sees `undefined` when the variable is unset).
-   * Throws `ConfigurationError` naming the variable and the problem.
+   * Throws `ConfigurationError` naming the variable and the problem; a bad value is quoted
+   * (a bounded prefix of it), unless the variable is a secret.
    */
   read<T>(key: string, schema: z.ZodType<T, unknown>): T {
-    const name = this.keysFor(key).find((k) => this.values[k] !== undefined) ?? key;
+    const name = this.source(key);
     const value = this.values[name];
     const result = schema.safeParse(value);
     if (result.success) return result.data;
@@ -47,9 +84,26 @@ export class Environment {
     throw new ConfigurationError(
       value === undefined
         ? `Environment variable '${name}' is not set: ${problem}`
-        : `Environment variable '${name}' is invalid: ${JSON.stringify(value)} (${problem})`,
+        : `Environment variable '${name}' is invalid: ${describeValue(name, value)} (${problem})`,
     );
   }
+
+  [inspect.custom](_depth: number, options: InspectOptions): string {
+    return `Environment(${inspect(this.name)}) ${inspect(redactedValues(this.values), options)}`;
+  }
+
+  toJSON(): { name: string; values: Record<string, string> } {
+    return { name: this.name, values: redactedValues(this.values) };
+  }
+}
+
+/** A bad value as an error shows it: described if secret, else quoted (a bounded prefix). */
+export function describeValue(name: string, value: string): string {
+  if (isSecretVariable(name)) return `a secret of ${value.length} characters`;
+  const quoted = JSON.stringify(value.slice(0, QUOTED_LENGTH));
+  return value.length > QUOTED_LENGTH
+    ? `${quoted.slice(0, -1)}…" (${value.length} characters)`
+    : quoted;
 }
 
 /**

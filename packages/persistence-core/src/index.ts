@@ -4,7 +4,13 @@
  * adapters implement these interfaces; `@es/persistence-core/testing` holds the conformance kit.
  */
 export type { Cipher, Compressor } from "./codecs.js";
-export { Environment, type EnvValues, envSchemas } from "./environment.js";
+export {
+  Environment,
+  type EnvValues,
+  envSchemas,
+  isSecretVariable,
+  withRedactedInspection,
+} from "./environment.js";
 export {
   ConfigurationError,
   DatabaseError,

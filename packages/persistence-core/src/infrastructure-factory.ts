@@ -104,7 +104,7 @@ export abstract class InfrastructureFactory {
 async function resolveFactoryClass(env: Environment): Promise<InfrastructureFactoryClass> {
   const topic = env.get(INFRASTRUCTURE_FACTORY)?.trim();
   if (!topic) return (await import("./in-memory/factory.js")).InMemoryFactory;
-  const variable = env.keysFor(INFRASTRUCTURE_FACTORY).find((k) => env.values[k] !== undefined);
+  const variable = env.source(INFRASTRUCTURE_FACTORY);
   let resolved: unknown;
   try {
     resolved = await resolveModuleTopic(topic);
@@ -140,16 +140,19 @@ const FACTORY_METHODS = [
  * package and an adapter installed beside it each have their own `InfrastructureFactory`.
  */
 function isFactoryClass(value: unknown): value is InfrastructureFactoryClass {
-  return hasMethods(value, FACTORY_METHODS);
+  return isClassWith(value, FACTORY_METHODS);
 }
 
+/** Whether `value` is a class whose instances have the methods. */
+function isClassWith(value: unknown, methods: readonly string[]): boolean {
+  return typeof value === "function" && hasMethods(value.prototype, methods);
+}
+
+/** Whether `value` is an object with the methods (its own or inherited). */
 function hasMethods(value: unknown, methods: readonly string[]): boolean {
-  if (typeof value !== "function") return false;
-  const prototype = (value as { prototype?: Record<string, unknown> }).prototype;
-  return (
-    typeof prototype === "object" &&
-    prototype !== null &&
-    methods.every((method) => typeof prototype[method] === "function")
+  if (typeof value !== "object" || value === null) return false;
+  return methods.every(
+    (method) => typeof (value as Record<string, unknown>)[method] === "function",
   );
 }
 
@@ -163,27 +166,47 @@ async function constructCipher(env: Environment): Promise<Cipher | undefined> {
     );
   }
   const cipherTopic = topic || DEFAULT_CIPHER_TOPIC;
-  const cipherClass = await resolveConfigured(cipherTopic, CIPHER_TOPIC);
-  if (!hasMethods(cipherClass, ["encrypt", "decrypt"])) {
+  const cipherClass = await resolveConfigured(cipherTopic, env.source(CIPHER_TOPIC));
+  if (!isClassWith(cipherClass, ["encrypt", "decrypt"])) {
     throw new ConfigurationError(
-      `Not a cipher class: ${cipherTopic} (from '${CIPHER_TOPIC}'): expected a class with encrypt() and decrypt() methods`,
+      `Not a cipher class: ${cipherTopic} (from '${env.source(CIPHER_TOPIC)}'): expected a class with encrypt() and decrypt() methods`,
     );
   }
-  return new (cipherClass as new (key: string) => Cipher)(key);
+  try {
+    return new (cipherClass as new (key: string) => Cipher)(key);
+  } catch (error) {
+    // The cipher's own message describes the key; never let it quote the key.
+    const message = (error instanceof Error ? error.message : String(error))
+      .split(key)
+      .join("<key>");
+    throw new ConfigurationError(
+      `Environment variable '${env.source(CIPHER_KEY)}' is invalid: ${message}`,
+    );
+  }
 }
 
 async function constructCompressor(env: Environment): Promise<Compressor | undefined> {
   const topic = env.get(COMPRESSOR_TOPIC)?.trim();
   if (!topic) return undefined;
-  const resolved = await resolveConfigured(topic, COMPRESSOR_TOPIC);
-  const compressor =
-    typeof resolved === "function"
-      ? new (resolved as new () => Compressor)()
-      : (resolved as Compressor);
-  if (typeof compressor?.compress !== "function" || typeof compressor.decompress !== "function") {
-    throw new ConfigurationError(`Not a compressor: ${topic} (from '${COMPRESSOR_TOPIC}')`);
+  const variable = env.source(COMPRESSOR_TOPIC);
+  const resolved = await resolveConfigured(topic, variable);
+  const methods = ["compress", "decompress"];
+  // A class is checked before it is constructed; an object (a module, say) as it is.
+  const fits =
+    typeof resolved === "function" ? isClassWith(resolved, methods) : hasMethods(resolved, methods);
+  if (!fits) {
+    throw new ConfigurationError(
+      `Not a compressor: ${topic} (from '${variable}'): expected compress() and decompress() methods`,
+    );
   }
-  return compressor;
+  if (typeof resolved !== "function") return resolved as Compressor;
+  try {
+    return new (resolved as new () => Compressor)();
+  } catch (error) {
+    throw new ConfigurationError(
+      `Can't construct the compressor ${topic} (from '${variable}'): ${(error as Error).message}`,
+    );
+  }
 }
 
 async function resolveConfigured(topic: string, variable: string): Promise<unknown> {
