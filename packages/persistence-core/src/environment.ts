@@ -100,10 +100,14 @@ export class Environment {
 /** A bad value as an error shows it: described if secret, else quoted (a bounded prefix). */
 export function describeValue(name: string, value: string): string {
   if (isSecretVariable(name)) return `a secret of ${value.length} characters`;
-  const quoted = JSON.stringify(value.slice(0, QUOTED_LENGTH));
+  return JSON.stringify(bounded(value));
+}
+
+/** At most the first few characters of a value, and its length if it is longer. */
+export function bounded(value: string): string {
   return value.length > QUOTED_LENGTH
-    ? `${quoted.slice(0, -1)}…" (${value.length} characters)`
-    : quoted;
+    ? `${value.slice(0, QUOTED_LENGTH)}… (${value.length} characters)`
+    : value;
 }
 
 /**

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Cipher, Compressor } from "./codecs.js";
-import { Environment, type EnvValues, envSchemas } from "./environment.js";
+import { bounded, Environment, type EnvValues, envSchemas } from "./environment.js";
 import { ConfigurationError } from "./errors.js";
 import { EventStore } from "./event-store.js";
 import { Mapper } from "./mapper.js";
@@ -110,7 +110,7 @@ async function resolveFactoryClass(env: Environment): Promise<InfrastructureFact
     resolved = await resolveModuleTopic(topic);
   } catch (error) {
     throw new ConfigurationError(
-      `Failed to resolve infrastructure factory topic: '${topic}' from environment variable '${variable}': ${
+      `Failed to resolve infrastructure factory topic: '${bounded(topic)}' from environment variable '${variable}': ${
         (error as Error).message
       }`,
       { cause: error },
@@ -214,7 +214,7 @@ async function resolveConfigured(topic: string, variable: string): Promise<unkno
     return await resolveModuleTopic(topic);
   } catch (error) {
     throw new ConfigurationError(
-      `Failed to resolve topic '${topic}' from environment variable '${variable}': ${(error as Error).message}`,
+      `Failed to resolve topic '${bounded(topic)}' from environment variable '${variable}': ${(error as Error).message}`,
       { cause: error },
     );
   }
@@ -228,14 +228,27 @@ async function resolveConfigured(topic: string, variable: string): Promise<unkno
  * as a dependency of this package.
  */
 export async function resolveModuleTopic(topic: string): Promise<unknown> {
-  const colon = topic.lastIndexOf(":");
-  const [specifier, exportName] =
-    colon > 0 ? [topic.slice(0, colon), topic.slice(colon + 1)] : [topic, "default"];
+  const match = MODULE_TOPIC.exec(topic);
+  if (!match) {
+    throw new Error(
+      "expected a package name, optionally with a subpath and :Export (such as @es/sqlite or " +
+        "@es/cipher:AESCipher); paths, URLs and inline code are not loaded",
+    );
+  }
+  const [, specifier = "", exportName = "default"] = match;
   const module = (await importFromApplication(specifier)) as Record<string, unknown>;
-  if (!(exportName in module))
+  if (!Object.hasOwn(module, exportName)) {
     throw new Error(`module '${specifier}' has no export '${exportName}'`);
+  }
   return module[exportName];
 }
+
+/**
+ * `package`, `@scope/package`, either with `/subpath`s, then optionally `:Export`: names of
+ * installed packages only, so configuration can't make the application run a file or a URL.
+ */
+const MODULE_TOPIC =
+  /^((?:@[A-Za-z0-9~-][\w.~-]*\/)?[A-Za-z0-9~-][\w.~-]*(?:\/[\w~-][\w.~-]*)*)(?::([A-Za-z_$][\w$]*))?$/;
 
 async function importFromApplication(specifier: string): Promise<unknown> {
   const bases = [process.cwd(), process.argv[1] ? dirname(process.argv[1]) : undefined];

@@ -14,7 +14,7 @@ import {
   StoredEventDecodingError,
 } from "../src/index.js";
 
-const fixture = new URL("./fixtures/foreign-factory.ts", import.meta.url).pathname;
+const fixture = "@es-test/fixtures";
 
 describe("copies of @es/persistence-core in one process", () => {
   it("finds an adapter whose factory extends another copy's base class, by its shape", async () => {

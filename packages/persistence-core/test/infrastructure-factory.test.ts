@@ -122,9 +122,9 @@ describe("InfrastructureFactory.construct", () => {
   });
 
   it("takes a compressor object as well as a class (such as node's `zlib` module)", async () => {
-    const topic = `${new URL("./fixtures/codec-module.ts", import.meta.url).pathname}:zlibModule`;
+    const topic = "@es-test/fixtures:zlibModule";
     const factory = await InfrastructureFactory.construct({ env: { COMPRESSOR_TOPIC: topic } });
-    const { zlibModule } = await import("./fixtures/codec-module.js");
+    const { zlibModule } = await import("@es-test/fixtures");
     expect(factory.mapper().compressor).toBe(zlibModule);
   });
 
@@ -154,5 +154,37 @@ describe("InfrastructureFactory.construct", () => {
     class CustomFactory extends InMemoryFactory {}
     const factory = await InfrastructureFactory.construct({ factory: CustomFactory, env: {} });
     expect(factory).toBeInstanceOf(CustomFactory);
+  });
+});
+
+describe("only what the user configured is loaded", () => {
+  const inline =
+    "data:text/javascript,export default class { constructor() { globalThis.ran = 1 } }";
+  it.each([
+    ["INFRASTRUCTURE_FACTORY", inline],
+    ["INFRASTRUCTURE_FACTORY", "./local-factory.js"],
+    ["INFRASTRUCTURE_FACTORY", "/abs/path/factory.js:Factory"],
+    ["INFRASTRUCTURE_FACTORY", "file:///abs/path/factory.js"],
+    ["COMPRESSOR_TOPIC", inline],
+    ["COMPRESSOR_TOPIC", "../compressor.ts:zlibModule"],
+    ["CIPHER_TOPIC", "https://example.com/cipher.js:Cipher"],
+  ])("refuses %s=%s: a topic is a package name and, optionally, :Export", async (name, topic) => {
+    const env: Record<string, string> = { [name]: topic, CIPHER_KEY: "x" };
+    if (name !== "CIPHER_TOPIC") delete env.CIPHER_KEY;
+    const error = await InfrastructureFactory.construct({ env }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain(`from environment variable '${name}'`);
+    expect((error as Error).message).toContain("expected a package name");
+    expect((globalThis as { ran?: number }).ran).toBeUndefined();
+  });
+
+  it("accepts package names, scoped names, subpaths and exports", async () => {
+    const factory = await InfrastructureFactory.construct({
+      env: {
+        INFRASTRUCTURE_FACTORY: "@es/persistence-core:InMemoryFactory",
+        COMPRESSOR_TOPIC: "@es-test/fixtures:zlibModule",
+      },
+    });
+    expect(factory).toBeInstanceOf(InMemoryFactory);
   });
 });
