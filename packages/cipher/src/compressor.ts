@@ -2,16 +2,36 @@
 import { deflateSync, inflateSync } from "node:zlib";
 import { type Compressor, DataError } from "@es/persistence-core";
 
+export interface ZlibCompressorOptions {
+  /**
+   * The most bytes a decompressed state may have (default 64 MiB). A few kilobytes of stored
+   * state can inflate to gigabytes; a state that would exceed this is refused, not inflated.
+   */
+  readonly maxOutputBytes?: number;
+}
+
 /** zlib (deflate) compression, the format of the Python original's `ZlibCompressor`. */
 export class ZlibCompressor implements Compressor {
+  static readonly DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
   readonly #level: number;
+  readonly #maxOutputBytes: number;
 
   /** `level` 1 (fastest) to 9 (smallest); default 6, as zlib's. */
-  constructor(level = 6) {
+  constructor(
+    level = 6,
+    { maxOutputBytes = ZlibCompressor.DEFAULT_MAX_OUTPUT_BYTES }: ZlibCompressorOptions = {},
+  ) {
     if (!Number.isInteger(level) || level < 1 || level > 9) {
-      throw new RangeError(`zlib level must be an integer from 1 to 9, got ${level}`);
+      throw new RangeError(
+        `zlib level must be an integer from 1 to 9, got ${String(level).slice(0, 20)}`,
+      );
+    }
+    if (!Number.isSafeInteger(maxOutputBytes) || maxOutputBytes < 1) {
+      throw new RangeError("maxOutputBytes must be a positive integer");
     }
     this.#level = level;
+    this.#maxOutputBytes = maxOutputBytes;
   }
 
   compress(data: Uint8Array): Uint8Array {
@@ -20,16 +40,22 @@ export class ZlibCompressor implements Compressor {
 
   decompress(data: Uint8Array): Uint8Array {
     try {
-      return new Uint8Array(inflateSync(data));
+      return new Uint8Array(inflateSync(data, { maxOutputLength: this.#maxOutputBytes }));
     } catch (error) {
-      throw new DataError(`Can't decompress: ${(error as Error).message}`, { cause: error });
+      const tooLarge = (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
+      throw new DataError(
+        tooLarge
+          ? `Can't decompress: the state would be larger than the limit of ${this.#maxOutputBytes} bytes`
+          : `Can't decompress: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 }
 
 /** zlib at level 1: most of the saving for a fraction of the time, for write-heavy stores. */
 export class FastZlibCompressor extends ZlibCompressor {
-  constructor() {
-    super(1);
+  constructor(options: ZlibCompressorOptions = {}) {
+    super(1, options);
   }
 }

@@ -1,3 +1,3 @@
 /** @es/cipher — AES-GCM encryption and zlib compression of stored events. */
 export { AESCipher, CipherError } from "./aes-cipher.js";
-export { FastZlibCompressor, ZlibCompressor } from "./compressor.js";
+export { FastZlibCompressor, ZlibCompressor, type ZlibCompressorOptions } from "./compressor.js";
