@@ -149,16 +149,27 @@ export const envSchemas = {
       },
     );
   },
-  /** A whole number (unset or blank gives `fallback`). */
-  integer(fallback: number | undefined, { min = Number.MIN_SAFE_INTEGER } = {}) {
-    return optionalValue(
-      fallback,
-      `expected an integer${min > 0 ? ` >= ${min}` : ""} or an empty string`,
-      (text) => {
-        const n = Number(text);
-        return Number.isInteger(n) && n >= min ? n : undefined;
-      },
-    );
+  /** A whole number in decimal digits (unset or blank gives `fallback`). */
+  integer(
+    fallback: number | undefined,
+    { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = {},
+  ) {
+    const hasMin = min > Number.MIN_SAFE_INTEGER;
+    const hasMax = max < Number.MAX_SAFE_INTEGER;
+    const range =
+      hasMin && hasMax
+        ? ` from ${min} to ${max}`
+        : hasMin
+          ? ` >= ${min}`
+          : hasMax
+            ? ` <= ${max}`
+            : "";
+    return optionalValue(fallback, `expected an integer${range} or an empty string`, (text) => {
+      // Decimal digits only: Number() would also take "0x10", "1e3" and "0b1".
+      if (!/^[+-]?\d+$/.test(text)) return undefined;
+      const n = Number(text);
+      return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+    });
   },
   /** A number (unset or blank gives `fallback`). */
   number(fallback: number | undefined) {

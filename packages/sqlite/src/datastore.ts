@@ -11,7 +11,7 @@ import { OperationalError } from "@es/persistence-core";
 import Database from "better-sqlite3";
 import { translateError, translating } from "./errors.js";
 
-export type Synchronous = "OFF" | "NORMAL" | "FULL" | "EXTRA";
+export type Synchronous = "NORMAL" | "FULL" | "EXTRA";
 
 export interface SqliteDatastoreOptions {
   /** A file path, or `:memory:`. */
@@ -29,7 +29,7 @@ export class SqliteDatastore {
 
   constructor({ dbName, lockTimeout = 5, synchronous = "FULL" }: SqliteDatastoreOptions) {
     this.dbName = dbName;
-    this.isMemory = dbName === ":memory:" || /mode=memory/.test(dbName);
+    this.isMemory = dbName === ":memory:";
     this.db = openDatabase(dbName, lockTimeout);
     try {
       if (!this.isMemory) this.db.pragma("journal_mode = WAL");

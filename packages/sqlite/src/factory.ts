@@ -27,6 +27,18 @@ export const SQLITE_DBNAME = "SQLITE_DBNAME";
 export const SQLITE_LOCK_TIMEOUT = "SQLITE_LOCK_TIMEOUT";
 export const SQLITE_SYNCHRONOUS = "SQLITE_SYNCHRONOUS";
 
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A file path or `:memory:`: not a name the driver would open as another file. */
+const DB_NAME = z
+  .string()
+  .refine((name) => !name.includes("\u0000"), {
+    error: "a file name can't contain a NUL character",
+  })
+  .refine((name) => !/^file:/i.test(name.trim()), {
+    error: "URI file names (file:…) are not supported; give a path, or :memory:",
+  });
+
 export class SqliteFactory extends InfrastructureFactory {
   readonly dbName: string;
   readonly lockTimeout: number | undefined;
@@ -43,8 +55,12 @@ export class SqliteFactory extends InfrastructureFactory {
         `SQLite database name not found in environment with keys: ${env.keysFor(SQLITE_DBNAME).join(", ")}`,
       );
     }
-    this.dbName = dbName;
-    this.lockTimeout = env.read(SQLITE_LOCK_TIMEOUT, envSchemas.integer(undefined, { min: 0 }));
+    this.dbName = env.read(SQLITE_DBNAME, DB_NAME).trim();
+    // The driver takes milliseconds up to 2^31 - 1.
+    this.lockTimeout = env.read(
+      SQLITE_LOCK_TIMEOUT,
+      envSchemas.integer(undefined, { min: 0, max: Math.floor(MAX_TIMEOUT_MS / 1000) }),
+    );
     this.synchronous = env.read(
       SQLITE_SYNCHRONOUS,
       z
@@ -52,8 +68,9 @@ export class SqliteFactory extends InfrastructureFactory {
         .optional()
         .transform((v) => (v === undefined || v.trim() === "" ? "FULL" : v.trim().toUpperCase()))
         .pipe(
-          z.enum(["OFF", "NORMAL", "FULL", "EXTRA"], {
-            error: "expected FULL, NORMAL, EXTRA or OFF",
+          z.enum(["NORMAL", "FULL", "EXTRA"], {
+            error:
+              "expected FULL, NORMAL or EXTRA; OFF is refused, as it can lose committed events",
           }),
         ),
     );

@@ -42,7 +42,7 @@ describe("SqliteFactory environment", () => {
       10,
     );
     expect(() => factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_LOCK_TIMEOUT: "abc" })).toThrow(
-      `Environment variable 'SQLITE_LOCK_TIMEOUT' is invalid: "abc" (expected an integer or an empty string)`,
+      `Environment variable 'SQLITE_LOCK_TIMEOUT' is invalid: "abc" (expected an integer from 0 to 2147483 or an empty string)`,
     );
   });
 
@@ -54,6 +54,51 @@ describe("SqliteFactory environment", () => {
     expect(() => factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_SYNCHRONOUS: "fast" })).toThrow(
       /Environment variable 'SQLITE_SYNCHRONOUS' is invalid: "fast"/,
     );
+  });
+
+  it("refuses lock timeouts that aren't decimal whole seconds the driver takes, at construction", () => {
+    const dbName = { SQLITE_DBNAME: ":memory:" };
+    for (const bad of ["0x10", "1e3", "1.5", "-1", "2147484"]) {
+      expect(() => factory("T", { ...dbName, SQLITE_LOCK_TIMEOUT: bad })).toThrow(
+        ConfigurationError,
+      );
+      expect(() => factory("T", { ...dbName, SQLITE_LOCK_TIMEOUT: bad })).toThrow(
+        `Environment variable 'SQLITE_LOCK_TIMEOUT' is invalid: "${bad}"`,
+      );
+    }
+    expect(factory("T", { ...dbName, SQLITE_LOCK_TIMEOUT: "2147483" }).lockTimeout).toBe(2147483);
+  });
+
+  it("refuses database names the driver would open as another file", () => {
+    expect(() => factory("T", { SQLITE_DBNAME: file("a\u0000b.db") })).toThrow(
+      /^Environment variable 'SQLITE_DBNAME' is invalid: ".*" \(a file name can't contain a NUL character\)$/,
+    );
+    expect(() => factory("T", { SQLITE_DBNAME: "file:events.db?mode=memory" })).toThrow(
+      `Environment variable 'SQLITE_DBNAME' is invalid: "file:events.db?mode=memory" (URI file names (file:…) are not supported; give a path, or :memory:)`,
+    );
+  });
+
+  it("refuses SQLITE_SYNCHRONOUS=OFF, which can lose committed events, and takes EXTRA", () => {
+    const dbName = { SQLITE_DBNAME: ":memory:" };
+    expect(() => factory("T", { ...dbName, SQLITE_SYNCHRONOUS: "OFF" })).toThrow(
+      /Environment variable 'SQLITE_SYNCHRONOUS' is invalid: "OFF" \(expected FULL, NORMAL or EXTRA/,
+    );
+    expect(factory("T", { ...dbName, SQLITE_SYNCHRONOUS: "extra" }).synchronous).toBe("EXTRA");
+  });
+
+  it("quotes at most a bounded prefix of a bad value", () => {
+    const long = "x".repeat(10_000);
+    const error = (() => {
+      try {
+        factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_SYNCHRONOUS: long });
+      } catch (caught) {
+        return caught as Error;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error?.message.length).toBeLessThan(200);
+    expect(error?.message).toContain("(10000 characters)");
   });
 
   it("names tables after the application and refuses names that aren't identifiers", async () => {
