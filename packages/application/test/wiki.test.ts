@@ -157,8 +157,10 @@ describe("encryption and compression by environment", () => {
     expect(app.mapper.compressor).toBeInstanceOf(ZlibCompressor);
     const [first] = await app.log.select(1, 1);
     expect(Buffer.from(first?.state ?? []).toString("latin1")).not.toContain("Hot and cloudy");
+    // The state is bound to its row: the originator id and version are its associated data.
+    const row = new TextEncoder().encode(`${first?.originatorId}\n${first?.originatorVersion}`);
     const decrypted = new ZlibCompressor().decompress(
-      new AESCipher(cipherKey).decrypt(first?.state ?? new Uint8Array()),
+      new AESCipher(cipherKey).decrypt(first?.state ?? new Uint8Array(), row),
     );
     expect(new TextDecoder().decode(decrypted)).toContain("Hot and cloudy");
   });

@@ -1,8 +1,13 @@
 /**
- * AES in GCM mode (authenticated encryption) with a random 96-bit nonce per message. The
- * output is nonce (12 bytes) ‖ tag (16 bytes) ‖ ciphertext, the layout of the Python original,
- * so either can read the other's records. Decrypting with the wrong key, or damaged data,
- * throws `CipherError`; it never returns garbage.
+ * AES in GCM mode (authenticated encryption) with a random 96-bit nonce per message.
+ *
+ * Layout, version 1: `0x01` ‖ nonce (12 bytes) ‖ tag (16 bytes) ‖ ciphertext. The version byte
+ * and the caller's associated data (the mapper gives each event's originator id and version)
+ * are authenticated with the ciphertext, so a state copied from one row to another, or
+ * altered, fails to decrypt rather than reading as the other row's. The leading byte lets the
+ * layout change later. Records in the Python original's layout (nonce ‖ tag ‖ ciphertext, no
+ * associated data) are still read. Decrypting with the wrong key, or damaged data, throws
+ * `CipherError`; it never returns garbage.
  */
 import { type CipherGCMTypes, createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { type Cipher, PersistenceError } from "@es/persistence-core";
@@ -41,35 +46,51 @@ export class AESCipher implements Cipher {
     return randomBytes(numBytes).toString("base64");
   }
 
-  encrypt(plaintext: Uint8Array): Uint8Array {
+  encrypt(plaintext: Uint8Array, associatedData?: Uint8Array): Uint8Array {
     const nonce = randomBytes(NONCE_LENGTH);
     const cipher = createCipheriv(this.#algorithm, this.#key, nonce, { authTagLength: TAG_LENGTH });
+    cipher.setAAD(authenticated(associatedData));
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return new Uint8Array(Buffer.concat([nonce, cipher.getAuthTag(), body]));
+    return new Uint8Array(Buffer.concat([VERSION_1, nonce, cipher.getAuthTag(), body]));
   }
 
-  decrypt(ciphertext: Uint8Array): Uint8Array {
+  decrypt(ciphertext: Uint8Array, associatedData?: Uint8Array): Uint8Array {
+    if (ciphertext[0] === VERSION_1[0] && ciphertext.length >= 1 + NONCE_LENGTH + TAG_LENGTH) {
+      const plaintext = this.#open(ciphertext.subarray(1), authenticated(associatedData));
+      if (plaintext) return plaintext;
+    }
+    // The unversioned layout, as the Python original writes it (no associated data).
     if (ciphertext.length < NONCE_LENGTH)
       throw new CipherError("Damaged cipher text: invalid nonce length");
     if (ciphertext.length < NONCE_LENGTH + TAG_LENGTH) {
       throw new CipherError("Damaged cipher text: invalid tag length");
     }
-    const nonce = ciphertext.subarray(0, NONCE_LENGTH);
-    const tag = ciphertext.subarray(NONCE_LENGTH, NONCE_LENGTH + TAG_LENGTH);
+    const plaintext = this.#open(ciphertext, undefined);
+    if (plaintext) return plaintext;
+    throw new CipherError("Cipher text is damaged: MAC check failed (wrong key or altered data)");
+  }
+
+  /** nonce ‖ tag ‖ body, opened; undefined when the tag doesn't match. */
+  #open(sealed: Uint8Array, aad: Uint8Array | undefined): Uint8Array | undefined {
+    const nonce = sealed.subarray(0, NONCE_LENGTH);
+    const tag = sealed.subarray(NONCE_LENGTH, NONCE_LENGTH + TAG_LENGTH);
     const decipher = createDecipheriv(this.#algorithm, this.#key, nonce, {
       authTagLength: TAG_LENGTH,
     });
     decipher.setAuthTag(tag);
+    if (aad) decipher.setAAD(aad);
     try {
-      const body = decipher.update(ciphertext.subarray(NONCE_LENGTH + TAG_LENGTH));
+      const body = decipher.update(sealed.subarray(NONCE_LENGTH + TAG_LENGTH));
       return new Uint8Array(Buffer.concat([body, decipher.final()]));
-    } catch (error) {
-      throw new CipherError(
-        "Cipher text is damaged: MAC check failed (wrong key or altered data)",
-        {
-          cause: error,
-        },
-      );
+    } catch {
+      return undefined;
     }
   }
+}
+
+const VERSION_1 = Buffer.from([1]);
+
+/** What version 1 authenticates besides the ciphertext: the version byte, then the caller's data. */
+function authenticated(associatedData: Uint8Array | undefined): Uint8Array {
+  return associatedData ? Buffer.concat([VERSION_1, associatedData]) : VERSION_1;
 }

@@ -7,6 +7,7 @@ import {
   JSONTranscoder,
   Mapper,
   StoredEventDecodingError,
+  storedEvent,
 } from "@es/persistence-core";
 import { describe, expect, it } from "vitest";
 import { AESCipher, ZlibCompressor } from "../src/index.js";
@@ -46,7 +47,7 @@ describe("mapper with cipher and compressor", () => {
       domainEvent.timestamp.toISOString(),
     );
     expect(mapper.toDomainEvent(stored)).toEqual(domainEvent);
-    expect(stored.state.length).toBe(plain.fromDomainEvent(domainEvent).state.length + 28);
+    expect(stored.state.length).toBe(plain.fromDomainEvent(domainEvent).state.length + 29);
   });
 
   it("compresses then encrypts: no larger than encrypted alone", () => {
@@ -61,8 +62,9 @@ describe("mapper with cipher and compressor", () => {
       const stored = both.fromDomainEvent(e);
       expect(stored.state.length).toBeLessThanOrEqual(encrypted.fromDomainEvent(e).state.length);
       expect(both.toDomainEvent(stored)).toEqual(e);
-      // Decrypting gives zlib data, which inflates to the transcoded state.
-      const inflated = new ZlibCompressor().decompress(cipher.decrypt(stored.state));
+      // Decrypting (with the row as associated data) gives zlib data, which inflates to the state.
+      const row = new TextEncoder().encode(`${stored.originatorId}\n${stored.originatorVersion}`);
+      const inflated = new ZlibCompressor().decompress(cipher.decrypt(stored.state, row));
       expect(new TextDecoder().decode(inflated)).toContain('"timestamp":{"_type_":"datetime_iso"');
     }
   });
@@ -129,5 +131,23 @@ describe("factory codecs from the environment", () => {
     const stored = app1.fromDomainEvent(created);
     expect(app1.toDomainEvent(stored)).toEqual(created);
     expect(() => app2.toDomainEvent(stored)).toThrow(StoredEventDecodingError);
+  });
+});
+
+describe("encrypted state is bound to its row", () => {
+  it("refuses a state copied from one aggregate's row to another's, or to another version", () => {
+    const mapper = new Mapper({
+      transcoder: new JSONTranscoder(),
+      cipher: new AESCipher(AESCipher.createKey()),
+    });
+    const [a, b] = [ledgerEvents(), ledgerEvents()];
+    const fromA = mapper.fromDomainEvent(a[1] as NonNullable<(typeof a)[1]>);
+    const fromB = mapper.fromDomainEvent(b[1] as NonNullable<(typeof b)[1]>);
+    const copied = storedEvent({ ...fromA, state: fromB.state });
+    expect(() => mapper.toDomainEvent(copied)).toThrow(StoredEventDecodingError);
+    expect(() => mapper.toDomainEvent(copied)).toThrow(/MAC check failed/);
+    const moved = storedEvent({ ...fromB, originatorVersion: 3 });
+    expect(() => mapper.toDomainEvent(moved)).toThrow(StoredEventDecodingError);
+    expect(mapper.toDomainEvent(fromB).originatorId).toBe(fromB.originatorId);
   });
 });

@@ -42,6 +42,11 @@ export class StoredEventDecodingError extends DataError {
 
 nameErrorClass(StoredEventDecodingError, "StoredEventDecodingError");
 
+/** The associated data that binds encrypted state to its row: originator id and version. */
+function rowOf(originatorId: string, originatorVersion: number): Uint8Array {
+  return Buffer.from(`${originatorId}\n${originatorVersion}`, "utf8");
+}
+
 /**
  * Stored state becomes an event's own properties, so it may not name the originator columns
  * or anything the event inherits (`__proto__`, `constructor`, `mutate`, `apply`…): such keys
@@ -77,7 +82,7 @@ export class Mapper {
     if (version > 1) state[CLASS_VERSION_KEY] = version;
     let bytes = this.transcoder.encode(state);
     if (this.compressor) bytes = this.compressor.compress(bytes);
-    if (this.cipher) bytes = this.cipher.encrypt(bytes);
+    if (this.cipher) bytes = this.cipher.encrypt(bytes, rowOf(originatorId, originatorVersion));
     return storedEvent({ originatorId, originatorVersion, topic: getTopic(cls), state: bytes });
   }
 
@@ -89,7 +94,7 @@ export class Mapper {
     const { originatorId, originatorVersion, topic } = stored;
     try {
       let bytes = stored.state;
-      if (this.cipher) bytes = this.cipher.decrypt(bytes);
+      if (this.cipher) bytes = this.cipher.decrypt(bytes, rowOf(originatorId, originatorVersion));
       if (this.compressor) bytes = this.compressor.decompress(bytes);
       const decoded = this.transcoder.decode(bytes);
       if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) {
