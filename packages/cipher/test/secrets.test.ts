@@ -66,7 +66,7 @@ describe("secrets", () => {
     ).rejects.toThrow("Invalid key size: 750000 not in (16, 24, 32)");
   });
 
-  it("refuses a cipher topic that names no cipher, at construction", async () => {
+  it("refuses a cipher topic that names no cipher, or a compressor topic a cipher, at construction", async () => {
     await expect(
       InfrastructureFactory.construct({
         env: { CIPHER_KEY: key, CIPHER_TOPIC: "@es/cipher:ZlibCompressor" },
@@ -79,6 +79,11 @@ describe("secrets", () => {
         env: { CIPHER_KEY: key, CIPHER_TOPIC: "@es/persistence-core:ConfigurationError" },
       }),
     ).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(
+      InfrastructureFactory.construct({ env: { COMPRESSOR_TOPIC: "@es/cipher:AESCipher" } }),
+    ).rejects.toThrow(
+      "Not a compressor: @es/cipher:AESCipher (from 'COMPRESSOR_TOPIC'): expected compress() and decompress() methods",
+    );
   });
 
   it("never shows the key when an application, its factory or environment is inspected", async () => {

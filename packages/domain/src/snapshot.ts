@@ -4,6 +4,7 @@
  */
 import { type Aggregate, restoreAggregate, stateOf } from "./aggregate.js";
 import { createTimestamp, DomainEvent, type DomainEventInit } from "./domain-event.js";
+import { EventAttributesError } from "./errors.js";
 import { getTopic, registerLibraryClass, resolveTopic } from "./topics.js";
 import { CLASS_VERSION_KEY, classVersionOf, upcast } from "./upcast.js";
 
@@ -48,6 +49,20 @@ export class Snapshot extends DomainEvent {
     if (!(createdOn instanceof Date) || !(modifiedOn instanceof Date)) {
       throw new TypeError(`Snapshot of ${this.originatorId} has no createdOn/modifiedOn dates`);
     }
+    const unexpected = Object.keys(state).filter(
+      (key) => INTERNALS.has(key) || key in cls.prototype,
+    );
+    if (unexpected.length > 0) {
+      // Such state would set the aggregate's id, version or prototype, not its fields.
+      throw new EventAttributesError(
+        "Snapshot",
+        this.originatorId,
+        this.originatorVersion,
+        [],
+        unexpected,
+        `the ${cls.name} class (its fields are restored from a snapshot's state)`,
+      );
+    }
     const aggregate = restoreAggregate(
       cls,
       { id: this.originatorId, version: this.originatorVersion, timestamp: modifiedOn, createdOn },
@@ -58,3 +73,6 @@ export class Snapshot extends DomainEvent {
 }
 
 registerLibraryClass("Snapshot", Snapshot);
+
+/** The aggregate's own internal fields, which a snapshot's state never holds. */
+const INTERNALS = new Set(["_id", "_version", "_createdOn", "_modifiedOn", "_pendingEvents"]);

@@ -11,7 +11,9 @@ import {
   type AggregateEvent,
   EventAttributesError,
   event,
+  getTopic,
   NAMESPACE_URL,
+  Snapshot,
   uuid4,
   uuid5,
 } from "../src/index.js";
@@ -276,5 +278,58 @@ describe("reserved names", () => {
     // Not `id`: esbuild would rename the constructor's `id` parameter, which it shadows.
     const givenId = uuid4();
     expect(WithId.create(givenId).id).toBe(givenId);
+  });
+});
+
+describe("snapshots are read strictly too", () => {
+  class Safe extends Aggregate {
+    contents: string[] = [];
+  }
+
+  function snapshotOf(state: Record<string, unknown>) {
+    const safe = Safe.create();
+    return {
+      safe,
+      snapshot: new Snapshot({
+        originatorId: safe.id,
+        originatorVersion: 7,
+        timestamp: new Date(),
+        topic: getTopic(Safe),
+        state: { createdOn: new Date(0), modifiedOn: new Date(1), ...state },
+      }),
+    };
+  }
+
+  it.each([
+    ["version", 99],
+    ["_version", 99],
+    ["_id", "someone else"],
+    ["id", "someone else"],
+    ["constructor", {}],
+    ["toString", "x"],
+  ])(
+    "refuses a snapshot whose state has the key %s, which belongs to the aggregate machinery",
+    (key, value) => {
+      const { snapshot } = snapshotOf({ contents: [], [key]: value });
+      expect(() => snapshot.mutate()).toThrow(EventAttributesError);
+      expect(() => snapshot.mutate()).toThrow(`unexpected attribute '${key}'`);
+    },
+  );
+
+  it("refuses a snapshot state that would replace the aggregate's prototype", () => {
+    const state = JSON.parse('{"__proto__":{"admin":true},"contents":[]}') as Record<
+      string,
+      unknown
+    >;
+    const { snapshot } = snapshotOf(state);
+    expect(() => snapshot.mutate()).toThrow("unexpected attribute '__proto__'");
+  });
+
+  it("restores an honest snapshot", () => {
+    const { safe, snapshot } = snapshotOf({ contents: ["gold"] });
+    const restored = snapshot.mutate<Safe>();
+    expect(restored.contents).toEqual(["gold"]);
+    expect([restored.id, restored.version]).toEqual([safe.id, 7]);
+    expect(restored).toBeInstanceOf(Safe);
   });
 });
