@@ -107,18 +107,28 @@ export class JSONTranscoder implements Transcoder {
     const out = new Array<unknown>(array.length);
     for (let i = 0; i < array.length; i++) {
       if (!(i in array)) throw new EncodeError("an array with holes is not serializable", [i]);
-      out[i] = within(i, () => this.#toJSON(array[i]));
+      try {
+        out[i] = this.#toJSON(array[i]);
+      } catch (error) {
+        throw withKey(error, i);
+      }
     }
     return out;
   }
 
   #objectToJSON(object: object): Record<string, unknown> {
-    if (Object.getOwnPropertySymbols(object).some((symbol) => isEnumerable(object, symbol))) {
+    const symbols = Object.getOwnPropertySymbols(object);
+    if (symbols.length > 0 && symbols.some((symbol) => isEnumerable(object, symbol))) {
       throw new EncodeError("an object with symbol keys is not serializable");
     }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(object)) {
-      const encoded = within(key, () => this.#toJSON((object as Record<string, unknown>)[key]));
+      let encoded: unknown;
+      try {
+        encoded = this.#toJSON((object as Record<string, unknown>)[key]);
+      } catch (error) {
+        throw withKey(error, key);
+      }
       // An own "__proto__" key is data: plain assignment would set the prototype instead.
       if (key === "__proto__") Object.defineProperty(out, key, dataProperty(encoded));
       else out[key] = encoded;
@@ -210,14 +220,10 @@ class EncodeError extends TypeError {
   }
 }
 
-/** Runs an encoding step for `key`, adding the key to the path of any value refused inside. */
-function within<T>(key: string | number, step: () => T): T {
-  try {
-    return step();
-  } catch (error) {
-    if (error instanceof EncodeError) error.path.push(key);
-    throw error;
-  }
+/** Adds `key` to the path of a value refused inside it (innermost first). */
+function withKey(error: unknown, key: string | number): unknown {
+  if (error instanceof EncodeError) error.path.push(key);
+  return error;
 }
 
 function describeEncodeError(error: EncodeError): string {
