@@ -340,8 +340,8 @@ export function bindArguments(
   args: readonly unknown[],
   label: string,
 ): Record<string, unknown> {
-  const attrs: Record<string, unknown> = {};
-  let given: Readonly<Record<string, unknown>>;
+  const { names } = spec;
+  let given: Readonly<Record<string, unknown>> | undefined;
   if (spec.kind === "object") {
     if (args.length > 1) {
       throw new TypeError(`${label} takes 1 argument but ${args.length} were given`);
@@ -351,28 +351,32 @@ export function bindArguments(
       throw new TypeError(`${label} takes one object argument, got ${describeValue(object)}`);
     }
     given = object as Record<string, unknown>;
-    const unexpected = Object.keys(given).filter((key) => !spec.names.includes(key));
-    if (unexpected.length > 0) {
-      throw new TypeError(
-        `${label} got ${unexpected.length === 1 ? "an unexpected property" : "unexpected properties"} ${quoted(unexpected)}`,
-      );
+    for (const key in given) {
+      if (!names.includes(key) && Object.hasOwn(given, key)) {
+        const unexpected = Object.keys(given).filter((k) => !names.includes(k));
+        throw new TypeError(
+          `${label} got ${unexpected.length === 1 ? "an unexpected property" : "unexpected properties"} ${quoted(unexpected)}`,
+        );
+      }
     }
-  } else {
-    if (args.length > spec.names.length) {
-      const n = spec.names.length;
-      throw new TypeError(
-        `${label} takes ${n} argument${n === 1 ? "" : "s"} but ${args.length} were given`,
-      );
-    }
-    given = Object.fromEntries(spec.names.map((name, i) => [name, args[i]]));
+  } else if (args.length > names.length) {
+    const n = names.length;
+    throw new TypeError(
+      `${label} takes ${n} argument${n === 1 ? "" : "s"} but ${args.length} were given`,
+    );
   }
-  const missing: string[] = [];
-  for (const name of spec.names) {
-    const value = given[name];
+  const attrs: Record<string, unknown> = {};
+  let missing: string[] | undefined;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    const value = given ? given[name] : args[i];
     if (value !== undefined) attrs[name] = value;
-    else if (!spec.optional.has(name)) missing.push(name);
+    else if (!spec.optional.has(name)) {
+      missing ??= [];
+      missing.push(name);
+    }
   }
-  if (missing.length > 0) {
+  if (missing) {
     const what = spec.kind === "object" ? "property" : "positional argument";
     throw new TypeError(
       `${label} missing ${missing.length} required ${what}${missing.length === 1 ? "" : "s"}: ${quoted(missing)}`,
