@@ -27,7 +27,6 @@ import {
   IS_SNAPSHOTTING_ENABLED,
   type Mapper,
   type Transcoder,
-  withRedactedInspection,
 } from "@es/persistence-core";
 import { deferred } from "./deferred.js";
 import { ApplicationStateError, SnapshottingDisabledError } from "./errors.js";
@@ -94,8 +93,11 @@ export class Application {
   constructor(options: ApplicationOptions = {}) {
     const cls = this.constructor as typeof Application;
     this.name = applicationNameOf(cls);
-    // Frozen, and shown with secrets (CIPHER_KEY, passwords) redacted when inspected.
-    this.env = withRedactedInspection(this.constructEnv(options.env ?? {}));
+    // An environment's values are frozen, and shown with secrets (CIPHER_KEY, passwords)
+    // redacted when inspected.
+    this.env = new Environment(this.name, this.constructEnv(options.env ?? {})).values as Readonly<
+      Record<string, string>
+    >;
     this.#snapshotting = this.#readSnapshotting();
     this.ready = this.#build(options.factory);
     // The failure is reported by whichever call awaits `ready`; don't also crash the process.

@@ -10,7 +10,6 @@ export {
   SnapshottingDisabledError,
 } from "./errors.js";
 export {
-  formatSectionId,
   LocalNotificationLog,
   type NotificationLog,
   type Section,

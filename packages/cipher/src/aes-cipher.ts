@@ -10,6 +10,7 @@
  * `CipherError`; it never returns garbage.
  */
 import { type CipherGCMTypes, createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { nameErrorClass } from "@es/domain";
 import { type Cipher, PersistenceError } from "@es/persistence-core";
 
 const NONCE_LENGTH = 12;
@@ -17,9 +18,8 @@ const TAG_LENGTH = 16;
 const KEY_LENGTHS = [16, 24, 32] as const;
 
 /** A bad key, or ciphertext that can't be decrypted with it. */
-export class CipherError extends PersistenceError {
-  override name = "CipherError";
-}
+export class CipherError extends PersistenceError {}
+nameErrorClass(CipherError, "CipherError");
 
 export class AESCipher implements Cipher {
   readonly #key: Buffer;

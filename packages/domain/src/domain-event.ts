@@ -8,7 +8,7 @@
  */
 import type { Aggregate } from "./aggregate.js";
 import { constructAggregate } from "./construct.js";
-import { EventSourcingError, VersionError } from "./errors.js";
+import { EventSourcingError, nameErrorClass, VersionError } from "./errors.js";
 import { registeredTopic, resolveTopic } from "./topics.js";
 import type { Callable } from "./types.js";
 
@@ -129,9 +129,8 @@ export class AggregateCreated extends AggregateEvent {
 }
 
 /** An event names an aggregate other than the one it is applied to. */
-export class OriginatorIdError extends EventSourcingError {
-  override name = "OriginatorIdError";
-}
+export class OriginatorIdError extends EventSourcingError {}
+nameErrorClass(OriginatorIdError, "OriginatorIdError");
 
 /** Constructor of an event class, typed by the attributes its instances declare. */
 export type EventClass<E extends DomainEvent = DomainEvent> = new (

@@ -1,19 +1,52 @@
-/** Errors raised by the domain model. */
+/**
+ * Errors raised by the domain model, and the root of every error class of every `@es/*`
+ * package: one `catch (e) { if (e instanceof EventSourcingError) … }` tells the library's
+ * errors from others.
+ *
+ * A process may hold two copies of a package (an application bundle beside an adapter
+ * installed from npm), so each error class is branded with its name, and `instanceof` also
+ * accepts an error of the same name from another copy.
+ */
+
+const BRAND = Symbol.for("@es/domain.errorClass");
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * Names an error class: its instances' `name`, and the brand other copies of the package
+ * recognise. Every error class of the library calls it; so can an adapter's own.
+ */
+export function nameErrorClass(cls: ErrorClass, name: string): void {
+  Object.defineProperty(cls.prototype, BRAND, { value: name });
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
+}
+
+/** `instanceof` for error classes named by `nameErrorClass`, across copies of a package. */
+export function hasBrandedInstance(cls: ErrorClass, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(cls, value)) return true;
+  const wanted: unknown = (cls.prototype as unknown as Record<symbol, unknown>)[BRAND];
+  if (typeof value !== "object" || value === null || wanted === undefined) return false;
+  for (let p: object | null = Object.getPrototypeOf(value); p; p = Object.getPrototypeOf(p)) {
+    if (Object.hasOwn(p, BRAND) && (p as Record<symbol, unknown>)[BRAND] === wanted) return true;
+  }
+  return false;
+}
 
 /** Base class of this library's own errors. */
 export class EventSourcingError extends Error {
-  override name = "EventSourcingError";
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrandedInstance(this, value);
+  }
 }
+nameErrorClass(EventSourcingError, "EventSourcingError");
 
 /** An event was applied to an aggregate whose version is not the one before the event's. */
-export class VersionError extends EventSourcingError {
-  override name = "VersionError";
-}
+export class VersionError extends EventSourcingError {}
+nameErrorClass(VersionError, "VersionError");
 
 /** A topic names no registered class, two classes claim one topic, or a name can't be trusted. */
-export class TopicError extends EventSourcingError {
-  override name = "TopicError";
-}
+export class TopicError extends EventSourcingError {}
+nameErrorClass(TopicError, "TopicError");
 
 /**
  * An event's attributes don't fit the signature that applies it (a decorated method or the
@@ -21,8 +54,6 @@ export class TopicError extends EventSourcingError {
  * doesn't know. Recorded events are never applied with a value made up for a missing attribute.
  */
 export class EventAttributesError extends EventSourcingError {
-  override name = "EventAttributesError";
-
   constructor(
     /** The topic of the event's class. */
     readonly topic: string,
@@ -50,6 +81,8 @@ export class EventAttributesError extends EventSourcingError {
     );
   }
 }
+
+nameErrorClass(EventAttributesError, "EventAttributesError");
 
 function plural(word: string, items: readonly unknown[]): string {
   return items.length === 1 ? word : `${word}s`;

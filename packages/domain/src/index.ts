@@ -26,6 +26,7 @@ export {
 export {
   EventAttributesError,
   EventSourcingError,
+  nameErrorClass,
   TopicError,
   VersionError,
 } from "./errors.js";

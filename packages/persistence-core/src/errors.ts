@@ -2,40 +2,14 @@
  * Persistence errors, named after the Python DB-API (PEP 249) exceptions as in the original.
  * Adapters translate their driver's errors into these; driver errors never leak raw.
  *
- * A process may hold two copies of this package (an application bundle beside an adapter
- * installed from npm), so each error class is branded with its name and `instanceof` also
- * accepts an error of the same name from another copy: `catch (e) { e instanceof
- * IntegrityError }` works whichever copy threw it.
+ * All of them extend `EventSourcingError`, the root of the library's errors, and, as it does,
+ * `instanceof` recognises an error of the same name thrown by another copy of the package:
+ * `catch (e) { e instanceof IntegrityError }` works whichever copy threw it.
  */
-
-const BRAND = Symbol.for("@es/persistence-core.errorClass");
-
-/** Names an error class: its instances' `name`, and the brand other copies recognise. */
-export function nameErrorClass(cls: abstract new (...args: never[]) => Error, name: string): void {
-  Object.defineProperty(cls.prototype, BRAND, { value: name });
-  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
-}
-
-/** `instanceof` for error classes branded by `nameErrorClass`, across copies of this package. */
-function hasBrandedInstance(
-  cls: abstract new (...args: never[]) => Error,
-  value: unknown,
-): boolean {
-  if (Function.prototype[Symbol.hasInstance].call(cls, value)) return true;
-  const wanted: unknown = (cls.prototype as unknown as Record<symbol, unknown>)[BRAND];
-  if (typeof value !== "object" || value === null || wanted === undefined) return false;
-  for (let p: object | null = Object.getPrototypeOf(value); p; p = Object.getPrototypeOf(p)) {
-    if (Object.hasOwn(p, BRAND) && (p as Record<symbol, unknown>)[BRAND] === wanted) return true;
-  }
-  return false;
-}
+import { EventSourcingError, nameErrorClass } from "@es/domain";
 
 /** Base class of persistence errors. */
-export class PersistenceError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasBrandedInstance(this, value);
-  }
-}
+export class PersistenceError extends EventSourcingError {}
 nameErrorClass(PersistenceError, "PersistenceError");
 
 /** A problem with the database interface rather than the database (e.g. a closed connection). */
@@ -78,9 +52,5 @@ export class NotSupportedError extends DatabaseError {}
 nameErrorClass(NotSupportedError, "NotSupportedError");
 
 /** Configuration (environment variables, factory topics) is missing or invalid. */
-export class ConfigurationError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasBrandedInstance(this, value);
-  }
-}
+export class ConfigurationError extends EventSourcingError {}
 nameErrorClass(ConfigurationError, "ConfigurationError");

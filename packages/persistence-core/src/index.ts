@@ -8,8 +8,6 @@ export {
   Environment,
   type EnvValues,
   envSchemas,
-  isSecretVariable,
-  withRedactedInspection,
 } from "./environment.js";
 export {
   ConfigurationError,
@@ -38,12 +36,10 @@ export {
   type Codecs,
   type ConstructOptions,
   CREATE_TABLE,
-  DEFAULT_CIPHER_TOPIC,
   INFRASTRUCTURE_FACTORY,
   InfrastructureFactory,
   type InfrastructureFactoryClass,
   IS_SNAPSHOTTING_ENABLED,
-  resolveModuleTopic,
 } from "./infrastructure-factory.js";
 export { Mapper, type MapperOptions, StoredEventDecodingError } from "./mapper.js";
 export type {

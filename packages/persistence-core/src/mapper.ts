@@ -9,11 +9,12 @@ import {
   classVersionOf,
   type DomainEvent,
   getTopic,
+  nameErrorClass,
   resolveTopic,
   upcast,
 } from "@es/domain";
 import type { Cipher, Compressor } from "./codecs.js";
-import { DataError, nameErrorClass } from "./errors.js";
+import { DataError } from "./errors.js";
 import { type StoredEvent, storedEvent } from "./records.js";
 import type { Transcoder } from "./transcoder.js";
 

@@ -22,32 +22,57 @@ export interface SqliteDatastoreOptions {
   readonly synchronous?: Synchronous | undefined;
 }
 
+/**
+ * A statement prepared by the driver: the part of better-sqlite3's `Statement` this package
+ * uses, declared here so that the driver's own types never appear in this package's API.
+ */
+export interface PreparedStatement {
+  run(...params: unknown[]): {
+    readonly changes: number;
+    readonly lastInsertRowid: number | bigint;
+  };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  /** Rows as arrays rather than objects (cheaper), when `toggle` is true. */
+  raw(toggle?: boolean): PreparedStatement;
+}
+
 export class SqliteDatastore {
   readonly dbName: string;
-  readonly db: Database.Database;
   readonly isMemory: boolean;
+  readonly #db: Database.Database;
 
   constructor({ dbName, lockTimeout = 5, synchronous = "FULL" }: SqliteDatastoreOptions) {
     this.dbName = dbName;
     this.isMemory = dbName === ":memory:";
-    this.db = openDatabase(dbName, lockTimeout);
+    this.#db = openDatabase(dbName, lockTimeout);
     try {
-      if (!this.isMemory) this.db.pragma("journal_mode = WAL");
-      this.db.pragma(`synchronous = ${synchronous}`);
+      if (!this.isMemory) this.#db.pragma("journal_mode = WAL");
+      this.#db.pragma(`synchronous = ${synchronous}`);
     } catch (error) {
-      this.db.close();
+      this.#db.close();
       throw translateError(error);
     }
   }
 
   /** Whether the database is in WAL mode. */
   get isWal(): boolean {
-    return String(this.db.pragma("journal_mode", { simple: true })).toLowerCase() === "wal";
+    return String(this.pragma("journal_mode")).toLowerCase() === "wal";
+  }
+
+  /** The value of a pragma (e.g. `synchronous`: 1 is NORMAL, 2 FULL). */
+  pragma(name: string): unknown {
+    return translating(() => this.#db.pragma(name, { simple: true }));
+  }
+
+  /** Prepares a statement; driver errors (a missing table, bad SQL) are translated. */
+  prepare(sql: string): PreparedStatement {
+    return translating(() => this.#db.prepare(sql));
   }
 
   /** Runs `fn` in a write transaction (BEGIN IMMEDIATE): all of it commits, or none of it. */
   write<T>(fn: () => T): T {
-    return translating(() => this.db.transaction(fn).immediate());
+    return translating(() => this.#db.transaction(fn).immediate());
   }
 
   /** Runs `fn` for reading, translating driver errors. */
@@ -58,12 +83,12 @@ export class SqliteDatastore {
   /** Runs DDL statements (in one transaction). */
   exec(statements: readonly string[]): void {
     this.write(() => {
-      for (const statement of statements) this.db.exec(statement);
+      for (const statement of statements) this.#db.exec(statement);
     });
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.#db.open) this.#db.close();
   }
 }
 

@@ -2,8 +2,12 @@
  * @es/sqlite — SQLite recorders and infrastructure factory (better-sqlite3 + kysely).
  * Select it with `INFRASTRUCTURE_FACTORY=@es/sqlite` and `SQLITE_DBNAME`.
  */
-export { SqliteDatastore, type SqliteDatastoreOptions, type Synchronous } from "./datastore.js";
-export { translateError } from "./errors.js";
+export {
+  type PreparedStatement,
+  SqliteDatastore,
+  type SqliteDatastoreOptions,
+  type Synchronous,
+} from "./datastore.js";
 export {
   SQLITE_DBNAME,
   SQLITE_LOCK_TIMEOUT,
@@ -16,4 +20,3 @@ export {
   SqliteApplicationRecorder,
   SqliteProcessRecorder,
 } from "./recorders.js";
-export { tableName } from "./schema.js";

@@ -14,8 +14,7 @@ import {
   type StoredEvent,
   type Tracking,
 } from "@es/persistence-core";
-import type { Statement } from "better-sqlite3";
-import type { SqliteDatastore } from "./datastore.js";
+import type { PreparedStatement, SqliteDatastore } from "./datastore.js";
 import {
   createAggregateTable,
   createApplicationTable,
@@ -49,7 +48,7 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
   readonly datastore: SqliteDatastore;
   /** The table of events. */
   readonly eventsTable: string;
-  readonly #statements = new Map<string, Statement>();
+  readonly #statements = new Map<string, PreparedStatement>();
 
   constructor(datastore: SqliteDatastore, eventsTable: string) {
     this.datastore = datastore;
@@ -67,10 +66,10 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
   }
 
   /** A statement prepared once per recorder (preparing checks the table exists). */
-  protected statement(key: string, compile: () => string): Statement {
+  protected statement(key: string, compile: () => string): PreparedStatement {
     let statement = this.#statements.get(key);
     if (!statement) {
-      statement = this.datastore.read(() => this.datastore.db.prepare(compile()));
+      statement = this.datastore.prepare(compile());
       this.#statements.set(key, statement);
     }
     return statement;
@@ -89,7 +88,7 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     });
   }
 
-  protected insertStatement(): Statement {
+  protected insertStatement(): PreparedStatement {
     return this.statement(
       "insert",
       () =>
@@ -100,19 +99,22 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     );
   }
 
-  protected insertRows(insert: Statement, events: readonly StoredEvent[]): readonly number[] {
+  protected insertRows(
+    insert: PreparedStatement,
+    events: readonly StoredEvent[],
+  ): readonly number[] {
     for (const e of events)
       insert.run(e.originatorId, e.originatorVersion, e.topic, toBuffer(e.state));
     return [];
   }
 
-  protected trackingStatement(): Statement {
+  protected trackingStatement(): PreparedStatement {
     throw new ProgrammingError(
       `${this.constructor.name} can't record tracking; use a process recorder`,
     );
   }
 
-  protected insertTracking(_statement: Statement, _tracking: Tracking): void {}
+  protected insertTracking(_statement: PreparedStatement, _tracking: Tracking): void {}
 
   async selectEvents(
     originatorId: string,
@@ -154,7 +156,7 @@ export class SqliteApplicationRecorder
   }
 
   protected override insertRows(
-    insert: Statement,
+    insert: PreparedStatement,
     events: readonly StoredEvent[],
   ): readonly number[] {
     const ids: number[] = [];
@@ -209,7 +211,7 @@ export class SqliteProcessRecorder extends SqliteApplicationRecorder implements 
     return [...super.createTableStatements(), ...createTrackingTable(this.trackingTable)];
   }
 
-  protected override trackingStatement(): Statement {
+  protected override trackingStatement(): PreparedStatement {
     return this.statement(
       "track",
       () =>
@@ -220,7 +222,7 @@ export class SqliteProcessRecorder extends SqliteApplicationRecorder implements 
     );
   }
 
-  protected override insertTracking(statement: Statement, tracking: Tracking): void {
+  protected override insertTracking(statement: PreparedStatement, tracking: Tracking): void {
     statement.run(tracking.applicationName, tracking.notificationId);
   }
 

@@ -16,7 +16,8 @@ import {
 import { makeStoredEvent } from "@es/persistence-core/testing";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { SqliteDatastore, SqliteFactory, translateError } from "../src/index.js";
+import { translateError } from "../src/errors.js";
+import { SqliteDatastore, SqliteFactory } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "es-sqlite-factory-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -175,19 +176,17 @@ describe("SqliteDatastore", () => {
     first.close();
     const again = new SqliteDatastore({ dbName: path });
     expect(again.isWal).toBe(true);
-    expect(again.db.pragma("synchronous", { simple: true })).toBe(2);
+    expect(again.pragma("synchronous")).toBe(2);
     again.close();
     const normal = new SqliteDatastore({ dbName: path, synchronous: "NORMAL" });
-    expect(normal.db.pragma("synchronous", { simple: true })).toBe(1);
+    expect(normal.pragma("synchronous")).toBe(1);
     normal.close();
   });
 
   it("reports broken statements as ProgrammingError (a statement that doesn't parse)", () => {
     const store = new SqliteDatastore({ dbName: ":memory:" });
     expect(() => store.exec(["BLAH"])).toThrow(ProgrammingError);
-    expect(() => store.read(() => store.db.prepare("select * from nowhere"))).toThrow(
-      "no such table: nowhere",
-    );
+    expect(() => store.prepare("select * from nowhere")).toThrow("no such table: nowhere");
     store.close();
   });
 
@@ -199,22 +198,22 @@ describe("SqliteDatastore", () => {
 
   it("rolls back the whole transaction when anything in it throws", () => {
     const store = new SqliteDatastore({ dbName: ":memory:" });
-    store.db.exec("create table t (x integer primary key)");
+    store.exec(["create table t (x integer primary key)"]);
     expect(() =>
       store.write(() => {
-        store.db.prepare("insert into t values (1)").run();
+        store.prepare("insert into t values (1)").run();
         throw new TypeError("not a driver error");
       }),
     ).toThrow(TypeError);
     expect(() =>
       store.write(() => {
-        store.db.prepare("insert into t values (2)").run();
-        store.db.prepare("insert into t values (2)").run();
+        store.prepare("insert into t values (2)").run();
+        store.prepare("insert into t values (2)").run();
       }),
     ).toThrow(IntegrityError);
-    expect(store.db.prepare("select count(*) n from t").get()).toEqual({ n: 0 });
+    expect(store.prepare("select count(*) n from t").get()).toEqual({ n: 0 });
     store.close();
-    expect(() => store.read(() => store.db.prepare("select 1").get())).toThrow(InterfaceError);
+    expect(() => store.read(() => store.prepare("select 1").get())).toThrow(InterfaceError);
   });
 });
 
