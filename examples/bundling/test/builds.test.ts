@@ -18,6 +18,7 @@ import { AESCipher } from "@es/cipher";
 import Database from "better-sqlite3";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lockDist } from "../../../tooling/dist-lock.js";
 
 const example = join(import.meta.dirname, "..");
 const repository = join(example, "..", "..");
@@ -40,7 +41,12 @@ function compile(project: string): void {
   if (result.status !== 0) throw new Error(`tsc -p ${project} failed:\n${result.stdout}`);
 }
 
+let unlock: () => void = () => {};
+afterAll(() => unlock());
+
 beforeAll(async () => {
+  // Held until these tests end: another test's packing rebuilds the same `dist` folders.
+  unlock = await lockDist();
   // The library as it is published; plain node loads it with the `es-dist` condition.
   for (const name of packages) compile(join(repository, "packages", name, "tsconfig.build.json"));
   rmSync(join(example, ".builds"), { recursive: true, force: true });
