@@ -7,6 +7,8 @@ import type { World } from "./world.js";
 import { Worlds } from "./worlds.js";
 
 const app = new Worlds();
+const store = process.env.INFRASTRUCTURE_FACTORY || "the in-memory store (the default)";
+console.log(`Worlds on ${store}\n`);
 const worldId = await app.createWorld("Earth");
 for (const what of ["dinosaurs", "trucks", "internet"]) await app.makeItSo(worldId, what);
 

@@ -30,6 +30,7 @@ describe("world-history example", () => {
     });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
+    expect(run.stdout).toContain("Worlds on the in-memory store (the default)");
     expect(run.stdout).toContain("History of");
     expect(run.stdout).toContain("dinosaurs, trucks, internet");
     expect(run.stdout).toContain("Notification log section 1,4 (next: null)");
