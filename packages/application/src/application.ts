@@ -17,11 +17,14 @@ import {
 } from "@es/domain";
 import {
   type ApplicationRecorder,
+  type Cipher,
+  type Compressor,
   ConfigurationError,
   Environment,
   type EnvValues,
   type EventStore,
   envSchemas,
+  type Infrastructure,
   InfrastructureFactory,
   type InfrastructureFactoryClass,
   IS_SNAPSHOTTING_ENABLED,
@@ -45,11 +48,20 @@ export interface SnapshotFailure {
 export interface ApplicationOptions {
   /** Environment variables for this application; they win over the process environment. */
   readonly env?: EnvValues;
-  /** An infrastructure factory class to use instead of the one the environment names. */
+  /**
+   * The store, configured in code (`sqlite({ path: "worlds.db" })`, `inMemory()`); without
+   * it, `INFRASTRUCTURE_FACTORY` names one (in memory when it names none).
+   */
+  readonly infrastructure?: Infrastructure;
+  /** Encryption, in code (`new AESCipher(key)`); without it, `CIPHER_KEY` and `CIPHER_TOPIC`. */
+  readonly cipher?: Cipher;
+  /** Compression, in code (`new ZlibCompressor()`); without it, `COMPRESSOR_TOPIC`. */
+  readonly compressor?: Compressor;
+  /** A factory class to configure from the environment, instead of the one it names. */
   readonly factory?: InfrastructureFactoryClass;
 }
 
-interface Infrastructure {
+interface ApplicationInfrastructure {
   readonly factory: InfrastructureFactory;
   readonly mapper: Mapper;
   readonly recorder: ApplicationRecorder;
@@ -83,7 +95,7 @@ export class Application {
   readonly ready: Promise<void>;
 
   readonly #snapshotting: boolean;
-  #infrastructure: Infrastructure | undefined;
+  #infrastructure: ApplicationInfrastructure | undefined;
   #closed = false;
   #events: Pick<EventStore<ApplicationRecorder>, "put" | "get"> | undefined;
   #repository: Pick<Repository, "get" | "has"> | undefined;
@@ -99,7 +111,7 @@ export class Application {
       Record<string, string>
     >;
     this.#snapshotting = this.#readSnapshotting();
-    this.ready = this.#build(options.factory);
+    this.ready = this.#build(options);
     // The failure is reported by whichever call awaits `ready`; don't also crash the process.
     this.ready.catch(() => {});
   }
@@ -124,11 +136,14 @@ export class Application {
     );
   }
 
-  async #build(factoryClass: InfrastructureFactoryClass | undefined): Promise<void> {
+  async #build(options: ApplicationOptions): Promise<void> {
     const factory = await InfrastructureFactory.construct({
       applicationName: this.name,
       env: this.env,
-      ...(factoryClass ? { factory: factoryClass } : {}),
+      infrastructure: options.infrastructure,
+      cipher: options.cipher,
+      compressor: options.compressor,
+      factory: options.factory,
     });
     try {
       const transcoder = factory.transcoder();
@@ -155,7 +170,7 @@ export class Application {
     }
   }
 
-  #get(): Infrastructure {
+  #get(): ApplicationInfrastructure {
     if (this.#closed) throw new ApplicationStateError(`${this.name} is closed`);
     if (!this.#infrastructure) {
       throw new ApplicationStateError(
@@ -166,7 +181,7 @@ export class Application {
   }
 
   /** Waits for the infrastructure (every async method does). */
-  protected async infrastructure(): Promise<Infrastructure> {
+  protected async infrastructure(): Promise<ApplicationInfrastructure> {
     if (!this.#infrastructure) await this.ready;
     return this.#get();
   }

@@ -111,6 +111,29 @@ export function bounded(value: string): string {
 }
 
 /**
+ * Parses options given in code with the adapter's schema, failing as a bad variable does: a
+ * `ConfigurationError` naming the option and the problem, quoting the value only in part.
+ */
+export function parseOptions<T>(schema: z.ZodType<T, unknown>, options: unknown, owner: string): T {
+  const result = schema.safeParse(options);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join(".");
+    const value = key ? (options as Record<string, unknown> | undefined)?.[key] : options;
+    const shown =
+      value === undefined
+        ? "not given"
+        : typeof value === "string" || isSecretVariable(key)
+          ? describeValue(key, String(value))
+          : bounded(String(JSON.stringify(value)));
+    return key
+      ? `option '${key}' of ${owner} is invalid: ${shown} (${issue.message})`
+      : `${owner} options are invalid: ${issue.message}`;
+  });
+  throw new ConfigurationError(problems.join("; "));
+}
+
+/**
  * A schema for an optional variable: unset or blank gives `fallback`; otherwise `parse` gives
  * the value, or `undefined` when the text is invalid, which is reported as `expected`.
  */

@@ -8,6 +8,7 @@ export {
   Environment,
   type EnvValues,
   envSchemas,
+  parseOptions,
 } from "./environment.js";
 export {
   ConfigurationError,
@@ -23,7 +24,7 @@ export {
   RecordConflictError,
 } from "./errors.js";
 export { EventStore, type EventStoreOptions } from "./event-store.js";
-export { InMemoryFactory } from "./in-memory/factory.js";
+export { InMemoryFactory, inMemory } from "./in-memory/factory.js";
 export {
   InMemoryAggregateRecorder,
   InMemoryApplicationRecorder,
@@ -36,7 +37,9 @@ export {
   type Codecs,
   type ConstructOptions,
   CREATE_TABLE,
+  type FactoryInit,
   INFRASTRUCTURE_FACTORY,
+  type Infrastructure,
   InfrastructureFactory,
   type InfrastructureFactoryClass,
   IS_SNAPSHOTTING_ENABLED,

@@ -31,41 +31,74 @@ export interface Codecs {
   readonly compressor?: Compressor | undefined;
 }
 
-/** A concrete factory class, as `INFRASTRUCTURE_FACTORY` names it. */
-export interface InfrastructureFactoryClass {
-  new (env: Environment, codecs: Codecs): InfrastructureFactory;
+/** What every factory is built with, however its adapter is configured. */
+export interface FactoryInit extends Codecs {
+  /** The application's name: it names the application's tables. */
+  readonly applicationName?: string;
+  /** The environment the factory was configured from (an empty one when configured in code). */
+  readonly env?: Environment;
 }
 
-export interface ConstructOptions {
+/**
+ * An adapter configured in code, as `sqlite({ path: "worlds.db" })` or `inMemory()` give one:
+ * it builds the factory of each application given it.
+ */
+export interface Infrastructure {
+  /** The adapter's name, for messages: `@es/sqlite`, `in-memory`. */
+  readonly name: string;
+  create(init: FactoryInit): InfrastructureFactory;
+}
+
+/**
+ * A factory class the environment can select (`INFRASTRUCTURE_FACTORY` names its package): it
+ * reads its options from the environment, the same options its adapter takes in code.
+ */
+export interface InfrastructureFactoryClass {
+  fromEnvironment(env: Environment, init: FactoryInit): InfrastructureFactory;
+}
+
+export interface ConstructOptions extends Codecs {
   /** Names the application: the prefix of its environment variables and its tables. */
   readonly applicationName?: string;
   /** The environment (default: `process.env`). */
   readonly env?: EnvValues;
-  /** A factory class to use instead of the one `INFRASTRUCTURE_FACTORY` names. */
-  readonly factory?: InfrastructureFactoryClass;
+  /** The adapter, configured in code; without it, `INFRASTRUCTURE_FACTORY` names one. */
+  readonly infrastructure?: Infrastructure | undefined;
+  /** A factory class to configure from the environment, instead of the one it names. */
+  readonly factory?: InfrastructureFactoryClass | undefined;
 }
 
 /** Builds the persistence objects of one application. */
 export abstract class InfrastructureFactory {
+  readonly applicationName: string;
   readonly env: Environment;
   readonly cipher: Cipher | undefined;
   readonly compressor: Compressor | undefined;
 
-  constructor(env: Environment, codecs: Codecs = {}) {
-    this.env = env;
-    this.cipher = codecs.cipher;
-    this.compressor = codecs.compressor;
+  constructor(init: FactoryInit = {}) {
+    this.applicationName = init.applicationName ?? init.env?.name ?? "";
+    this.env = init.env ?? new Environment(this.applicationName);
+    this.cipher = init.cipher;
+    this.compressor = init.compressor;
   }
 
-  /** Constructs the factory the environment names, with the codecs it names. */
+  /**
+   * Builds an application's factory: the adapter given in code, else the one the environment
+   * names (in memory when it names none), with the codecs given in code, else those the
+   * environment names.
+   */
   static async construct(options: ConstructOptions = {}): Promise<InfrastructureFactory> {
-    const env = new Environment(options.applicationName ?? "", options.env ?? process.env);
-    const factoryClass = options.factory ?? (await resolveFactoryClass(env));
-    const codecs = {
-      cipher: await constructCipher(env),
-      compressor: await constructCompressor(env),
+    const applicationName = options.applicationName ?? "";
+    const env = new Environment(applicationName, options.env ?? process.env);
+    const init: FactoryInit = {
+      applicationName,
+      env,
+      cipher: options.cipher ?? (await constructCipher(env)),
+      compressor: options.compressor ?? (await constructCompressor(env)),
     };
-    return new factoryClass(env, codecs);
+    if (options.infrastructure) return options.infrastructure.create(init);
+    const factoryClass = options.factory ?? (await resolveFactoryClass(env));
+    return factoryClass.fromEnvironment(env, init);
   }
 
   /** A new JSON transcoder (the application registers its transcodings with it). */
@@ -85,11 +118,6 @@ export abstract class InfrastructureFactory {
   /** Whether `IS_SNAPSHOTTING_ENABLED` is true. */
   isSnapshottingEnabled(): boolean {
     return this.env.read(IS_SNAPSHOTTING_ENABLED, envSchemas.boolean(false));
-  }
-
-  /** Whether recorders create their tables (`CREATE_TABLE`, default true). */
-  createTable(): boolean {
-    return this.env.read(CREATE_TABLE, envSchemas.boolean(true));
   }
 
   /** A recorder for sequences of events without notification ids (e.g. `"snapshots"`). */
@@ -118,7 +146,7 @@ async function resolveFactoryClass(env: Environment): Promise<InfrastructureFact
   }
   if (!isFactoryClass(resolved)) {
     throw new ConfigurationError(
-      `Not an infrastructure factory: ${topic} (from '${variable}'): expected a class with the methods ${FACTORY_METHODS.join(", ")}`,
+      `Not an infrastructure factory: ${topic} (from '${variable}'): expected a class with a static fromEnvironment() and the methods ${FACTORY_METHODS.join(", ")}`,
     );
   }
   return resolved;
@@ -140,7 +168,10 @@ const FACTORY_METHODS = [
  * package and an adapter installed beside it each have their own `InfrastructureFactory`.
  */
 function isFactoryClass(value: unknown): value is InfrastructureFactoryClass {
-  return isClassWith(value, FACTORY_METHODS);
+  return (
+    isClassWith(value, FACTORY_METHODS) &&
+    typeof (value as Partial<InfrastructureFactoryClass>).fromEnvironment === "function"
+  );
 }
 
 /** Whether `value` is a class whose instances have the methods. */

@@ -15,6 +15,7 @@ import {
   InMemoryApplicationRecorder,
   InMemoryFactory,
   InMemoryProcessRecorder,
+  inMemory,
   Mapper,
 } from "../src/index.js";
 
@@ -69,7 +70,19 @@ describe("InfrastructureFactory.construct", () => {
     expect(mapper.cipher).toBeUndefined();
     expect(mapper.compressor).toBeUndefined();
     expect(factory.isSnapshottingEnabled()).toBe(false);
-    expect(factory.createTable()).toBe(true);
+  });
+
+  it("takes the adapter and codecs in code, before the environment's", async () => {
+    const compressor = { compress: (d: Uint8Array) => d, decompress: (d: Uint8Array) => d };
+    const factory = await InfrastructureFactory.construct({
+      applicationName: "Coded",
+      env: { INFRASTRUCTURE_FACTORY: "no-such-adapter", COMPRESSOR_TOPIC: "no-such-package" },
+      infrastructure: inMemory(),
+      compressor,
+    });
+    expect(factory).toBeInstanceOf(InMemoryFactory);
+    expect(factory.applicationName).toBe("Coded");
+    expect(factory.mapper().compressor).toBe(compressor);
   });
 
   it("builds a working event store", async () => {
@@ -136,12 +149,11 @@ describe("InfrastructureFactory.construct", () => {
     ).rejects.toThrow("Not a compressor: @es/persistence-core:Environment");
   });
 
-  it("reads IS_SNAPSHOTTING_ENABLED and CREATE_TABLE with strtobool rules", async () => {
+  it("reads IS_SNAPSHOTTING_ENABLED with strtobool rules", async () => {
     const factory = await InfrastructureFactory.construct({
-      env: { IS_SNAPSHOTTING_ENABLED: "yes", CREATE_TABLE: "f" },
+      env: { IS_SNAPSHOTTING_ENABLED: "yes" },
     });
     expect(factory.isSnapshottingEnabled()).toBe(true);
-    expect(factory.createTable()).toBe(false);
     const invalid = await InfrastructureFactory.construct({
       env: { IS_SNAPSHOTTING_ENABLED: "sometimes" },
     });

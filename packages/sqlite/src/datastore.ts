@@ -15,9 +15,9 @@ export type Synchronous = "NORMAL" | "FULL" | "EXTRA";
 
 export interface SqliteDatastoreOptions {
   /** A file path, or `:memory:`. */
-  readonly dbName: string;
-  /** Seconds a writer waits for another's lock before `OperationalError` (default 5). */
-  readonly lockTimeout?: number | undefined;
+  readonly path: string;
+  /** Milliseconds a writer waits for another's lock before `OperationalError` (default 5000). */
+  readonly lockTimeoutMs?: number | undefined;
   /** `FULL` (default: a committed save survives power loss) or `NORMAL` (faster, WAL-safe). */
   readonly synchronous?: Synchronous | undefined;
 }
@@ -38,14 +38,14 @@ export interface PreparedStatement {
 }
 
 export class SqliteDatastore {
-  readonly dbName: string;
+  readonly path: string;
   readonly isMemory: boolean;
   readonly #db: Database.Database;
 
-  constructor({ dbName, lockTimeout = 5, synchronous = "FULL" }: SqliteDatastoreOptions) {
-    this.dbName = dbName;
-    this.isMemory = dbName === ":memory:";
-    this.#db = openDatabase(dbName, lockTimeout);
+  constructor({ path, lockTimeoutMs = 5000, synchronous = "FULL" }: SqliteDatastoreOptions) {
+    this.path = path;
+    this.isMemory = path === ":memory:";
+    this.#db = openDatabase(path, lockTimeoutMs);
     try {
       if (!this.isMemory) this.#db.pragma("journal_mode = WAL");
       this.#db.pragma(`synchronous = ${synchronous}`);
@@ -92,9 +92,9 @@ export class SqliteDatastore {
   }
 }
 
-function openDatabase(dbName: string, lockTimeout: number): Database.Database {
+function openDatabase(dbName: string, lockTimeoutMs: number): Database.Database {
   try {
-    return new Database(dbName, { timeout: Math.round(lockTimeout * 1000) });
+    return new Database(dbName, { timeout: lockTimeoutMs });
   } catch (error) {
     const translated = translateError(error);
     if (translated !== error) throw translated;

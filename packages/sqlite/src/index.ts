@@ -1,6 +1,7 @@
 /**
  * @es/sqlite — SQLite recorders and infrastructure factory (better-sqlite3 + kysely).
- * Select it with `INFRASTRUCTURE_FACTORY=@es/sqlite` and `SQLITE_DBNAME`.
+ * Configure it in code with `sqlite({ path })`, or select it by environment with
+ * `INFRASTRUCTURE_FACTORY=@es/sqlite` and `SQLITE_DBNAME`.
  */
 export {
   type PreparedStatement,
@@ -9,11 +10,14 @@ export {
   type Synchronous,
 } from "./datastore.js";
 export {
+  type ResolvedSqliteOptions,
   SQLITE_DBNAME,
   SQLITE_LOCK_TIMEOUT,
   SQLITE_SYNCHRONOUS,
   SqliteFactory,
   SqliteFactory as default,
+  type SqliteOptions,
+  sqlite,
 } from "./factory.js";
 export {
   SqliteAggregateRecorder,

@@ -23,7 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), "es-sqlite-factory-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string) => join(dir, name);
 const factory = (name: string, values: Record<string, string>) =>
-  new SqliteFactory(new Environment(name, values));
+  SqliteFactory.fromEnvironment(new Environment(name, values));
 
 describe("SqliteFactory environment", () => {
   it("requires SQLITE_DBNAME, naming the keys it looked for", () => {
@@ -35,22 +35,22 @@ describe("SqliteFactory environment", () => {
   });
 
   it("reads SQLITE_LOCK_TIMEOUT as whole seconds, or none", () => {
-    expect(factory("T", { SQLITE_DBNAME: ":memory:" }).lockTimeout).toBeUndefined();
+    expect(factory("T", { SQLITE_DBNAME: ":memory:" }).options.lockTimeoutMs).toBe(5000);
     expect(
-      factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_LOCK_TIMEOUT: "" }).lockTimeout,
-    ).toBeUndefined();
-    expect(factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_LOCK_TIMEOUT: "10" }).lockTimeout).toBe(
-      10,
-    );
+      factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_LOCK_TIMEOUT: "" }).options.lockTimeoutMs,
+    ).toBe(5000);
+    expect(
+      factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_LOCK_TIMEOUT: "10" }).options.lockTimeoutMs,
+    ).toBe(10_000);
     expect(() => factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_LOCK_TIMEOUT: "abc" })).toThrow(
       `Environment variable 'SQLITE_LOCK_TIMEOUT' is invalid: "abc" (expected an integer from 0 to 2147483 or an empty string)`,
     );
   });
 
   it("reads SQLITE_SYNCHRONOUS, FULL by default", () => {
-    expect(factory("T", { SQLITE_DBNAME: ":memory:" }).synchronous).toBe("FULL");
+    expect(factory("T", { SQLITE_DBNAME: ":memory:" }).options.synchronous).toBe("FULL");
     expect(
-      factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_SYNCHRONOUS: "normal" }).synchronous,
+      factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_SYNCHRONOUS: "normal" }).options.synchronous,
     ).toBe("NORMAL");
     expect(() => factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_SYNCHRONOUS: "fast" })).toThrow(
       /Environment variable 'SQLITE_SYNCHRONOUS' is invalid: "fast"/,
@@ -67,7 +67,9 @@ describe("SqliteFactory environment", () => {
         `Environment variable 'SQLITE_LOCK_TIMEOUT' is invalid: "${bad}"`,
       );
     }
-    expect(factory("T", { ...dbName, SQLITE_LOCK_TIMEOUT: "2147483" }).lockTimeout).toBe(2147483);
+    expect(factory("T", { ...dbName, SQLITE_LOCK_TIMEOUT: "2147483" }).options.lockTimeoutMs).toBe(
+      2147483000,
+    );
   });
 
   it("refuses database names the driver would open as another file", () => {
@@ -84,7 +86,9 @@ describe("SqliteFactory environment", () => {
     expect(() => factory("T", { ...dbName, SQLITE_SYNCHRONOUS: "OFF" })).toThrow(
       /Environment variable 'SQLITE_SYNCHRONOUS' is invalid: "OFF" \(expected FULL, NORMAL or EXTRA/,
     );
-    expect(factory("T", { ...dbName, SQLITE_SYNCHRONOUS: "extra" }).synchronous).toBe("EXTRA");
+    expect(factory("T", { ...dbName, SQLITE_SYNCHRONOUS: "extra" }).options.synchronous).toBe(
+      "EXTRA",
+    );
   });
 
   it("quotes at most a bounded prefix of a bad value", () => {
@@ -167,37 +171,37 @@ describe("lock timeout", () => {
 
 describe("SqliteDatastore", () => {
   it("uses WAL for files and not for memory", () => {
-    const memory = new SqliteDatastore({ dbName: ":memory:" });
+    const memory = new SqliteDatastore({ path: ":memory:" });
     expect(memory.isWal).toBe(false);
     memory.close();
     const path = file("wal.db");
-    const first = new SqliteDatastore({ dbName: path });
+    const first = new SqliteDatastore({ path: path });
     expect(first.isWal).toBe(true);
     first.close();
-    const again = new SqliteDatastore({ dbName: path });
+    const again = new SqliteDatastore({ path: path });
     expect(again.isWal).toBe(true);
     expect(again.pragma("synchronous")).toBe(2);
     again.close();
-    const normal = new SqliteDatastore({ dbName: path, synchronous: "NORMAL" });
+    const normal = new SqliteDatastore({ path: path, synchronous: "NORMAL" });
     expect(normal.pragma("synchronous")).toBe(1);
     normal.close();
   });
 
   it("reports broken statements as ProgrammingError (a statement that doesn't parse)", () => {
-    const store = new SqliteDatastore({ dbName: ":memory:" });
+    const store = new SqliteDatastore({ path: ":memory:" });
     expect(() => store.exec(["BLAH"])).toThrow(ProgrammingError);
     expect(() => store.prepare("select * from nowhere")).toThrow("no such table: nowhere");
     store.close();
   });
 
   it("fails to open a database it can't, with OperationalError", () => {
-    expect(() => new SqliteDatastore({ dbName: join(dir, "no", "such", "dir.db") })).toThrow(
+    expect(() => new SqliteDatastore({ path: join(dir, "no", "such", "dir.db") })).toThrow(
       OperationalError,
     );
   });
 
   it("rolls back the whole transaction when anything in it throws", () => {
-    const store = new SqliteDatastore({ dbName: ":memory:" });
+    const store = new SqliteDatastore({ path: ":memory:" });
     store.exec(["create table t (x integer primary key)"]);
     expect(() =>
       store.write(() => {

@@ -36,7 +36,7 @@ for (const [label, dbName] of [
     `SqliteAggregateRecorder (${label})`,
     async () =>
       created(
-        new SqliteAggregateRecorder(new SqliteDatastore({ dbName: dbName() }), "test_snapshots"),
+        new SqliteAggregateRecorder(new SqliteDatastore({ path: dbName() }), "test_snapshots"),
       ),
     { dispose },
   );
@@ -44,7 +44,7 @@ for (const [label, dbName] of [
     `SqliteApplicationRecorder (${label})`,
     async () =>
       created(
-        new SqliteApplicationRecorder(new SqliteDatastore({ dbName: dbName() }), "test_events"),
+        new SqliteApplicationRecorder(new SqliteDatastore({ path: dbName() }), "test_events"),
       ),
     { dispose, batchSize: 10_000 },
   );
@@ -53,7 +53,7 @@ for (const [label, dbName] of [
     async () =>
       created(
         new SqliteProcessRecorder(
-          new SqliteDatastore({ dbName: dbName() }),
+          new SqliteDatastore({ path: dbName() }),
           "test_events",
           "test_tracking",
         ),

@@ -1,5 +1,13 @@
-/** The in-memory infrastructure factory: the default when `INFRASTRUCTURE_FACTORY` is unset. */
-import { InfrastructureFactory } from "../infrastructure-factory.js";
+/**
+ * The in-memory infrastructure: the default when `INFRASTRUCTURE_FACTORY` is unset, or given in
+ * code as `inMemory()`. Nothing outlives the process.
+ */
+import type { Environment } from "../environment.js";
+import {
+  type FactoryInit,
+  type Infrastructure,
+  InfrastructureFactory,
+} from "../infrastructure-factory.js";
 import type { AggregateRecorder, ApplicationRecorder, ProcessRecorder } from "../recorders.js";
 import {
   InMemoryAggregateRecorder,
@@ -8,6 +16,17 @@ import {
 } from "./recorders.js";
 
 export class InMemoryFactory extends InfrastructureFactory {
+  /** The in-memory store takes no options, from the environment or elsewhere. */
+  static fromEnvironment<F extends InMemoryFactory>(
+    this: new (
+      init: FactoryInit,
+    ) => F,
+    env: Environment,
+    init: FactoryInit = {},
+  ): F {
+    return new this({ ...init, env });
+  }
+
   async aggregateRecorder(_purpose = "events"): Promise<AggregateRecorder> {
     return new InMemoryAggregateRecorder();
   }
@@ -19,6 +38,11 @@ export class InMemoryFactory extends InfrastructureFactory {
   async processRecorder(): Promise<ProcessRecorder> {
     return new InMemoryProcessRecorder();
   }
+}
+
+/** The in-memory store, configured in code: `new Worlds({ infrastructure: inMemory() })`. */
+export function inMemory(): Infrastructure {
+  return { name: "in-memory", create: (init) => new InMemoryFactory(init) };
 }
 
 export default InMemoryFactory;

@@ -1,3 +1,0 @@
-import { describePage } from "./pages.js";
-
-describePage("releasing.md");
