@@ -4,10 +4,10 @@
  * never echoed, by a `ConfigurationError` naming the variable that was read.
  */
 import { inspect } from "node:util";
-import { Application } from "@es/application";
+import { AESCipher } from "@es/cipher";
 import { ConfigurationError, Environment, InfrastructureFactory } from "@es/persistence-core";
 import { describe, expect, it } from "vitest";
-import { AESCipher } from "../src/index.js";
+import { Application } from "../src/index.js";
 
 const key = AESCipher.createKey();
 
