@@ -1,0 +1,199 @@
+/**
+ * A pool of PostgreSQL connections (pg) shared by an application's recorders.
+ *
+ * Transactions run on one connection from the pool, all or nothing. A connection that the
+ * server dropped (restarted, or `pg_terminate_backend`) is found out by the pre-ping when it is
+ * enabled, or by the statement that fails; either way it is discarded, and an operation that
+ * had sent nothing yet (a read, or a write whose BEGIN failed) is tried again on a fresh
+ * connection. A write that failed after its BEGIN is never tried again: it fails, and the
+ * transaction's rollback means it stored nothing.
+ */
+import { OperationalError } from "@es/persistence-core";
+import pg from "pg";
+import { isConnectionError, translateError } from "./errors.js";
+
+export interface PostgresConnectionOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+  /** TLS: `false` (none), or the options of a TLS connection. */
+  readonly ssl: false | { readonly rejectUnauthorized: boolean; readonly ca?: string };
+  /** Connections at most in the pool. */
+  readonly maxConnections: number;
+  /**
+   * Milliseconds an idle connection is kept: `null` keeps it until the pool closes, and 0
+   * closes each connection after the transaction that used it.
+   */
+  readonly connMaxAgeMs: number | null;
+  /** Whether a connection is checked with `SELECT 1` before each use. */
+  readonly prePing: boolean;
+  /** Milliseconds a statement waits for a lock before failing (0: no limit). */
+  readonly lockTimeoutMs: number;
+  /** Milliseconds a transaction may sit idle before the server ends it (0: no limit). */
+  readonly idleInTransactionSessionTimeoutMs: number;
+  /** Milliseconds to wait for a connection to be made. */
+  readonly connectTimeoutMs: number;
+}
+
+/** A query's result rows, with int8 values as numbers. */
+export type Rows = Record<string, unknown>[];
+
+/** The part of a connection a transaction body uses. */
+export interface Connection {
+  query(text: string, values?: readonly unknown[]): Promise<Rows>;
+}
+
+/** int8 (bigint) as a number, refused beyond the safe integers rather than rounded. */
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") => {
+    if (oid === INT8_OID) {
+      return (value: string) => {
+        const number = Number(value);
+        if (!Number.isSafeInteger(number)) {
+          throw new RangeError(`int8 value ${value} is beyond JavaScript's safe integers`);
+        }
+        return number;
+      };
+    }
+    return pg.types.getTypeParser(oid, format as "text");
+  }) as typeof pg.types.getTypeParser,
+};
+
+const RETRIES = 3;
+
+export class PostgresDatastore {
+  readonly options: PostgresConnectionOptions;
+  readonly #pool: pg.Pool;
+  #closed = false;
+
+  constructor(options: PostgresConnectionOptions) {
+    this.options = options;
+    const settings = [
+      options.lockTimeoutMs > 0 ? `-c lock_timeout=${options.lockTimeoutMs}` : "",
+      options.idleInTransactionSessionTimeoutMs > 0
+        ? `-c idle_in_transaction_session_timeout=${options.idleInTransactionSessionTimeoutMs}`
+        : "",
+    ].filter((setting) => setting !== "");
+    this.#pool = new pg.Pool({
+      host: options.host,
+      port: options.port,
+      user: options.user,
+      password: options.password,
+      database: options.database,
+      ssl: options.ssl === false ? false : { ...options.ssl },
+      max: options.maxConnections,
+      idleTimeoutMillis: options.connMaxAgeMs ?? 0,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      ...(settings.length > 0 ? { options: settings.join(" ") } : {}),
+      types,
+    });
+    // A pooled connection the server ends while idle is reported here; the pool drops it.
+    this.#pool.on("error", () => {});
+  }
+
+  /** Runs one statement outside any explicit transaction, on a fresh connection if need be. */
+  async query(text: string, values?: readonly unknown[]): Promise<Rows> {
+    return this.#withRetries(
+      async (client) => (await client.query({ text, values: values as unknown[], types })).rows,
+    );
+  }
+
+  /** Runs statements in one simple query (no parameters, several statements), e.g. DDL. */
+  async execute(text: string): Promise<void> {
+    await this.#withRetries(async (client) => {
+      await client.query(text);
+    });
+  }
+
+  /**
+   * Runs `body` in a transaction: all of it commits, or none of it. A connection lost before
+   * the transaction began is replaced and the transaction tried again; after, it fails.
+   */
+  async transaction<T>(body: (connection: Connection) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.#connect();
+      try {
+        await client.query("BEGIN");
+      } catch (error) {
+        const translated = translateError(error);
+        this.#release(client, true);
+        if (isConnectionError(translated) && attempt < RETRIES) continue;
+        throw translated;
+      }
+      let broken = false;
+      try {
+        const connection: Connection = {
+          query: async (text, values) =>
+            (await client.query({ text, values: values as unknown[], types })).rows,
+        };
+        const result = await body(connection);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        const translated = translateError(error);
+        broken = isConnectionError(translated);
+        if (!broken) await client.query("ROLLBACK").catch(() => (broken = true));
+        throw translated;
+      } finally {
+        this.#release(client, broken);
+      }
+    }
+  }
+
+  async #withRetries<T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.#connect();
+      let broken = false;
+      try {
+        return await body(client);
+      } catch (error) {
+        const translated = translateError(error);
+        broken = isConnectionError(translated);
+        if (broken && attempt < RETRIES) continue;
+        throw translated;
+      } finally {
+        this.#release(client, broken);
+      }
+    }
+  }
+
+  /** A connection from the pool, checked first when pre-ping is on. */
+  async #connect(): Promise<pg.PoolClient> {
+    if (this.#closed) throw new OperationalError("The PostgreSQL datastore is closed");
+    for (let attempt = 1; ; attempt++) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.#pool.connect();
+      } catch (error) {
+        throw translateError(error);
+      }
+      if (!this.options.prePing) return client;
+      try {
+        await client.query("SELECT 1");
+        return client;
+      } catch (error) {
+        client.release(true);
+        if (attempt >= RETRIES) throw translateError(error);
+      }
+    }
+  }
+
+  #release(client: pg.PoolClient, broken: boolean): void {
+    // With a maximum age of 0, each connection serves one transaction.
+    client.release(broken || this.options.connMaxAgeMs === 0);
+  }
+
+  /** Connections in the pool now, and those idle among them. */
+  get poolSize(): { readonly total: number; readonly idle: number } {
+    return { total: this.#pool.totalCount, idle: this.#pool.idleCount };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The PostgreSQL infrastructure: configured in code, `postgres({ host, user, password,
+ * database })`, or from the environment, `INFRASTRUCTURE_FACTORY=@es/postgres` with the
+ * `POSTGRES_*` variables (each may be prefixed with the application's name). Both give the same
+ * options, checked by one schema. Tables are named after the application (`worlds_events`,
+ * `worlds_snapshots`, `worlds_tracking`), in the schema `POSTGRES_SCHEMA` (default `public`).
+ */
+import { readFileSync } from "node:fs";
+import {
+  ConfigurationError,
+  CREATE_TABLE,
+  type Environment,
+  envSchemas,
+  type FactoryInit,
+  type Infrastructure,
+  InfrastructureFactory,
+  parseOptions,
+} from "@es/persistence-core";
+import { z } from "zod";
+import { PostgresDatastore } from "./datastore.js";
+import {
+  PostgresAggregateRecorder,
+  PostgresApplicationRecorder,
+  PostgresProcessRecorder,
+} from "./recorders.js";
+import { identifier, TableName } from "./schema.js";
+
+export const POSTGRES_DBNAME = "POSTGRES_DBNAME";
+export const POSTGRES_HOST = "POSTGRES_HOST";
+export const POSTGRES_PORT = "POSTGRES_PORT";
+export const POSTGRES_USER = "POSTGRES_USER";
+export const POSTGRES_PASSWORD = "POSTGRES_PASSWORD";
+export const POSTGRES_SCHEMA = "POSTGRES_SCHEMA";
+export const POSTGRES_CONN_MAX_AGE = "POSTGRES_CONN_MAX_AGE";
+export const POSTGRES_PRE_PING = "POSTGRES_PRE_PING";
+export const POSTGRES_LOCK_TIMEOUT = "POSTGRES_LOCK_TIMEOUT";
+export const POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT =
+  "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT";
+export const POSTGRES_SSLMODE = "POSTGRES_SSLMODE";
+export const POSTGRES_SSLROOTCERT = "POSTGRES_SSLROOTCERT";
+export const POSTGRES_MAX_CONNECTIONS = "POSTGRES_MAX_CONNECTIONS";
+
+/** Milliseconds PostgreSQL takes for a timeout setting (an int4). */
+const MAX_MS = 2 ** 31 - 1;
+const milliseconds = z.number().int({ error: "expected whole milliseconds" }).min(0).max(MAX_MS);
+const SSL_MODES = ["disable", "require", "verify-full"] as const;
+
+const OPTIONS = z.strictObject({
+  host: z.string().trim().min(1, { error: "a host is required" }),
+  port: z.number().int().min(1).max(65_535).default(5432),
+  user: z.string().min(1, { error: "a user is required" }),
+  password: z.string(),
+  database: z.string().min(1, { error: "a database name is required" }),
+  /** The schema of the tables (created with them when `createTable`). */
+  schema: z
+    .string()
+    .default("public")
+    .refine((name) => /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name), {
+      error: "expected a schema name of letters, digits and underscores",
+    }),
+  /** `disable`, `require` (encrypted), or `verify-full` (encrypted, server certificate checked). */
+  sslMode: z
+    .enum(SSL_MODES, { error: "expected disable, require or verify-full" })
+    .default("disable"),
+  /** PEM certificates of the authorities that may sign the server's, for `verify-full`. */
+  sslRootCert: z.string().optional(),
+  /** Connections at most in the pool. */
+  maxConnections: z.number().int().min(1).max(10_000).default(10),
+  /** How long an idle connection is kept: `null` for ever, 0 for one transaction only. */
+  connMaxAgeMs: milliseconds.nullable().default(null),
+  /** Whether connections are checked before each use (finds ones the server dropped). */
+  prePing: z.boolean().default(false),
+  /** How long a statement waits for a lock (0: no limit). */
+  lockTimeoutMs: milliseconds.default(0),
+  /** How long a transaction may sit idle before the server ends it (0: no limit). */
+  idleInTransactionSessionTimeoutMs: milliseconds.default(0),
+  /** How long to wait for a connection to be made. */
+  connectTimeoutMs: milliseconds.default(5_000),
+  /** Whether the recorders create their tables (and schema) when missing. */
+  createTable: z.boolean().default(true),
+});
+
+/** The PostgreSQL adapter's options: host, user, password and database are required. */
+export type PostgresOptions = z.input<typeof OPTIONS>;
+/** The options with their defaults filled in, less the password (kept out of sight). */
+export type ResolvedPostgresOptions = Readonly<Omit<z.output<typeof OPTIONS>, "password">>;
+
+/** PostgreSQL, configured in code: `new Worlds({ infrastructure: postgres({ … }) })`. */
+export function postgres(options: PostgresOptions): Infrastructure {
+  parseOptions(OPTIONS, options, "@es/postgres");
+  return { name: "@es/postgres", create: (init) => new PostgresFactory(options, init) };
+}
+
+export class PostgresFactory extends InfrastructureFactory {
+  readonly options: ResolvedPostgresOptions;
+  /** The prefix of this application's tables: its name, or "stored". */
+  readonly tablePrefix: string;
+  readonly #password: string;
+  #datastore: PostgresDatastore | undefined;
+
+  constructor(options: PostgresOptions, init: FactoryInit = {}) {
+    super(init);
+    const { password, ...resolved } = parseOptions(OPTIONS, options, "@es/postgres");
+    if (resolved.sslMode !== "verify-full" && resolved.sslRootCert !== undefined) {
+      throw new ConfigurationError(
+        "option 'sslRootCert' of @es/postgres is only used with sslMode 'verify-full'",
+      );
+    }
+    this.options = Object.freeze(resolved);
+    this.#password = password;
+    this.tablePrefix = this.applicationName.trim() === "" ? "stored" : this.applicationName;
+    // Fail fast on names that can't be tables, before anything is opened.
+    this.#table("events");
+  }
+
+  /** The options from the environment's variables, each checked and named if it is bad. */
+  static fromEnvironment<F extends PostgresFactory>(
+    this: new (
+      options: PostgresOptions,
+      init: FactoryInit,
+    ) => F,
+    env: Environment,
+    init: FactoryInit = {},
+  ): F {
+    const required = (key: string, what: string): string => {
+      const value = env.get(key);
+      if (value === undefined || (key !== POSTGRES_PASSWORD && value.trim() === "")) {
+        throw new ConfigurationError(
+          `PostgreSQL ${what} not found in environment with keys: ${env.keysFor(key).join(", ")}`,
+        );
+      }
+      return key === POSTGRES_PASSWORD ? value : value.trim();
+    };
+    const seconds = (key: string) =>
+      env.read(key, envSchemas.integer(0, { min: 0, max: Math.floor(MAX_MS / 1000) }));
+    const connMaxAge = env.read(POSTGRES_CONN_MAX_AGE, envSchemas.number(undefined));
+    if (connMaxAge !== undefined && (connMaxAge < 0 || connMaxAge * 1000 > MAX_MS)) {
+      throw new ConfigurationError(
+        `Environment variable '${env.source(POSTGRES_CONN_MAX_AGE)}' is invalid: expected seconds from 0 to ${Math.floor(MAX_MS / 1000)}, or an empty string for no limit`,
+      );
+    }
+    const sslRootCert = env.get(POSTGRES_SSLROOTCERT)?.trim();
+    const options: PostgresOptions = {
+      database: required(POSTGRES_DBNAME, "database name"),
+      host: required(POSTGRES_HOST, "host"),
+      port: env.read(POSTGRES_PORT, envSchemas.integer(5432, { min: 1, max: 65_535 })),
+      user: required(POSTGRES_USER, "user"),
+      password: required(POSTGRES_PASSWORD, "password"),
+      schema: env.read(POSTGRES_SCHEMA, envSchemas.optional()) ?? "public",
+      sslMode: env.read(
+        POSTGRES_SSLMODE,
+        z
+          .string()
+          .optional()
+          .transform((v) =>
+            v === undefined || v.trim() === "" ? "disable" : v.trim().toLowerCase(),
+          )
+          .pipe(z.enum(SSL_MODES, { error: "expected disable, require or verify-full" })),
+      ),
+      ...(sslRootCert
+        ? { sslRootCert: readCertificate(sslRootCert, env.source(POSTGRES_SSLROOTCERT)) }
+        : {}),
+      maxConnections: env.read(
+        POSTGRES_MAX_CONNECTIONS,
+        envSchemas.integer(10, { min: 1, max: 10_000 }),
+      ),
+      connMaxAgeMs: connMaxAge === undefined ? null : Math.round(connMaxAge * 1000),
+      prePing: env.read(POSTGRES_PRE_PING, envSchemas.boolean(false)),
+      lockTimeoutMs: (seconds(POSTGRES_LOCK_TIMEOUT) ?? 0) * 1000,
+      idleInTransactionSessionTimeoutMs:
+        (seconds(POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT) ?? 0) * 1000,
+      createTable: env.read(CREATE_TABLE, envSchemas.boolean(true)),
+    };
+    return new this(options, { ...init, env });
+  }
+
+  /** The pool of connections, opened on first use and shared by this factory's recorders. */
+  get datastore(): PostgresDatastore {
+    const { sslMode, sslRootCert } = this.options;
+    this.#datastore ??= new PostgresDatastore({
+      ...this.options,
+      password: this.#password,
+      ssl:
+        sslMode === "disable"
+          ? false
+          : sslMode === "require"
+            ? { rejectUnauthorized: false }
+            : { rejectUnauthorized: true, ...(sslRootCert ? { ca: sslRootCert } : {}) },
+    });
+    return this.#datastore;
+  }
+
+  async aggregateRecorder(purpose = "events"): Promise<PostgresAggregateRecorder> {
+    return this.#prepared(new PostgresAggregateRecorder(this.datastore, this.#table(purpose)));
+  }
+
+  async applicationRecorder(): Promise<PostgresApplicationRecorder> {
+    return this.#prepared(new PostgresApplicationRecorder(this.datastore, this.#table("events")));
+  }
+
+  async processRecorder(): Promise<PostgresProcessRecorder> {
+    return this.#prepared(
+      new PostgresProcessRecorder(this.datastore, this.#table("events"), this.#table("tracking")),
+    );
+  }
+
+  #table(suffix: string): TableName {
+    return new TableName(this.options.schema, identifier(`${this.tablePrefix}_${suffix}`));
+  }
+
+  async #prepared<R extends PostgresAggregateRecorder>(recorder: R): Promise<R> {
+    if (this.options.createTable) await recorder.createTable();
+    return recorder;
+  }
+
+  override async close(): Promise<void> {
+    await this.#datastore?.close();
+    this.#datastore = undefined;
+  }
+}
+
+/** A certificate file's PEM text, or a clear error naming the variable. */
+function readCertificate(path: string, variable: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigurationError(
+      `Environment variable '${variable}' names a file that can't be read: ${(error as Error).message}`,
+    );
+  }
+}
+
+export default PostgresFactory;

@@ -1,0 +1,36 @@
+/**
+ * @es/postgres — PostgreSQL recorders and infrastructure factory (pg). Configure it in code
+ * with `postgres({ host, user, password, database })`, or select it by environment with
+ * `INFRASTRUCTURE_FACTORY=@es/postgres` and the `POSTGRES_*` variables.
+ */
+export {
+  type Connection,
+  type PostgresConnectionOptions,
+  PostgresDatastore,
+  type Rows,
+} from "./datastore.js";
+export {
+  POSTGRES_CONN_MAX_AGE,
+  POSTGRES_DBNAME,
+  POSTGRES_HOST,
+  POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
+  POSTGRES_LOCK_TIMEOUT,
+  POSTGRES_MAX_CONNECTIONS,
+  POSTGRES_PASSWORD,
+  POSTGRES_PORT,
+  POSTGRES_PRE_PING,
+  POSTGRES_SCHEMA,
+  POSTGRES_SSLMODE,
+  POSTGRES_SSLROOTCERT,
+  PostgresFactory,
+  PostgresFactory as default,
+  type PostgresOptions,
+  postgres,
+  type ResolvedPostgresOptions,
+} from "./factory.js";
+export {
+  PostgresAggregateRecorder,
+  PostgresApplicationRecorder,
+  PostgresProcessRecorder,
+} from "./recorders.js";
+export { TableName } from "./schema.js";

@@ -1,0 +1,46 @@
+/** The PostgreSQL recorders run the shared conformance kit against a real server. */
+import {
+  describeAggregateRecorder,
+  describeApplicationRecorder,
+  describeInfrastructureFactory,
+  describeProcessRecorder,
+} from "@es/persistence-core/testing";
+import {
+  PostgresAggregateRecorder,
+  PostgresApplicationRecorder,
+  PostgresFactory,
+  PostgresProcessRecorder,
+  TableName,
+} from "../src/index.js";
+import { datastore, server, uniquePrefix } from "./server.js";
+
+async function created<R extends PostgresAggregateRecorder>(recorder: R): Promise<R> {
+  await recorder.createTable();
+  return recorder;
+}
+const dispose = (recorder: PostgresAggregateRecorder) => recorder.datastore.close();
+const table = (suffix: string) => new TableName("public", `${uniquePrefix()}_${suffix}`);
+
+describeAggregateRecorder(
+  "PostgresAggregateRecorder",
+  () => created(new PostgresAggregateRecorder(datastore(), table("snapshots"))),
+  { dispose },
+);
+describeApplicationRecorder(
+  "PostgresApplicationRecorder",
+  () => created(new PostgresApplicationRecorder(datastore(), table("events"))),
+  { dispose },
+);
+describeProcessRecorder(
+  "PostgresProcessRecorder",
+  () => created(new PostgresProcessRecorder(datastore(), table("events"), table("tracking"))),
+  { dispose },
+);
+
+describeInfrastructureFactory("PostgresFactory", {
+  env: () => ({ INFRASTRUCTURE_FACTORY: "@es/postgres", ...server() }),
+  factoryClass: PostgresFactory,
+  aggregateRecorderClass: PostgresAggregateRecorder,
+  applicationRecorderClass: PostgresApplicationRecorder,
+  processRecorderClass: PostgresProcessRecorder,
+});
