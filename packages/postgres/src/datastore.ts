@@ -35,6 +35,8 @@ export interface PostgresConnectionOptions {
   readonly idleInTransactionSessionTimeoutMs: number;
   /** Milliseconds to wait for a connection to be made. */
   readonly connectTimeoutMs: number;
+  /** The name the server shows for these connections (`pg_stat_activity.application_name`). */
+  readonly applicationName?: string;
 }
 
 /** A query's result rows, with int8 values as numbers. */
@@ -63,6 +65,7 @@ const types = {
 };
 
 const RETRIES = 3;
+const ignore = (): void => {};
 
 export class PostgresDatastore {
   readonly options: PostgresConnectionOptions;
@@ -87,11 +90,12 @@ export class PostgresDatastore {
       max: options.maxConnections,
       idleTimeoutMillis: options.connMaxAgeMs ?? 0,
       connectionTimeoutMillis: options.connectTimeoutMs,
+      ...(options.applicationName ? { application_name: options.applicationName } : {}),
       ...(settings.length > 0 ? { options: settings.join(" ") } : {}),
       types,
     });
     // A pooled connection the server ends while idle is reported here; the pool drops it.
-    this.#pool.on("error", () => {});
+    this.#pool.on("error", ignore);
   }
 
   /** Runs one statement outside any explicit transaction, on a fresh connection if need be. */
@@ -170,6 +174,9 @@ export class PostgresDatastore {
       } catch (error) {
         throw translateError(error);
       }
+      // A checked-out connection the server ends also emits 'error'; the statement in flight
+      // fails with it, so the event itself needs no handling (unhandled, it would crash).
+      if (!client.listeners("error").includes(ignore)) client.on("error", ignore);
       if (!this.options.prePing) return client;
       try {
         await client.query("SELECT 1");

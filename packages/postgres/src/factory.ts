@@ -180,6 +180,7 @@ export class PostgresFactory extends InfrastructureFactory {
     this.#datastore ??= new PostgresDatastore({
       ...this.options,
       password: this.#password,
+      applicationName: this.tablePrefix,
       ssl:
         sslMode === "disable"
           ? false

@@ -1,4 +1,5 @@
 /** The PostgreSQL server the tests use, as the global setup provides it. */
+import pg from "pg";
 import { inject } from "vitest";
 import { type PostgresConnectionOptions, PostgresDatastore } from "../src/index.js";
 
@@ -23,10 +24,14 @@ let counter = 0;
 /** A table prefix no other test uses (tests share one database). */
 export const uniquePrefix = (): string => `t${process.pid}_${Date.now().toString(36)}_${++counter}`;
 
-/** A datastore on the test server (close it when done). */
+/**
+ * A datastore on the test server (close it when done). Its connections carry an application
+ * name of their own, so a test can end them without touching other tests' connections.
+ */
 export function datastore(overrides: Partial<PostgresConnectionOptions> = {}): PostgresDatastore {
   const s = server();
   return new PostgresDatastore({
+    applicationName: uniquePrefix(),
     host: s.POSTGRES_HOST,
     port: Number(s.POSTGRES_PORT),
     user: s.POSTGRES_USER,
@@ -41,4 +46,31 @@ export function datastore(overrides: Partial<PostgresConnectionOptions> = {}): P
     connectTimeoutMs: 5_000,
     ...overrides,
   });
+}
+
+/** A connection of a test's own (end it when done), e.g. to hold a lock or end sessions. */
+export async function client(): Promise<pg.Client> {
+  const s = server();
+  const made = new pg.Client({
+    host: s.POSTGRES_HOST,
+    port: Number(s.POSTGRES_PORT),
+    user: s.POSTGRES_USER,
+    password: s.POSTGRES_PASSWORD,
+    database: s.POSTGRES_DBNAME,
+  });
+  // Ended by the server, a client emits 'error' besides failing its statement in flight.
+  made.on("error", () => {});
+  await made.connect();
+  return made;
+}
+
+/** Ends the server sessions of a datastore, as a failover or `pg_terminate_backend` does. */
+export async function terminate(admin: pg.Client, store: PostgresDatastore): Promise<number> {
+  const { rows } = await admin.query(
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+    [store.options.applicationName],
+  );
+  // The clients hear of it asynchronously.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return rows.length;
 }

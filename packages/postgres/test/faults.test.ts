@@ -1,0 +1,181 @@
+/**
+ * Faults: connections the server ends, locks that can't be had, transactions left idle, a
+ * server that can't be reached, and the translation of the driver's errors. Each gives a
+ * fresh connection or a typed error, never a hang, and a failed transaction stores nothing.
+ */
+import { uuid4 } from "@es/domain";
+import {
+  DatabaseError,
+  DataError,
+  IntegrityError,
+  InternalError,
+  NotSupportedError,
+  OperationalError,
+  ProgrammingError,
+} from "@es/persistence-core";
+import { makeStoredEvent } from "@es/persistence-core/testing";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { translateError } from "../src/errors.js";
+import {
+  PostgresApplicationRecorder,
+  type PostgresConnectionOptions,
+  TableName,
+} from "../src/index.js";
+import { client, datastore, terminate, uniquePrefix } from "./server.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function recorder(
+  options: Partial<PostgresConnectionOptions> = {},
+): Promise<PostgresApplicationRecorder> {
+  const store = datastore(options);
+  cleanups.push(() => store.close());
+  const made = new PostgresApplicationRecorder(
+    store,
+    new TableName("public", `${uniquePrefix()}_events`),
+  );
+  await made.createTable();
+  return made;
+}
+
+async function admin(): Promise<pg.Client> {
+  const made = await client();
+  cleanups.push(() => made.end().catch(() => {}));
+  return made;
+}
+
+describe("connections the server ended", () => {
+  it.each([true, false])("go on with a fresh connection (pre-ping %s)", async (prePing) => {
+    const events = await recorder({ prePing });
+    await events.insertEvents([makeStoredEvent(uuid4(), 1)]);
+    const killer = await admin();
+    expect(await terminate(killer, events.datastore)).toBeGreaterThan(0);
+    await events.insertEvents([makeStoredEvent(uuid4(), 1)]);
+    expect(await events.maxNotificationId()).toBe(2);
+    await terminate(killer, events.datastore);
+    expect((await events.selectNotifications(1, 10)).map((n) => n.id)).toEqual([1, 2]);
+  });
+
+  it("fail a transaction they ended midway with an OperationalError, storing nothing", async () => {
+    const events = await recorder();
+    const killer = await admin();
+    const id = uuid4();
+    const failed = events.datastore.transaction(async (connection) => {
+      await connection.query(
+        `INSERT INTO ${events.eventsTable.qualified} (originator_id, originator_version, topic, state) VALUES ($1, 1, 't', '\\x00')`,
+        [id],
+      );
+      await terminate(killer, events.datastore);
+      await connection.query("SELECT 1");
+    });
+    await expect(failed).rejects.toBeInstanceOf(OperationalError);
+    expect(await events.selectEvents(id)).toEqual([]);
+  });
+});
+
+describe("timeouts", () => {
+  it("gives a writer that can't get a lock in time an OperationalError, storing nothing", async () => {
+    const events = await recorder({ lockTimeoutMs: 300 });
+    const holder = await admin();
+    await holder.query("BEGIN");
+    await holder.query(`LOCK TABLE ${events.eventsTable.qualified} IN ACCESS EXCLUSIVE MODE`);
+    const started = Date.now();
+    const id = uuid4();
+    const error = await events.insertEvents([makeStoredEvent(id, 1)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationalError);
+    expect((error as Error).message).toMatch(/lock timeout|55P03/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await holder.query("ROLLBACK");
+    expect(await events.selectEvents(id)).toEqual([]);
+  });
+
+  it("ends a transaction left idle, freeing its locks, with an OperationalError", async () => {
+    const events = await recorder({ idleInTransactionSessionTimeoutMs: 200 });
+    const id = uuid4();
+    const idle = events.datastore.transaction(async (connection) => {
+      await connection.query(
+        `INSERT INTO ${events.eventsTable.qualified} (originator_id, originator_version, topic, state) VALUES ($1, 1, 't', '\\x00')`,
+        [id],
+      );
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await connection.query("SELECT 1");
+    });
+    await expect(idle).rejects.toBeInstanceOf(OperationalError);
+    expect(await events.selectEvents(id)).toEqual([]);
+    await events.insertEvents([makeStoredEvent(id, 1)]);
+    expect(await events.selectEvents(id)).toHaveLength(1);
+  });
+
+  it("fails fast, with an OperationalError, when the server can't be reached", async () => {
+    const store = datastore({ port: 1, connectTimeoutMs: 1_000 });
+    cleanups.push(() => store.close());
+    await expect(store.query("SELECT 1")).rejects.toBeInstanceOf(OperationalError);
+  });
+});
+
+describe("connection lifetime", () => {
+  it("closes each connection after its transaction with a maximum age of 0", async () => {
+    const events = await recorder({ connMaxAgeMs: 0 });
+    await events.insertEvents([makeStoredEvent(uuid4(), 1)]);
+    expect(events.datastore.poolSize.total).toBe(0);
+  });
+
+  it("closes idle connections after their maximum age", async () => {
+    const events = await recorder({ connMaxAgeMs: 200 });
+    await events.insertEvents([makeStoredEvent(uuid4(), 1)]);
+    expect(events.datastore.poolSize.total).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(events.datastore.poolSize.total).toBe(0);
+  });
+});
+
+describe("driver errors", () => {
+  it.each([
+    ["23505", IntegrityError],
+    ["23503", IntegrityError],
+    ["22P02", DataError],
+    ["42P01", ProgrammingError],
+    ["42601", ProgrammingError],
+    ["55P03", OperationalError],
+    ["57P01", OperationalError],
+    ["08006", OperationalError],
+    ["40001", OperationalError],
+    ["0A000", NotSupportedError],
+    ["XX000", InternalError],
+    ["99999", DatabaseError],
+  ] as const)("translates SQLSTATE %s", (code, ErrorClass) => {
+    const driverError = Object.assign(new Error("driver says no"), { code });
+    const translated = translateError(driverError);
+    expect(translated).toBeInstanceOf(ErrorClass);
+    expect((translated as Error).message).toBe(`driver says no (SQLSTATE ${code})`);
+    expect((translated as Error).cause).toBe(driverError);
+  });
+
+  it("translates lost connections and refused ones, and leaves other errors alone", () => {
+    expect(translateError(new Error("Connection terminated unexpectedly"))).toBeInstanceOf(
+      OperationalError,
+    );
+    expect(
+      translateError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })),
+    ).toBeInstanceOf(OperationalError);
+    const other = new TypeError("not the driver's");
+    expect(translateError(other)).toBe(other);
+  });
+
+  it("reports a missing table as a ProgrammingError naming it", async () => {
+    const events = await recorder();
+    const missing = new PostgresApplicationRecorder(
+      events.datastore,
+      new TableName("public", `${uniquePrefix()}_missing`),
+    );
+    await expect(missing.insertEvents([makeStoredEvent(uuid4(), 1)])).rejects.toThrow(
+      ProgrammingError,
+    );
+    await expect(missing.selectNotifications(1, 1)).rejects.toThrow(/does not exist/);
+    await expect(missing.maxNotificationId()).rejects.toBeInstanceOf(ProgrammingError);
+  });
+});
