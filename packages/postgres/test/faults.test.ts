@@ -14,12 +14,14 @@ import {
   ProgrammingError,
 } from "@es/persistence-core";
 import { makeStoredEvent } from "@es/persistence-core/testing";
-import pg from "pg";
+import type pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { translateError } from "../src/errors.js";
 import {
+  PostgresAggregateRecorder,
   PostgresApplicationRecorder,
   type PostgresConnectionOptions,
+  PostgresProcessRecorder,
   TableName,
 } from "../src/index.js";
 import { client, datastore, terminate, uniquePrefix } from "./server.js";
@@ -60,6 +62,41 @@ describe("connections the server ended", () => {
     expect((await events.selectNotifications(1, 10)).map((n) => n.id)).toEqual([1, 2]);
   });
 
+  it("don't stop any recorder's reads, which are tried again on a fresh connection", async () => {
+    const store = datastore();
+    cleanups.push(() => store.close());
+    const prefix = uniquePrefix();
+    const processes = new PostgresProcessRecorder(
+      store,
+      new TableName("public", `${prefix}_events`),
+      new TableName("public", `${prefix}_tracking`),
+    );
+    const snapshots = new PostgresAggregateRecorder(
+      store,
+      new TableName("public", `${prefix}_snapshots`),
+    );
+    await processes.createTable();
+    await snapshots.createTable();
+    const id = uuid4();
+    await processes.insertEvents([makeStoredEvent(id, 1)], {
+      tracking: { applicationName: "upstream", notificationId: 1 },
+    });
+    await snapshots.insertEvents([makeStoredEvent(id, 1)]);
+    const killer = await admin();
+    const reads = [
+      async () => expect(await processes.selectEvents(id)).toHaveLength(1),
+      async () => expect(await processes.selectNotifications(1, 1)).toHaveLength(1),
+      async () => expect(await processes.maxNotificationId()).toBe(1),
+      async () => expect(await processes.maxTrackingId("upstream")).toBe(1),
+      async () => expect(await processes.hasTrackingId("upstream", 1)).toBe(true),
+      async () => expect(await snapshots.selectEvents(id)).toHaveLength(1),
+    ];
+    for (const read of reads) {
+      expect(await terminate(killer, store)).toBeGreaterThan(0);
+      await read();
+    }
+  });
+
   it("fail a transaction they ended midway with an OperationalError, storing nothing", async () => {
     const events = await recorder();
     const killer = await admin();
@@ -74,6 +111,59 @@ describe("connections the server ended", () => {
     });
     await expect(failed).rejects.toBeInstanceOf(OperationalError);
     expect(await events.selectEvents(id)).toEqual([]);
+  });
+});
+
+describe("transactions", () => {
+  const insertStatement = (table: TableName) =>
+    `INSERT INTO ${table.qualified} (originator_id, originator_version, topic, state) VALUES ($1, 1, 't', '\\x00')`;
+
+  it("roll back on an error of the body, which is given back as it was, keeping the connection", async () => {
+    const events = await recorder();
+    const id = uuid4();
+    const mistake = new TypeError("not the database's");
+    const failed = events.datastore.transaction(async (connection) => {
+      await connection.query(insertStatement(events.eventsTable), [id]);
+      throw mistake;
+    });
+    await expect(failed).rejects.toBe(mistake);
+    expect(await events.selectEvents(id)).toEqual([]);
+    expect(events.datastore.poolSize).toEqual({ total: 1, idle: 1 });
+  });
+
+  it("roll back on a database error, translated, keeping the connection", async () => {
+    const events = await recorder();
+    const id = uuid4();
+    const failed = events.datastore.transaction(async (connection) => {
+      await connection.query(insertStatement(events.eventsTable), [id]);
+      await connection.query("SELECT 'not a number'::int");
+    });
+    await expect(failed).rejects.toBeInstanceOf(DataError);
+    expect(await events.selectEvents(id)).toEqual([]);
+    expect(events.datastore.poolSize).toEqual({ total: 1, idle: 1 });
+  });
+
+  it("fail at commit on a deferred constraint with an IntegrityError, storing nothing", async () => {
+    const events = await recorder();
+    const scratch = new TableName("public", `${uniquePrefix()}_deferred`);
+    await events.datastore.execute(
+      `CREATE TABLE ${scratch.qualified} (n int, UNIQUE (n) DEFERRABLE INITIALLY DEFERRED)`,
+    );
+    const id = uuid4();
+    const failed = events.datastore.transaction(async (connection) => {
+      await connection.query(insertStatement(events.eventsTable), [id]);
+      await connection.query(`INSERT INTO ${scratch.qualified} VALUES (1), (1)`);
+    });
+    await expect(failed).rejects.toBeInstanceOf(IntegrityError);
+    expect(await events.selectEvents(id)).toEqual([]);
+    expect(events.datastore.poolSize).toEqual({ total: 1, idle: 1 });
+  });
+
+  it("are refused once the datastore is closed", async () => {
+    const store = datastore();
+    await store.close();
+    await expect(store.transaction(async () => 1)).rejects.toThrow(/closed/);
+    await expect(store.query("SELECT 1")).rejects.toBeInstanceOf(OperationalError);
   });
 });
 
@@ -166,16 +256,28 @@ describe("driver errors", () => {
     expect(translateError(other)).toBe(other);
   });
 
-  it("reports a missing table as a ProgrammingError naming it", async () => {
-    const events = await recorder();
-    const missing = new PostgresApplicationRecorder(
-      events.datastore,
-      new TableName("public", `${uniquePrefix()}_missing`),
+  it("reports a missing table as a ProgrammingError naming it, for every recorder method", async () => {
+    const store = datastore();
+    cleanups.push(() => store.close());
+    const prefix = uniquePrefix();
+    const missing = new PostgresProcessRecorder(
+      store,
+      new TableName("public", `${prefix}_events`),
+      new TableName("public", `${prefix}_tracking`),
     );
-    await expect(missing.insertEvents([makeStoredEvent(uuid4(), 1)])).rejects.toThrow(
-      ProgrammingError,
-    );
-    await expect(missing.selectNotifications(1, 1)).rejects.toThrow(/does not exist/);
-    await expect(missing.maxNotificationId()).rejects.toBeInstanceOf(ProgrammingError);
+    const calls = [
+      () => missing.insertEvents([makeStoredEvent(uuid4(), 1)]),
+      () => missing.selectEvents(uuid4()),
+      () => missing.selectNotifications(1, 1),
+      () => missing.maxNotificationId(),
+      () => missing.maxTrackingId("upstream"),
+      () => missing.hasTrackingId("upstream", 1),
+    ];
+    for (const call of calls) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProgrammingError);
+      expect((error as Error).message).toMatch(`relation "public.${prefix}_`);
+      expect((error as Error).message).toMatch("does not exist");
+    }
   });
 });

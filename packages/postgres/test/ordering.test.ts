@@ -9,7 +9,7 @@
  */
 import { uuid4 } from "@es/domain";
 import { makeStoredEvent } from "@es/persistence-core/testing";
-import pg from "pg";
+import type pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { PostgresApplicationRecorder, TableName } from "../src/index.js";
 import { numberStatement } from "../src/schema.js";
