@@ -1,12 +1,11 @@
 /**
  * A pool of PostgreSQL connections (pg) shared by an application's recorders.
  *
- * Transactions run on one connection from the pool, all or nothing. A connection that the
- * server dropped (restarted, or `pg_terminate_backend`) is found out by the pre-ping when it is
- * enabled, or by the statement that fails; either way it is discarded, and an operation that
- * had sent nothing yet (a read, or a write whose BEGIN failed) is tried again on a fresh
- * connection. A write that failed after its BEGIN is never tried again: it fails, and the
- * transaction's rollback means it stored nothing.
+ * A connection that the server dropped (restarted, or `pg_terminate_backend`) is found out by
+ * the pre-ping when it is enabled, or by the statement that fails; either way it is discarded.
+ * A read is then tried again on a fresh connection. A write is tried again only if it was never
+ * sent (a transaction whose BEGIN failed, a statement the driver refused to send): a write lost
+ * after it was sent may have committed, so it fails with an OperationalError instead.
  */
 import { OperationalError } from "@es/persistence-core";
 import pg from "pg";
@@ -67,6 +66,10 @@ const types = {
 const RETRIES = 3;
 const ignore = (): void => {};
 
+/** Whether the driver refused a statement before sending it (its connection was already lost). */
+const wasNotSent = (error: unknown): boolean =>
+  error instanceof Error && error.message.includes("is not queryable");
+
 export class PostgresDatastore {
   readonly options: PostgresConnectionOptions;
   readonly #pool: pg.Pool;
@@ -98,10 +101,23 @@ export class PostgresDatastore {
     this.#pool.on("error", ignore);
   }
 
-  /** Runs one statement outside any explicit transaction, on a fresh connection if need be. */
+  /** Runs a statement that only reads, tried again on a fresh connection if one is lost. */
   async query(text: string, values?: readonly unknown[]): Promise<Rows> {
     return this.#withRetries(
       async (client) => (await client.query({ text, values: values as unknown[], types })).rows,
+      isConnectionError,
+    );
+  }
+
+  /**
+   * Runs a statement that writes, as a transaction of its own. It is sent at most once: one
+   * lost with its connection may have committed or not, so it fails with an OperationalError
+   * rather than be repeated. It is tried again only if it was never sent.
+   */
+  async write(text: string, values?: readonly unknown[]): Promise<Rows> {
+    return this.#withRetries(
+      async (client) => (await client.query({ text, values: values as unknown[], types })).rows,
+      (error) => isConnectionError(error) && wasNotSent(error),
     );
   }
 
@@ -109,7 +125,7 @@ export class PostgresDatastore {
   async execute(text: string): Promise<void> {
     await this.#withRetries(async (client) => {
       await client.query(text);
-    });
+    }, isConnectionError);
   }
 
   /**
@@ -147,7 +163,10 @@ export class PostgresDatastore {
     }
   }
 
-  async #withRetries<T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async #withRetries<T>(
+    body: (client: pg.PoolClient) => Promise<T>,
+    retry: (error: unknown) => boolean,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.#connect();
       let broken = false;
@@ -156,7 +175,7 @@ export class PostgresDatastore {
       } catch (error) {
         const translated = translateError(error);
         broken = isConnectionError(translated);
-        if (broken && attempt < RETRIES) continue;
+        if (attempt < RETRIES && retry(translated)) continue;
         throw translated;
       } finally {
         this.#release(client, broken);

@@ -1,34 +1,64 @@
 /**
  * PostgreSQL recorders: aggregate (sequences only, e.g. snapshots), application (with
- * notification ids given at commit, in commit order, without serialising writers) and process
- * (with tracking records written in the same transaction as the events).
+ * notification ids, read only below the bound no id can be committed under later) and process
+ * (with tracking records written in the same statement as the events).
+ *
+ * Each insert is one statement, so one round trip and one commit: all of it is stored or none
+ * of it. It is sent once and never repeated, since a statement lost with its connection may or
+ * may not have committed.
  */
-import type {
-  AggregateRecorder,
-  ApplicationRecorder,
-  InsertEventsOptions,
-  Notification,
-  ProcessRecorder,
-  SelectEventsOptions,
-  StoredEvent,
-  Tracking,
-} from "@es/persistence-core";
-import type { Connection, PostgresDatastore, Rows } from "./datastore.js";
 import {
+  type AggregateRecorder,
+  type ApplicationRecorder,
+  DataError,
+  type InsertEventsOptions,
+  type Notification,
+  type ProcessRecorder,
+  type SelectEventsOptions,
+  type StoredEvent,
+} from "@es/persistence-core";
+import type { PostgresDatastore, Rows } from "./datastore.js";
+import {
+  boundExpression,
   createAggregateTable,
   createApplicationTable,
   createSchema,
   createTrackingTable,
-  insertStatement,
-  numberStatement,
+  insertAggregateStatement,
+  insertApplicationStatement,
+  insertTrackingStatement,
   type TableName,
 } from "./schema.js";
 
-/** Rows per INSERT statement (four parameters each, well under PostgreSQL's 65,535). */
-const BATCH = 5_000;
-
 const toBuffer = (bytes: Uint8Array) =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Text the driver would store altered (a lone surrogate becomes U+FFFD) is refused. */
+function text(value: string, what: string): string {
+  if (LONE_SURROGATE.test(value)) {
+    throw new DataError(`${what} has a lone UTF-16 surrogate, which PostgreSQL can't store`);
+  }
+  return value;
+}
+
+/** The events as the four arrays the insert statements take. */
+function columns(events: readonly StoredEvent[]): unknown[] {
+  const ids: string[] = [];
+  const versions: number[] = [];
+  const topics: string[] = [];
+  const states: Buffer[] = [];
+  for (const event of events) {
+    ids.push(text(event.originatorId, "originator id"));
+    versions.push(event.originatorVersion);
+    topics.push(text(event.topic, "topic"));
+    states.push(toBuffer(event.state));
+  }
+  return [ids, versions, topics, states];
+}
+
+const ids = (rows: Rows): number[] => rows.map((row) => row.notification_id as number);
 
 const toStoredEvent = (row: Record<string, unknown>): StoredEvent => ({
   originatorId: row.originator_id as string,
@@ -56,38 +86,16 @@ export class PostgresAggregateRecorder implements AggregateRecorder {
     await this.datastore.execute(this.createTableStatements().join(";\n"));
   }
 
+  /** Inserts the events (in one statement: all or none). Snapshots have no notification ids. */
   async insertEvents(
     events: readonly StoredEvent[],
-    options: InsertEventsOptions = {},
+    _options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
-    if (events.length === 0 && !options.tracking) return [];
-    await this.datastore.transaction(async (connection) => {
-      await this.insertRows(connection, events);
-      if (options.tracking) await this.insertTracking(connection, options.tracking);
-    });
+    if (events.length > 0) {
+      await this.datastore.write(insertAggregateStatement(this.eventsTable), columns(events));
+    }
     return [];
   }
-
-  protected async insertRows(
-    connection: Connection,
-    events: readonly StoredEvent[],
-  ): Promise<void> {
-    for (let start = 0; start < events.length; start += BATCH) {
-      const batch = events.slice(start, start + BATCH);
-      const values: unknown[] = [];
-      for (const event of batch) {
-        values.push(
-          event.originatorId,
-          event.originatorVersion,
-          event.topic,
-          toBuffer(event.state),
-        );
-      }
-      await connection.query(insertStatement(this.eventsTable, batch.length), values);
-    }
-  }
-
-  protected async insertTracking(_connection: Connection, _tracking: Tracking): Promise<void> {}
 
   async selectEvents(
     originatorId: string,
@@ -116,65 +124,80 @@ export class PostgresApplicationRecorder
   extends PostgresAggregateRecorder
   implements ApplicationRecorder
 {
+  /**
+   * A bound measured earlier: no id below it can be committed later. A bound measured before a
+   * statement starts holds for that statement, so each read measures one for the next.
+   */
+  #bound = 0;
+  readonly #selectNotifications: string;
+  readonly #maxNotificationId: string;
+
+  constructor(datastore: PostgresDatastore, eventsTable: TableName) {
+    super(datastore, eventsTable);
+    const measured = (query: string) =>
+      `SELECT n.bound AS next_bound, q.* FROM (SELECT ${boundExpression(eventsTable)} AS bound) AS n
+LEFT JOIN LATERAL (${query}) AS q ON true`;
+    this.#selectNotifications = measured(
+      `SELECT notification_id, originator_id, originator_version, topic, state FROM ${eventsTable.qualified}
+  WHERE notification_id >= $2 AND notification_id < $1 ORDER BY notification_id LIMIT $3`,
+    );
+    this.#maxNotificationId = measured(
+      `SELECT max(notification_id) AS max FROM ${eventsTable.qualified} WHERE notification_id < $1`,
+    );
+  }
+
   override createTableStatements(): string[] {
     return [createSchema(this.eventsTable.schema), ...createApplicationTable(this.eventsTable)];
   }
 
-  /**
-   * Inserts the events in one transaction, then numbers every committed event without a
-   * notification id (this transaction's among them) and returns this transaction's ids.
-   */
+  /** Inserts the events in one statement, resolving to their notification ids, in order. */
   override async insertEvents(
     events: readonly StoredEvent[],
-    options: InsertEventsOptions = {},
+    _options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
-    if (events.length === 0 && !options.tracking) return [];
-    const transaction = await this.datastore.transaction(async (connection) => {
-      await this.insertRows(connection, events);
-      if (options.tracking) await this.insertTracking(connection, options.tracking);
-      if (events.length === 0) return undefined;
-      const [row] = await connection.query("SELECT pg_current_xact_id()::text AS tx_id");
-      return row?.tx_id as string;
-    });
-    if (transaction === undefined) return [];
-    await this.datastore.execute(numberStatement(this.eventsTable));
-    const rows = await this.datastore.query(
-      `SELECT notification_id FROM ${this.eventsTable.qualified} WHERE tx_id = $1::xid8 ORDER BY position`,
-      [transaction],
+    if (events.length === 0) return [];
+    return ids(
+      await this.datastore.write(insertApplicationStatement(this.eventsTable), columns(events)),
     );
-    return rows.map((row) => row.notification_id as number);
   }
 
   async selectNotifications(start: number, limit: number): Promise<Notification[]> {
-    const select = async () =>
-      this.datastore.query(
-        `SELECT notification_id, originator_id, originator_version, topic, state FROM ${this.eventsTable.qualified}
-         WHERE notification_id >= $1 ORDER BY notification_id LIMIT $2`,
-        [Math.max(0, Math.floor(start)), Math.max(0, Math.floor(limit))],
-      );
-    let rows = await select();
-    // At the end of the log, number any events a writer committed but didn't number (it
-    // stopped between its commit and its numbering), so that no reader waits on them.
-    if (rows.length < limit && (await this.numberLeftovers())) rows = await select();
+    const from = Math.max(0, Math.floor(start));
+    const most = Math.max(0, Math.floor(limit));
+    const rows = (
+      await this.#belowBound(
+        this.#selectNotifications,
+        [from, most],
+        (found) => found.filter((row) => row.notification_id !== null).length < most,
+      )
+    ).filter((row) => row.notification_id !== null);
     return rows.map((row) => ({ id: row.notification_id as number, ...toStoredEvent(row) }));
   }
 
+  /** The largest notification id below the bound (every id up to it can be read), or 0. */
   async maxNotificationId(): Promise<number> {
-    await this.numberLeftovers();
-    const [row] = await this.datastore.query(
-      `SELECT coalesce(max(notification_id), 0) AS max FROM ${this.eventsTable.qualified}`,
-    );
-    return (row?.max as number | undefined) ?? 0;
+    const [row] = await this.#belowBound(this.#maxNotificationId, [], () => true);
+    return (row?.max as number | null | undefined) ?? 0;
   }
 
-  /** Numbers committed events left without an id, if there are any; true if there were. */
-  protected async numberLeftovers(): Promise<boolean> {
-    const rows = await this.datastore.query(
-      `SELECT 1 FROM ${this.eventsTable.qualified} WHERE notification_id IS NULL LIMIT 1`,
-    );
-    if (rows.length === 0) return false;
-    await this.datastore.execute(numberStatement(this.eventsTable));
-    return true;
+  /**
+   * Runs a read below the last bound measured, measuring the next. When the next is higher and
+   * the answer may be short of it (`short`), reads once more below the next, so that a read
+   * that starts after a save has returned sees that save.
+   */
+  async #belowBound(
+    statement: string,
+    values: readonly unknown[],
+    short: (rows: Rows) => boolean,
+  ): Promise<Rows> {
+    let bound = this.#bound;
+    for (let attempt = 1; ; attempt++) {
+      const rows = await this.datastore.query(statement, [bound, ...values]);
+      const next = rows[0]?.next_bound as number;
+      this.#bound = next;
+      if (attempt > 1 || next <= bound || !short(rows)) return rows;
+      bound = next;
+    }
   }
 }
 
@@ -193,14 +216,22 @@ export class PostgresProcessRecorder
     return [...super.createTableStatements(), ...createTrackingTable(this.trackingTable)];
   }
 
-  protected override async insertTracking(
-    connection: Connection,
-    tracking: Tracking,
-  ): Promise<void> {
-    await connection.query(
-      `INSERT INTO ${this.trackingTable.qualified} (application_name, notification_id) VALUES ($1, $2)`,
-      [tracking.applicationName, tracking.notificationId],
+  /** Inserts the events and the tracking record in one statement: both or neither. */
+  override async insertEvents(
+    events: readonly StoredEvent[],
+    { tracking }: InsertEventsOptions = {},
+  ): Promise<readonly number[]> {
+    if (!tracking) return super.insertEvents(events);
+    const tracked = [tracking.applicationName, tracking.notificationId];
+    if (events.length === 0) {
+      await this.datastore.write(insertTrackingStatement(this.trackingTable, 1), tracked);
+      return [];
+    }
+    const statement = insertApplicationStatement(
+      this.eventsTable,
+      `tracked AS (${insertTrackingStatement(this.trackingTable, 5)})`,
     );
+    return ids(await this.datastore.write(statement, [...columns(events), ...tracked]));
   }
 
   async maxTrackingId(applicationName: string): Promise<number> {

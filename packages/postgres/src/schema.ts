@@ -2,11 +2,16 @@
  * Tables and statements. Names come from configuration (the application's name, a schema), so
  * they are checked to be plain identifiers and always quoted; values are always parameters.
  *
- * An application's events table keeps, besides each event, the id of the transaction that
- * wrote it (`tx_id`, an `xid8`) and its position among all rows written (`position`): a row
- * gets its notification id only after its transaction has committed (see `numberStatement`
- * and docs/postgres.md).
+ * Notification ids come from a sequence, in the statement that inserts the events, so a save
+ * is one statement in one round trip. Ids are taken in one order and committed in another, so
+ * a reader must not read past an id that a transaction still in flight may yet commit below.
+ * Each writer therefore publishes, before it takes any id, a lower bound of the ids it will
+ * take: it holds a shared advisory lock whose key encodes the sequence's next value, until it
+ * commits or rolls back. A reader reads only below the bound that `boundExpression` measures:
+ * the lowest such lock, or else the sequence's next value. See docs/postgres.md for why this
+ * never misses a notification and never makes writers wait for each other.
  */
+import { createHash } from "node:crypto";
 import { ProgrammingError } from "@es/persistence-core";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -34,9 +39,16 @@ export class TableName {
     this.qualified = `"${this.schema}"."${this.name}"`;
   }
 
-  /** Another object of the table, named after it (an index, a constraint). */
+  /**
+   * Another object of the table, named after it (an index, a constraint). Names share the
+   * schema's namespace and PostgreSQL cuts them at 63 bytes, so a long one is shortened with a
+   * hash of the whole, rather than cut into another object's name.
+   */
   derived(suffix: string): string {
-    return `"${identifier(`${this.name}_${suffix}`.slice(0, 63), "object name")}"`;
+    const whole = `${this.name}_${suffix}`;
+    if (whole.length <= 63) return `"${whole}"`;
+    const hash = createHash("sha256").update(whole).digest("hex").slice(0, 8);
+    return `"${this.name.slice(0, 63 - suffix.length - 10)}_${hash}_${suffix}"`;
   }
 }
 
@@ -56,22 +68,39 @@ export function createAggregateTable(table: TableName): string[] {
   ];
 }
 
+/** Notification ids stop below 2^47, so that an id fits in an advisory lock key (see `lockKey`). */
+export const MAX_NOTIFICATION_ID = 2 ** 47 - 1;
+
+/**
+ * Names that lock keys give a table, 16 bits of a hash of its qualified name: the top bits of
+ * each key, so that readers count only their own table's writers. Tables whose names share
+ * the bits only make each other's readers wait for each other's writers, for a statement.
+ */
+export function lockNamespace(table: TableName): number {
+  return createHash("sha256").update(table.qualified).digest().readUInt16BE(0);
+}
+
+/** The sequence of a table's notification ids, qualified and quoted. */
+export const sequenceOf = (table: TableName): string =>
+  `"${table.schema}".${table.derived("notification_id_seq")}`;
+
 /** A table of events with notification ids: the application's total order. */
 export function createApplicationTable(table: TableName): string[] {
+  const sequence = sequenceOf(table);
   return [
+    `CREATE SEQUENCE IF NOT EXISTS ${sequence} AS bigint MAXVALUE ${MAX_NOTIFICATION_ID} CACHE 1`,
+    // No default for notification_id: an insert that doesn't take its ids as insertApplicationStatement
+    // does (after publishing its bound) would let readers miss events, so it fails instead.
     `CREATE TABLE IF NOT EXISTS ${table.qualified} (
       originator_id text NOT NULL,
       originator_version bigint NOT NULL,
       topic text NOT NULL,
       state bytea NOT NULL,
-      notification_id bigint,
-      tx_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
-      position bigserial NOT NULL,
+      notification_id bigint NOT NULL,
       CONSTRAINT ${table.derived("pkey")} PRIMARY KEY (originator_id, originator_version))`,
+    `ALTER SEQUENCE ${sequence} OWNED BY ${table.qualified}.notification_id`,
     `CREATE UNIQUE INDEX IF NOT EXISTS ${table.derived("notification_id_idx")}
-      ON ${table.qualified} (notification_id) WHERE notification_id IS NOT NULL`,
-    `CREATE INDEX IF NOT EXISTS ${table.derived("unnumbered_idx")}
-      ON ${table.qualified} (tx_id, position) WHERE notification_id IS NULL`,
+      ON ${table.qualified} (notification_id)`,
   ];
 }
 
@@ -85,35 +114,58 @@ export function createTrackingTable(table: TableName): string[] {
   ];
 }
 
-/** Inserts `rows` events, four parameters each. */
-export function insertStatement(table: TableName, rows: number): string {
-  const values = Array.from({ length: rows }, (_, i) => {
-    const p = i * 4;
-    return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4})`;
-  });
-  return `INSERT INTO ${table.qualified} (originator_id, originator_version, topic, state) VALUES ${values.join(", ")}`;
+/** Inserts a tracking record, its values the parameters from `$first`. */
+export function insertTrackingStatement(table: TableName, first: number): string {
+  return `INSERT INTO ${table.qualified} (application_name, notification_id) VALUES ($${first}, $${first + 1})`;
+}
+
+/** The events to insert, as four arrays (one statement whatever their number). */
+const UNNESTED = "unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[])";
+
+/** Inserts events without notification ids (snapshots). */
+export function insertAggregateStatement(table: TableName): string {
+  return `INSERT INTO ${table.qualified} (originator_id, originator_version, topic, state)
+SELECT * FROM ${UNNESTED}`;
 }
 
 /**
- * Numbers the events of every committed transaction that has none yet, after the highest
- * notification id, each transaction's events consecutively (in the order the transactions
- * began, then the order the events were written). Rows become visible to this statement only
- * once their transaction has committed, so nothing uncommitted is ever numbered. Numbering
- * runs under a lock of its own (one numbering at a time) and commits before the lock is
- * released: ids appear only at the end of the log, in increasing order, so a reader that has
- * seen id N never later finds a new one at or below N. Nothing in it is a parameter, so it
- * goes to the server as one simple query, in one round trip.
+ * Inserts events with notification ids, returning them. Before it takes any id, it publishes
+ * the sequence's next value (which no id it takes can be below) as the key of a shared
+ * advisory lock held to the end of the transaction. The lock is taken by a materialised CTE
+ * that the argument of `nextval` reads, so it is always taken first.
  */
-export function numberStatement(table: TableName): string {
-  return `BEGIN;
-SELECT pg_advisory_xact_lock(hashtextextended('es.number:${table.schema}.${table.name}', 0));
-WITH last AS (SELECT coalesce(max(notification_id), 0) AS id FROM ${table.qualified}),
-ready AS (
-  SELECT originator_id, originator_version,
-    (SELECT id FROM last) + row_number() OVER (ORDER BY tx_id, position) AS id
-  FROM ${table.qualified} WHERE notification_id IS NULL
+export function insertApplicationStatement(table: TableName, before?: string): string {
+  const sequence = sequenceOf(table);
+  return `WITH ${before ? `${before},\n` : ""}published AS MATERIALIZED (
+  SELECT '${sequence}'::regclass AS sequence,
+    pg_advisory_xact_lock_shared(${lockKey(table, `(SELECT ${nextValue} FROM ${sequence})`)}) AS locked
 )
-UPDATE ${table.qualified} AS e SET notification_id = ready.id FROM ready
-WHERE e.originator_id = ready.originator_id AND e.originator_version = ready.originator_version;
-COMMIT`;
+INSERT INTO ${table.qualified} (notification_id, originator_id, originator_version, topic, state)
+SELECT nextval((SELECT sequence FROM published)), e.* FROM ${UNNESTED} AS e
+RETURNING notification_id`;
+}
+
+/** The next value of a sequence, read in a query of the sequence itself. */
+const nextValue = "CASE WHEN is_called THEN last_value + 1 ELSE last_value END";
+
+/** A lock key: the table's namespace in the top bits, a notification id in the low 47. */
+const lockKey = (table: TableName, id: string) =>
+  `(${BigInt(lockNamespace(table)) << 47n}::bigint + ${id})`;
+
+/**
+ * Measures a bound below which no id can be committed later: the lowest bound published by
+ * writers in flight, or, when there are none, the sequence's next value. The sequence is read
+ * before the locks (the lock query is correlated with it), since a writer that publishes after
+ * the locks are read takes ids above the value read before. Both are read live, not from the
+ * statement's snapshot, so the bound holds for statements that start after this one.
+ */
+export function boundExpression(table: TableName): string {
+  const key = "((l.classid::bigint << 32) | l.objid::bigint)";
+  return `(WITH next AS MATERIALIZED (SELECT ${nextValue} AS id FROM ${sequenceOf(table)})
+  SELECT least(next.id, (
+    SELECT min(${key} & ${MAX_NOTIFICATION_ID}) FROM pg_locks AS l
+    WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND next.id IS NOT NULL
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND ${key} >> 47 = ${lockNamespace(table)}))
+  FROM next)`;
 }

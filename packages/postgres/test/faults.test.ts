@@ -44,6 +44,20 @@ async function recorder(
   return made;
 }
 
+/** A recorder without notification ids, whose table a test may write to directly. */
+async function snapshots(
+  options: Partial<PostgresConnectionOptions> = {},
+): Promise<PostgresAggregateRecorder> {
+  const store = datastore(options);
+  cleanups.push(() => store.close());
+  const made = new PostgresAggregateRecorder(
+    store,
+    new TableName("public", `${uniquePrefix()}_snapshots`),
+  );
+  await made.createTable();
+  return made;
+}
+
 async function admin(): Promise<pg.Client> {
   const made = await client();
   cleanups.push(() => made.end().catch(() => {}));
@@ -97,29 +111,33 @@ describe("connections the server ended", () => {
     }
   });
 
-  it("fail a transaction they ended midway with an OperationalError, storing nothing", async () => {
+  it("fail a save they ended after it was sent with an OperationalError, not repeating it", async () => {
     const events = await recorder();
+    const holder = await admin();
     const killer = await admin();
+    await holder.query("BEGIN");
+    await holder.query(`LOCK TABLE ${events.eventsTable.qualified} IN ACCESS EXCLUSIVE MODE`);
     const id = uuid4();
-    const failed = events.datastore.transaction(async (connection) => {
-      await connection.query(
-        `INSERT INTO ${events.eventsTable.qualified} (originator_id, originator_version, topic, state) VALUES ($1, 1, 't', '\\x00')`,
-        [id],
-      );
-      await terminate(killer, events.datastore);
-      await connection.query("SELECT 1");
-    });
-    await expect(failed).rejects.toBeInstanceOf(OperationalError);
+    const save = events.insertEvents([makeStoredEvent(id, 1)]).catch((e: unknown) => e);
+    // The save is sent and waits for the lock when its session is ended.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await terminate(killer, events.datastore)).toBeGreaterThan(0);
+    await holder.query("ROLLBACK");
+    const error = await save;
+    expect(error).toBeInstanceOf(OperationalError);
+    expect((error as Error).message).toMatch(/terminat/);
     expect(await events.selectEvents(id)).toEqual([]);
+    await events.insertEvents([makeStoredEvent(id, 1)]);
+    expect(await events.selectEvents(id)).toHaveLength(1);
   });
 });
 
-describe("transactions", () => {
-  const insertStatement = (table: TableName) =>
-    `INSERT INTO ${table.qualified} (originator_id, originator_version, topic, state) VALUES ($1, 1, 't', '\\x00')`;
+const insertStatement = (table: TableName) =>
+  `INSERT INTO ${table.qualified} (originator_id, originator_version, topic, state) VALUES ($1, 1, 't', '\\x00')`;
 
+describe("transactions", () => {
   it("roll back on an error of the body, which is given back as it was, keeping the connection", async () => {
-    const events = await recorder();
+    const events = await snapshots();
     const id = uuid4();
     const mistake = new TypeError("not the database's");
     const failed = events.datastore.transaction(async (connection) => {
@@ -132,7 +150,7 @@ describe("transactions", () => {
   });
 
   it("roll back on a database error, translated, keeping the connection", async () => {
-    const events = await recorder();
+    const events = await snapshots();
     const id = uuid4();
     const failed = events.datastore.transaction(async (connection) => {
       await connection.query(insertStatement(events.eventsTable), [id]);
@@ -144,7 +162,7 @@ describe("transactions", () => {
   });
 
   it("fail at commit on a deferred constraint with an IntegrityError, storing nothing", async () => {
-    const events = await recorder();
+    const events = await snapshots();
     const scratch = new TableName("public", `${uniquePrefix()}_deferred`);
     await events.datastore.execute(
       `CREATE TABLE ${scratch.qualified} (n int, UNIQUE (n) DEFERRABLE INITIALLY DEFERRED)`,
@@ -184,13 +202,10 @@ describe("timeouts", () => {
   });
 
   it("ends a transaction left idle, freeing its locks, with an OperationalError", async () => {
-    const events = await recorder({ idleInTransactionSessionTimeoutMs: 200 });
+    const events = await snapshots({ idleInTransactionSessionTimeoutMs: 200 });
     const id = uuid4();
     const idle = events.datastore.transaction(async (connection) => {
-      await connection.query(
-        `INSERT INTO ${events.eventsTable.qualified} (originator_id, originator_version, topic, state) VALUES ($1, 1, 't', '\\x00')`,
-        [id],
-      );
+      await connection.query(insertStatement(events.eventsTable), [id]);
       await new Promise((resolve) => setTimeout(resolve, 600));
       await connection.query("SELECT 1");
     });

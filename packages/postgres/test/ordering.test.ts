@@ -1,18 +1,22 @@
 /**
  * A reader tailing the notification log never misses a committed notification: once it has
- * seen id N, no notification with an id at or below N commits later. Notification ids are
- * given after commit, by one numbering at a time, so writers are never serialised.
+ * seen id N, no notification with an id at or below N commits later. Ids are taken from a
+ * sequence when events are inserted, and commits come in any order; each writer publishes a
+ * lower bound of its ids before it takes them, and readers read only below the lowest bound
+ * of the writers still in flight. Writers never wait for each other.
  *
- * The first tests drive connections statement by statement through the interleavings that
- * make a sequence-per-insert design miss notifications; the last runs 8 writers and a tailing
- * reader that must see every id exactly once, in increasing order.
+ * The first tests hold transactions open statement by statement, through the interleavings in
+ * which a plain sequence lets readers miss notifications; the last run many writers, some with
+ * transactions left open for random times, and a tailing reader that must see every id once,
+ * in increasing order.
  */
 import { uuid4 } from "@es/domain";
+import { IntegrityError } from "@es/persistence-core";
 import { makeStoredEvent } from "@es/persistence-core/testing";
 import type pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { PostgresApplicationRecorder, TableName } from "../src/index.js";
-import { numberStatement } from "../src/schema.js";
+import { insertApplicationStatement, lockNamespace } from "../src/schema.js";
 import { client, datastore, uniquePrefix } from "./server.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -31,30 +35,33 @@ async function recorder(maxConnections = 10): Promise<PostgresApplicationRecorde
   return made;
 }
 
-/** A connection of its own, to drive one transaction statement by statement. */
+/** A connection of its own, to hold a transaction open statement by statement. */
 async function connection(): Promise<pg.Client> {
   const made = await client();
-  cleanups.push(() => made.end());
+  cleanups.push(() => made.end().catch(() => {}));
   return made;
 }
 
-/** Writes one event in the open transaction of `client`, as the recorder does. */
-async function insert(client: pg.Client, table: TableName, originatorId: string): Promise<void> {
-  await client.query(
-    `INSERT INTO ${table.qualified} (originator_id, originator_version, topic, state) VALUES ($1, 1, 't', '\\x00')`,
+/** Inserts one event in the open transaction of `on`, with the recorder's statement. */
+async function insert(on: pg.Client, table: TableName, originatorId: string): Promise<number> {
+  const { rows } = await on.query(insertApplicationStatement(table), [
     [originatorId],
-  );
+    [1],
+    ["t"],
+    [Buffer.from([0])],
+  ]);
+  return Number(rows[0].notification_id);
 }
 
 /** A reader that remembers where it is, as a follower tailing the log does. */
 function tailer(recorder: PostgresApplicationRecorder) {
   let next = 1;
-  const seen: [number, string][] = [];
+  const seen: number[] = [];
   return {
     seen,
     async read(): Promise<string[]> {
       const page = await recorder.selectNotifications(next, 100);
-      for (const n of page) seen.push([n.id, n.originatorId]);
+      for (const n of page) seen.push(n.id);
       if (page.length > 0) next = (page.at(-1)?.id ?? next) + 1;
       return page.map((n) => n.originatorId);
     },
@@ -62,71 +69,94 @@ function tailer(recorder: PostgresApplicationRecorder) {
 }
 
 describe("notification ordering", () => {
-  it("numbers no event before its transaction commits, so a later commit can't be missed", async () => {
+  it("reads nothing past an id that a transaction in flight may still commit", async () => {
     const events = await recorder();
-    const table = events.eventsTable;
     const [early, late] = [await connection(), await connection()];
     const reader = tailer(events);
     const [first, second] = [uuid4(), uuid4()];
 
-    // The first transaction begins and writes first (its xid and row position are the lower
-    // ones, as the sequence value would be in a BIGSERIAL design), but commits second.
+    // The first transaction takes the lower id but commits second.
     await early.query("BEGIN");
-    await insert(early, table, first);
+    expect(await insert(early, events.eventsTable, first)).toBe(1);
     await late.query("BEGIN");
-    await insert(late, table, second);
+    expect(await insert(late, events.eventsTable, second)).toBe(2);
     await late.query("COMMIT");
 
-    // Numbering now sees only the committed event: the open transaction's has no id.
-    await events.datastore.execute(numberStatement(table));
-    expect(await reader.read()).toEqual([second]);
+    // Id 2 is committed, but id 1 may still be: the reader stops below 1.
+    expect(await reader.read()).toEqual([]);
+    expect(await events.maxNotificationId()).toBe(0);
 
     await early.query("COMMIT");
-    await events.datastore.execute(numberStatement(table));
-    // The event committed last is numbered after everything the reader has seen.
-    expect(await reader.read()).toEqual([first]);
-    expect(reader.seen.map(([id]) => id)).toEqual([1, 2]);
+    expect(await reader.read()).toEqual([first, second]);
+    expect(await events.maxNotificationId()).toBe(2);
+    expect(reader.seen).toEqual([1, 2]);
   });
 
-  it("keeps numbering one at a time: two numberings never give an id twice", async () => {
+  it("goes on past a transaction that rolled back or whose session ended", async () => {
     const events = await recorder();
-    const table = events.eventsTable;
-    const [a, b, holder] = [await connection(), await connection(), await connection()];
-    for (const id of [uuid4(), uuid4(), uuid4()]) {
-      await holder.query("BEGIN");
-      await insert(holder, table, id);
-      await holder.query("COMMIT");
+    const [rolledBack, ended, committed] = [
+      await connection(),
+      await connection(),
+      await connection(),
+    ];
+    for (const writer of [rolledBack, ended, committed]) {
+      await writer.query("BEGIN");
+      await insert(writer, events.eventsTable, uuid4());
     }
-    // One numbering holds its lock; the other waits for it, then finds nothing left.
-    await a.query("BEGIN");
-    await a.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended('es.number:${table.schema}.${table.name}', 0))`,
-    );
-    const waiting = b.query(numberStatement(table));
+    await committed.query("COMMIT");
+    expect(await events.selectNotifications(1, 10)).toEqual([]);
+    await rolledBack.query("ROLLBACK");
+    expect(await events.selectNotifications(1, 10)).toEqual([]);
+    const admin = await connection();
+    await admin.query("SELECT pg_terminate_backend($1)", [
+      (ended as unknown as { processID: number }).processID,
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const [{ count }] = (
-      await holder.query(
-        `SELECT count(*)::int AS count FROM ${table.qualified} WHERE notification_id IS NOT NULL`,
-      )
-    ).rows as [{ count: number }];
-    expect(count).toBe(0);
-    await a.query("COMMIT");
-    await waiting;
-    const ids = (await events.selectNotifications(1, 10)).map((n) => n.id);
-    expect(ids).toEqual([1, 2, 3]);
+    expect((await events.selectNotifications(1, 10)).map((n) => n.id)).toEqual([3]);
   });
 
-  it("numbers the events a writer committed but didn't number, when a reader reaches them", async () => {
+  it("publishes, before taking ids, a bound no higher than any id the writer takes", async () => {
     const events = await recorder();
+    await events.insertEvents([makeStoredEvent(uuid4(), 1)]);
     const writer = await connection();
     await writer.query("BEGIN");
-    await insert(writer, events.eventsTable, "orphaned");
-    await writer.query("COMMIT");
-    // The writer stopped before numbering: a reader at the end of the log numbers it.
-    expect((await events.selectNotifications(1, 10)).map((n) => [n.id, n.originatorId])).toEqual([
-      [1, "orphaned"],
+    const { rows } = await writer.query(insertApplicationStatement(events.eventsTable), [
+      [uuid4(), uuid4(), uuid4()],
+      [1, 1, 1],
+      ["t", "t", "t"],
+      [Buffer.from([0]), Buffer.from([1]), Buffer.from([2])],
     ]);
-    expect(await events.maxNotificationId()).toBe(1);
+    const ids = rows.map((row) => Number(row.notification_id));
+    expect(ids).toEqual([2, 3, 4]);
+    const locks = await writer.query(
+      `SELECT ((classid::bigint << 32) | objid::bigint) AS key FROM pg_locks
+       WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND mode = 'ShareLock'`,
+    );
+    expect(locks.rows.map((row) => BigInt(row.key))).toEqual([
+      (BigInt(lockNamespace(events.eventsTable)) << 47n) + 2n,
+    ]);
+    await writer.query("COMMIT");
+  });
+
+  it("doesn't hold readers back for writers in flight on another table", async () => {
+    const [mine, theirs] = [await recorder(), await recorder()];
+    await mine.insertEvents([makeStoredEvent(uuid4(), 1)]);
+    const writer = await connection();
+    await writer.query("BEGIN");
+    await insert(writer, theirs.eventsTable, uuid4());
+    expect((await mine.selectNotifications(1, 10)).map((n) => n.id)).toEqual([1]);
+    expect(await theirs.selectNotifications(1, 10)).toEqual([]);
+    await writer.query("ROLLBACK");
+  });
+
+  it("refuses an insert that doesn't take its notification id as the recorder does", async () => {
+    const events = await recorder();
+    await expect(
+      events.datastore.write(
+        `INSERT INTO ${events.eventsTable.qualified} (originator_id, originator_version, topic, state) VALUES ($1, 1, 't', '\\x00')`,
+        [uuid4()],
+      ),
+    ).rejects.toThrow(IntegrityError);
   });
 
   it("lets 8 writers save 1,000 times each while a tailing reader sees every id once, in order", async () => {
@@ -135,8 +165,10 @@ describe("notification ordering", () => {
     const events = await recorder(writers + 2);
     const reader = tailer(events);
     let writing = true;
+    let finished = Number.POSITIVE_INFINITY;
     const reading = (async () => {
-      while (writing || reader.seen.length < writers * saves) {
+      // Once the writers finish, the reader has 10 s to catch up (it never will if it missed one).
+      while (writing || (reader.seen.length < writers * saves && Date.now() - finished < 10_000)) {
         const page = await reader.read();
         if (page.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
       }
@@ -151,11 +183,45 @@ describe("notification ordering", () => {
       }),
     ).finally(() => {
       writing = false;
+      finished = Date.now();
     });
     await reading;
-    const ids = reader.seen.map(([id]) => id);
-    expect(ids).toHaveLength(writers * saves);
-    expect(ids.every((id, i) => id === i + 1)).toBe(true);
-    expect(returned.sort((a, b) => a - b)).toEqual(ids);
+    expect(reader.seen).toHaveLength(writers * saves);
+    expect(reader.seen.every((id, i) => i === 0 || id > (reader.seen[i - 1] ?? 0))).toBe(true);
+    expect([...returned].sort((a, b) => a - b)).toEqual(reader.seen);
+  }, 180_000);
+
+  it("misses nothing when transactions commit in a different order from their ids", async () => {
+    const writers = 6;
+    const saves = 150;
+    const events = await recorder();
+    const reader = tailer(events);
+    const connections = await Promise.all(Array.from({ length: writers }, connection));
+    let writing = true;
+    const reading = (async () => {
+      while (writing) await reader.read();
+      await reader.read();
+    })();
+    const committed: number[] = [];
+    await Promise.all(
+      connections.map(async (writer) => {
+        for (let i = 0; i < saves; i++) {
+          await writer.query("BEGIN");
+          const id = await insert(writer, events.eventsTable, uuid4());
+          // Held open for a while, so later ids often commit first.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
+          if (Math.random() < 0.1) {
+            await writer.query("ROLLBACK");
+          } else {
+            await writer.query("COMMIT");
+            committed.push(id);
+          }
+        }
+      }),
+    ).finally(() => {
+      writing = false;
+    });
+    await reading;
+    expect(reader.seen).toEqual([...committed].sort((a, b) => a - b));
   }, 180_000);
 });
