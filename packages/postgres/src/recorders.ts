@@ -17,7 +17,7 @@ import {
   type SelectEventsOptions,
   type StoredEvent,
 } from "@es/persistence-core";
-import type { PostgresDatastore, Rows } from "./datastore.js";
+import { type PostgresDatastore, Prepared, type Rows } from "./datastore.js";
 import {
   boundExpression,
   createAggregateTable,
@@ -70,10 +70,12 @@ const toStoredEvent = (row: Record<string, unknown>): StoredEvent => ({
 export class PostgresAggregateRecorder implements AggregateRecorder {
   readonly datastore: PostgresDatastore;
   readonly eventsTable: TableName;
+  readonly #insert: Prepared;
 
   constructor(datastore: PostgresDatastore, eventsTable: TableName) {
     this.datastore = datastore;
     this.eventsTable = eventsTable;
+    this.#insert = new Prepared(insertAggregateStatement(eventsTable));
   }
 
   /** The statements that create this recorder's tables (and their schema). */
@@ -92,7 +94,7 @@ export class PostgresAggregateRecorder implements AggregateRecorder {
     _options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
     if (events.length > 0) {
-      await this.datastore.write(insertAggregateStatement(this.eventsTable), columns(events));
+      await this.datastore.write(this.#insert, columns(events));
     }
     return [];
   }
@@ -116,7 +118,7 @@ export class PostgresAggregateRecorder implements AggregateRecorder {
       values.push(Math.max(0, limit));
       text += ` LIMIT $${values.length}`;
     }
-    return (await this.datastore.query(text, values)).map(toStoredEvent);
+    return (await this.datastore.query(new Prepared(text), values)).map(toStoredEvent);
   }
 }
 
@@ -129,14 +131,16 @@ export class PostgresApplicationRecorder
    * statement starts holds for that statement, so each read measures one for the next.
    */
   #bound = 0;
-  readonly #selectNotifications: string;
-  readonly #maxNotificationId: string;
+  readonly #insert: Prepared;
+  readonly #selectNotifications: Prepared;
+  readonly #maxNotificationId: Prepared;
 
   constructor(datastore: PostgresDatastore, eventsTable: TableName) {
     super(datastore, eventsTable);
+    this.#insert = new Prepared(insertApplicationStatement(eventsTable));
     const measured = (query: string) =>
-      `SELECT n.bound AS next_bound, q.* FROM (SELECT ${boundExpression(eventsTable)} AS bound) AS n
-LEFT JOIN LATERAL (${query}) AS q ON true`;
+      new Prepared(`SELECT n.bound AS next_bound, q.* FROM (SELECT ${boundExpression(eventsTable)} AS bound) AS n
+LEFT JOIN LATERAL (${query}) AS q ON true`);
     this.#selectNotifications = measured(
       `SELECT notification_id, originator_id, originator_version, topic, state FROM ${eventsTable.qualified}
   WHERE notification_id >= $2 AND notification_id < $1 ORDER BY notification_id LIMIT $3`,
@@ -156,9 +160,7 @@ LEFT JOIN LATERAL (${query}) AS q ON true`;
     _options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
     if (events.length === 0) return [];
-    return ids(
-      await this.datastore.write(insertApplicationStatement(this.eventsTable), columns(events)),
-    );
+    return ids(await this.datastore.write(this.#insert, columns(events)));
   }
 
   async selectNotifications(start: number, limit: number): Promise<Notification[]> {
@@ -186,7 +188,7 @@ LEFT JOIN LATERAL (${query}) AS q ON true`;
    * that starts after a save has returned sees that save.
    */
   async #belowBound(
-    statement: string,
+    statement: Prepared,
     values: readonly unknown[],
     short: (rows: Rows) => boolean,
   ): Promise<Rows> {
@@ -206,10 +208,27 @@ export class PostgresProcessRecorder
   implements ProcessRecorder
 {
   readonly trackingTable: TableName;
+  readonly #insertTracking: Prepared;
+  readonly #insertWithTracking: Prepared;
+  readonly #maxTrackingId: Prepared;
+  readonly #hasTrackingId: Prepared;
 
   constructor(datastore: PostgresDatastore, eventsTable: TableName, trackingTable: TableName) {
     super(datastore, eventsTable);
     this.trackingTable = trackingTable;
+    this.#insertTracking = new Prepared(insertTrackingStatement(trackingTable, 1));
+    this.#insertWithTracking = new Prepared(
+      insertApplicationStatement(
+        eventsTable,
+        `tracked AS (${insertTrackingStatement(trackingTable, 5)})`,
+      ),
+    );
+    this.#maxTrackingId = new Prepared(
+      `SELECT coalesce(max(notification_id), 0) AS max FROM ${trackingTable.qualified} WHERE application_name = $1`,
+    );
+    this.#hasTrackingId = new Prepared(
+      `SELECT 1 FROM ${trackingTable.qualified} WHERE application_name = $1 AND notification_id = $2`,
+    );
   }
 
   override createTableStatements(): string[] {
@@ -224,29 +243,23 @@ export class PostgresProcessRecorder
     if (!tracking) return super.insertEvents(events);
     const tracked = [tracking.applicationName, tracking.notificationId];
     if (events.length === 0) {
-      await this.datastore.write(insertTrackingStatement(this.trackingTable, 1), tracked);
+      await this.datastore.write(this.#insertTracking, tracked);
       return [];
     }
-    const statement = insertApplicationStatement(
-      this.eventsTable,
-      `tracked AS (${insertTrackingStatement(this.trackingTable, 5)})`,
+    return ids(
+      await this.datastore.write(this.#insertWithTracking, [...columns(events), ...tracked]),
     );
-    return ids(await this.datastore.write(statement, [...columns(events), ...tracked]));
   }
 
   async maxTrackingId(applicationName: string): Promise<number> {
-    const rows: Rows = await this.datastore.query(
-      `SELECT coalesce(max(notification_id), 0) AS max FROM ${this.trackingTable.qualified} WHERE application_name = $1`,
-      [applicationName],
-    );
-    return (rows[0]?.max as number | undefined) ?? 0;
+    const [row] = await this.datastore.query(this.#maxTrackingId, [applicationName]);
+    return (row?.max as number | undefined) ?? 0;
   }
 
   async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
-    const rows = await this.datastore.query(
-      `SELECT 1 FROM ${this.trackingTable.qualified} WHERE application_name = $1 AND notification_id = $2`,
-      [applicationName, notificationId],
+    return (
+      (await this.datastore.query(this.#hasTrackingId, [applicationName, notificationId])).length >
+      0
     );
-    return rows.length > 0;
   }
 }

@@ -238,6 +238,27 @@ describe("connection lifetime", () => {
   });
 });
 
+describe("values", () => {
+  it("refuses text PostgreSQL would store altered or can't store, storing nothing", async () => {
+    const events = await recorder();
+    const id = uuid4();
+    const bad = [
+      makeStoredEvent(`${id}\ud800`, 1),
+      { ...makeStoredEvent(id, 1), topic: "topic\udc00" },
+      { ...makeStoredEvent(id, 1), topic: "nul\u0000" },
+    ];
+    for (const event of bad) {
+      await expect(events.insertEvents([makeStoredEvent(id, 2), event])).rejects.toBeInstanceOf(
+        DataError,
+      );
+    }
+    expect(await events.selectEvents(id)).toEqual([]);
+    const emoji = `${id}😀`;
+    await events.insertEvents([{ ...makeStoredEvent(emoji, 1), topic: "ü😀" }]);
+    expect((await events.selectEvents(emoji))[0]?.topic).toBe("ü😀");
+  });
+});
+
 describe("driver errors", () => {
   it.each([
     ["23505", IntegrityError],
@@ -294,5 +315,21 @@ describe("driver errors", () => {
       expect((error as Error).message).toMatch(`relation "public.${prefix}_`);
       expect((error as Error).message).toMatch("does not exist");
     }
+  });
+
+  it("prepares its statements again once a missing table is created", async () => {
+    const store = datastore();
+    cleanups.push(() => store.close());
+    const late = new PostgresApplicationRecorder(
+      store,
+      new TableName("public", `${uniquePrefix()}_late`),
+    );
+    const event = makeStoredEvent(uuid4(), 1);
+    await expect(late.insertEvents([event])).rejects.toBeInstanceOf(ProgrammingError);
+    await expect(late.selectNotifications(1, 1)).rejects.toBeInstanceOf(ProgrammingError);
+    await late.createTable();
+    expect(await late.insertEvents([event])).toEqual([1]);
+    expect((await late.selectNotifications(1, 1)).map((n) => n.id)).toEqual([1]);
+    expect(store.poolSize.total).toBe(1);
   });
 });
