@@ -95,12 +95,14 @@ const wasNotSent = (error: unknown): boolean =>
   error instanceof Error && error.message.includes("is not queryable");
 
 export class PostgresDatastore {
-  readonly options: PostgresConnectionOptions;
+  /** The options, less the password (kept out of sight, with the pool, in private fields). */
+  readonly options: Readonly<Omit<PostgresConnectionOptions, "password">>;
   readonly #pool: pg.Pool;
   #closed = false;
 
   constructor(options: PostgresConnectionOptions) {
-    this.options = options;
+    const { password, ...shown } = options;
+    this.options = Object.freeze(shown);
     const settings = [
       options.lockTimeoutMs > 0 ? `-c lock_timeout=${options.lockTimeoutMs}` : "",
       options.idleInTransactionSessionTimeoutMs > 0
@@ -111,7 +113,7 @@ export class PostgresDatastore {
       host: options.host,
       port: options.port,
       user: options.user,
-      password: options.password,
+      password,
       database: options.database,
       ssl: options.ssl === false ? false : { ...options.ssl },
       max: options.maxConnections,

@@ -25,6 +25,8 @@ const BY_CLASS: Readonly<Record<string, ErrorClass>> = {
   "22": DataError, // data exception
   "23": IntegrityError, // integrity constraint violation
   "25": OperationalError, // invalid transaction state (idle-in-transaction timeout)
+  "28": OperationalError, // invalid authorization specification (login refused)
+  "3D": OperationalError, // invalid catalog name (no such database)
   "40": OperationalError, // transaction rollback (serialization failure, deadlock)
   "42": ProgrammingError, // syntax error or access rule violation (no such table)
   "53": OperationalError, // insufficient resources
@@ -48,6 +50,17 @@ const NETWORK = new Set([
   "EAI_AGAIN",
 ]);
 
+/** Node's TLS error codes: the server's certificate can't be trusted. */
+const TLS = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
 /** Messages pg gives, without a SQLSTATE, for a connection lost or a client closed. */
 const LOST =
   /connection terminated|connection error|not queryable|timeout exceeded when trying to connect|connection timeout/i;
@@ -66,6 +79,14 @@ export function translateError(error: unknown): unknown {
     return new OperationalError(`Can't reach the PostgreSQL server: ${error.message}`, {
       cause: error,
     });
+  }
+  if ((typeof code === "string" && TLS.has(code)) || /does not support SSL/.test(error.message)) {
+    return new OperationalError(
+      `Can't make a TLS connection to the PostgreSQL server: ${error.message}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (LOST.test(error.message)) {
     return new OperationalError(`The PostgreSQL connection was lost: ${error.message}`, {

@@ -45,6 +45,10 @@ const MAX_MS = 2 ** 31 - 1;
 const milliseconds = z.number().int({ error: "expected whole milliseconds" }).min(0).max(MAX_MS);
 const SSL_MODES = ["disable", "require", "verify-full"] as const;
 
+const SCHEMA_NAME = z.string().refine((name) => /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name), {
+  error: "expected a schema name of letters, digits and underscores",
+});
+
 const OPTIONS = z.strictObject({
   host: z.string().trim().min(1, { error: "a host is required" }),
   port: z.number().int().min(1).max(65_535).default(5432),
@@ -52,12 +56,7 @@ const OPTIONS = z.strictObject({
   password: z.string(),
   database: z.string().min(1, { error: "a database name is required" }),
   /** The schema of the tables (created with them when `createTable`). */
-  schema: z
-    .string()
-    .default("public")
-    .refine((name) => /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name), {
-      error: "expected a schema name of letters, digits and underscores",
-    }),
+  schema: SCHEMA_NAME.default("public"),
   /** `disable`, `require` (encrypted), or `verify-full` (encrypted, server certificate checked). */
   sslMode: z
     .enum(SSL_MODES, { error: "expected disable, require or verify-full" })
@@ -110,7 +109,7 @@ export class PostgresFactory extends InfrastructureFactory {
     this.#password = password;
     this.tablePrefix = this.applicationName.trim() === "" ? "stored" : this.applicationName;
     // Fail fast on names that can't be tables, before anything is opened.
-    this.#table("events");
+    for (const purpose of ["events", "snapshots", "tracking"]) this.#table(purpose);
   }
 
   /** The options from the environment's variables, each checked and named if it is bad. */
@@ -140,23 +139,34 @@ export class PostgresFactory extends InfrastructureFactory {
       );
     }
     const sslRootCert = env.get(POSTGRES_SSLROOTCERT)?.trim();
+    const sslMode = env.read(
+      POSTGRES_SSLMODE,
+      z
+        .string()
+        .optional()
+        .transform((v) => (v === undefined || v.trim() === "" ? "disable" : v.trim().toLowerCase()))
+        .pipe(z.enum(SSL_MODES, { error: "expected disable, require or verify-full" })),
+    );
+    if (sslRootCert && sslMode !== "verify-full") {
+      throw new ConfigurationError(
+        `Environment variable '${env.source(POSTGRES_SSLROOTCERT)}' is only used when '${env.source(POSTGRES_SSLMODE)}' is verify-full`,
+      );
+    }
     const options: PostgresOptions = {
       database: required(POSTGRES_DBNAME, "database name"),
       host: required(POSTGRES_HOST, "host"),
       port: env.read(POSTGRES_PORT, envSchemas.integer(5432, { min: 1, max: 65_535 })),
       user: required(POSTGRES_USER, "user"),
       password: required(POSTGRES_PASSWORD, "password"),
-      schema: env.read(POSTGRES_SCHEMA, envSchemas.optional()) ?? "public",
-      sslMode: env.read(
-        POSTGRES_SSLMODE,
+      schema: env.read(
+        POSTGRES_SCHEMA,
         z
           .string()
           .optional()
-          .transform((v) =>
-            v === undefined || v.trim() === "" ? "disable" : v.trim().toLowerCase(),
-          )
-          .pipe(z.enum(SSL_MODES, { error: "expected disable, require or verify-full" })),
+          .transform((v) => (v === undefined || v.trim() === "" ? "public" : v.trim()))
+          .pipe(SCHEMA_NAME),
       ),
+      sslMode,
       ...(sslRootCert
         ? { sslRootCert: readCertificate(sslRootCert, env.source(POSTGRES_SSLROOTCERT)) }
         : {}),

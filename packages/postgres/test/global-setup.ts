@@ -4,6 +4,7 @@
  * end. Set POSTGRES_HOST (with POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and
  * POSTGRES_DBNAME) to run the tests against an existing server instead.
  */
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -30,11 +31,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // As root, the server runs as a `postgres` user, which must reach the data directory.
   chmodSync(dir, 0o755);
   const port = await freePort();
+  // A password of this run's own, so that tests can look for it where it must not appear.
+  const password = `es-test-${randomBytes(12).toString("base64url")}`;
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, "data"),
     port,
     user: "postgres",
-    password: "postgres",
+    password,
+    authMethod: "scram-sha-256",
     persistent: false,
     // initdb refuses to run as root; the package then runs the server as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
@@ -57,7 +61,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     POSTGRES_HOST: "127.0.0.1",
     POSTGRES_PORT: String(port),
     POSTGRES_USER: "postgres",
-    POSTGRES_PASSWORD: "postgres",
+    POSTGRES_PASSWORD: password,
     POSTGRES_DBNAME: DATABASE,
   };
   project.provide("postgres", provided);
