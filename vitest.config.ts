@@ -4,5 +4,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: ["packages/*", "examples/*", "docs", "tooling"],
+    // One PostgreSQL server for the whole run (projects that start their own when run alone
+    // find it in the environment), stopped when the run ends.
+    globalSetup: ["packages/postgres/test/global-setup.ts"],
   },
 });

@@ -1,10 +1,15 @@
 /**
- * The cargo shipping example, run on the in-memory store
- * and on SQLite, chosen by environment only.
+ * The cargo shipping example, run on the in-memory store, SQLite and PostgreSQL, chosen by
+ * environment only. The PostgreSQL server's POSTGRES_* variables come from the environment
+ * the test run provides; each application gets a schema of its own.
  */
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { InMemoryFactory } from "@es/persistence-core";
+import { PostgresFactory } from "@es/postgres";
+import { SqliteFactory } from "@es/sqlite";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { BookingApplication } from "../src/application.js";
 import { BookingService, selectPreferredItinerary } from "../src/interface.js";
@@ -13,23 +18,36 @@ const dir = mkdtempSync(join(tmpdir(), "es-cargo-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const WEEK = 7 * 24 * 3600 * 1000;
 
-const stores: [string, () => Record<string, string>][] = [
-  ["in-memory", () => ({})],
+type Factory = typeof InMemoryFactory | typeof SqliteFactory | typeof PostgresFactory;
+
+const stores: [string, () => Record<string, string>, Factory][] = [
+  ["in-memory", () => ({}), InMemoryFactory],
   [
     "sqlite",
     () => ({
       INFRASTRUCTURE_FACTORY: "@es/sqlite",
-      SQLITE_DBNAME: join(dir, `cargo-${Date.now()}-${Math.random()}.db`),
+      SQLITE_DBNAME: join(dir, `cargo-${randomUUID()}.db`),
     }),
+    SqliteFactory,
+  ],
+  [
+    "postgres",
+    () => ({
+      INFRASTRUCTURE_FACTORY: "@es/postgres",
+      POSTGRES_SCHEMA: `cargo_${randomUUID().replaceAll("-", "")}`,
+    }),
+    PostgresFactory,
   ],
 ];
 
-describe.each(stores)("cargo shipping (%s)", (_store, env) => {
+describe.each(stores)("cargo shipping (%s)", (_store, env, factory) => {
   let service: BookingService;
   afterEach(() => service.app.close());
 
   it("lets an admin book new cargo and change its destination", async () => {
     service = new BookingService(new BookingApplication({ env: env() }));
+    await service.app.ready;
+    expect(service.app.factory).toBeInstanceOf(factory);
     const arrivalDeadline = new Date(Date.now() + 3 * WEEK);
     const cargoId = await service.bookNewCargo("NLRTM", "USDAL", arrivalDeadline);
     let details = await service.getCargoDetails(cargoId);

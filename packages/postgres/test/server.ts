@@ -1,6 +1,5 @@
-/** The PostgreSQL server the tests use, as the global setup provides it. */
+/** The PostgreSQL server the tests use, from the environment the global setup made. */
 import pg from "pg";
-import { inject } from "vitest";
 import { type PostgresConnectionOptions, PostgresDatastore } from "../src/index.js";
 
 /** The server's connection variables, as an application's environment names them. */
@@ -12,13 +11,21 @@ export interface PostgresServer {
   readonly POSTGRES_DBNAME: string;
 }
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    postgres: PostgresServer;
+/** The test server, from the environment the global setup made (or the developer set). */
+export function server(): PostgresServer {
+  const { POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DBNAME } =
+    process.env;
+  if (!POSTGRES_HOST || !POSTGRES_USER || POSTGRES_PASSWORD === undefined || !POSTGRES_DBNAME) {
+    throw new Error("No test server: run the tests with test/global-setup.ts, or set POSTGRES_*");
   }
+  return {
+    POSTGRES_HOST,
+    POSTGRES_PORT: POSTGRES_PORT ?? "5432",
+    POSTGRES_USER,
+    POSTGRES_PASSWORD,
+    POSTGRES_DBNAME,
+  };
 }
-
-export const server = (): PostgresServer => inject("postgres");
 
 let counter = 0;
 /** A table prefix no other test uses (tests share one database). */
