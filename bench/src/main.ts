@@ -1,25 +1,37 @@
 /**
- * `pnpm bench`: the library's throughput on the in-memory and SQLite stores, beside the raw
- * better-sqlite3 limits measured in the same run with the same row shape and pragmas.
+ * `pnpm bench`: the library's throughput on the in-memory store, SQLite and PostgreSQL, beside
+ * the raw-driver limits measured in the same run with the same row shape (better-sqlite3 with
+ * the same pragmas; pg with the same server and indexes), and beside Emmett on PostgreSQL.
  *
  *   W1 save: AGGREGATES × (create + 9 commands), app.save after each → saves/s (= events/s)
  *   W2 get: repository.get of each aggregate (10 events) → aggregates/s
  *   W3 read the whole notification log in pages of 100 → notifications/s
- *   W4 one aggregate of 5,000 events: get without and with a snapshot → ms
+ *   W4 one aggregate of 5,000 events: get without and with a snapshot → ms, median of 7
+ *   W5 (PostgreSQL) 4 concurrent writers saving for CONCURRENT_SECONDS → total saves/s
+ *   W3 at scale (PostgreSQL): the last 10,000 of 10,000 and of 1,000,000 stored events
  *
- * Options: AGGREGATES (default 2000), BENCH_DIR (default: a temporary folder).
+ * Options: AGGREGATES (default 2000), CONCURRENT_SECONDS (default 10), SCALE (default
+ * 1000000; 0 skips), BENCH_DIR (default: a temporary folder), POSTGRES_* (a server to use;
+ * by default one is started and stopped here).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Application } from "@es/application";
 import type { Synchronous } from "@es/sqlite";
+import { type EmmettResult, measureEmmett } from "./emmett.js";
 import { Account, Accounts } from "./model.js";
-import { measureRawLimits, type RawLimits } from "./raw.js";
+import { measurePostgresRawLimits, type PostgresRawLimits } from "./postgres-raw.js";
+import { forSeconds, type PostgresServer, perSecond, postgresServer } from "./postgres-server.js";
+import { measureScaling } from "./scaling.js";
+import { measureRawLimits, type RawLimits } from "./sqlite-raw.js";
 
 const AGGREGATES = Number(process.env.AGGREGATES ?? 2000);
+const CONCURRENT_SECONDS = Number(process.env.CONCURRENT_SECONDS ?? 10);
+const SCALE = Number(process.env.SCALE ?? 1_000_000);
 const COMMANDS = 9;
 const LONG = 5000;
+const REPEATS = 7;
 const dir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), "es-bench-"));
 
 interface Result {
@@ -29,10 +41,8 @@ interface Result {
   readonly reads: number;
   readonly longGet: number;
   readonly snapshotGet: number;
-  readonly raw?: RawLimits;
+  readonly concurrentSaves?: number;
 }
-
-const perSecond = (count: number, ms: number) => count / (ms / 1000);
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
@@ -40,25 +50,37 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [result, performance.now() - started];
 }
 
+/** The median time of `REPEATS` runs of `fn`, after one to warm up. */
+async function median(fn: () => Promise<unknown>): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < REPEATS; i++) times.push((await timed(fn))[1]);
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+}
+
+/** One account's life: created, then `COMMANDS` deposits, saved after each. */
+async function account(app: Accounts, owner: string): Promise<string> {
+  const created = Account.create(owner);
+  await app.save(created);
+  for (let c = 0; c < COMMANDS; c++) {
+    created.deposit(10);
+    await app.save(created);
+  }
+  return created.id;
+}
+
 async function measure(
   store: string,
   env: Record<string, string>,
-  raw?: RawLimits,
+  concurrent = false,
 ): Promise<Result> {
   const app: Application & Accounts = new Accounts({ env });
   await app.ready;
 
   const ids: string[] = [];
   const [, saveMs] = await timed(async () => {
-    for (let i = 0; i < AGGREGATES; i++) {
-      const account = Account.create(`owner ${i}`);
-      await app.save(account);
-      for (let c = 0; c < COMMANDS; c++) {
-        account.deposit(10);
-        await app.save(account);
-      }
-      ids.push(account.id);
-    }
+    for (let i = 0; i < AGGREGATES; i++) ids.push(await account(app, `owner ${i}`));
   });
   const saves = perSecond(AGGREGATES * (COMMANDS + 1), saveMs);
 
@@ -79,6 +101,21 @@ async function measure(
   });
   const reads = perSecond(count, readMs);
 
+  let concurrentSaves: number | undefined;
+  if (concurrent) {
+    // 4 writers, each saving accounts' lives one after another, sharing the application.
+    const counts = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        let current: Account | undefined;
+        return forSeconds(CONCURRENT_SECONDS, async () => {
+          if (!current || current.version > COMMANDS) current = Account.create("concurrent");
+          else current.deposit(10);
+          await app.save(current);
+        });
+      }),
+    );
+    concurrentSaves = counts.reduce((sum, n) => sum + n, 0) / CONCURRENT_SECONDS;
+  }
   await app.close();
 
   // W4 in an application with snapshotting enabled: before and after taking a snapshot.
@@ -86,27 +123,25 @@ async function measure(
   const long = Account.create("long");
   for (let i = 1; i < LONG; i++) long.deposit(1);
   await w4.save(long);
-  await w4.repository.get(long.id); // warm
-  const [, longGet] = await timed(() => w4.repository.get(long.id));
+  const longGet = await median(() => w4.repository.get(long.id));
   await w4.takeSnapshot(long.id);
-  await w4.repository.get(long.id); // warm
-  const [, snapshotGet] = await timed(() => w4.repository.get(long.id));
+  const snapshotGet = await median(() => w4.repository.get(long.id));
   await w4.close();
-  return { store, saves, gets, reads, longGet, snapshotGet, ...(raw ? { raw } : {}) };
+  return {
+    store,
+    saves,
+    gets,
+    reads,
+    longGet,
+    snapshotGet,
+    ...(concurrentSaves === undefined ? {} : { concurrentSaves }),
+  };
 }
 
 /** Runs the workload briefly first, so that every store is measured with a warm JIT. */
 async function warmUp(): Promise<void> {
   const app = new Accounts();
-  for (let i = 0; i < 3000; i++) {
-    const account = Account.create("warm-up");
-    await app.save(account);
-    for (let c = 0; c < COMMANDS; c++) {
-      account.deposit(1);
-      await app.save(account);
-    }
-    await app.repository.get(account.id);
-  }
+  for (let i = 0; i < 3000; i++) await app.repository.get(await account(app, "warm-up"));
   await app.close();
 }
 
@@ -122,48 +157,123 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const ratio = (n: number, limit: number | undefined) =>
   limit ? ` (${(n / limit).toFixed(2)}×)` : "";
 
+let stopPostgres: (() => Promise<void>) | undefined;
 try {
   const rows = AGGREGATES * (COMMANDS + 1);
   await warmUp();
   const results: Result[] = [await measure("in-memory", {})];
+  const sqliteRaw: Record<string, RawLimits> = {};
   for (const synchronous of ["FULL", "NORMAL"] as const) {
-    const raw = await measureRawLimits(
+    const store = `sqlite ${synchronous}`;
+    sqliteRaw[store] = await measureRawLimits(
       join(dir, `raw-${synchronous}.db`),
       synchronous,
       Math.min(rows, 5000),
     );
-    results.push(
-      await measure(`sqlite ${synchronous}`, sqliteEnv(`bench-${synchronous}`, synchronous), raw),
-    );
+    results.push(await measure(store, sqliteEnv(`bench-${synchronous}`, synchronous)));
   }
+
+  let server: PostgresServer;
+  [server, stopPostgres] = await postgresServer();
+  const pgRaw: PostgresRawLimits = await measurePostgresRawLimits(
+    server,
+    Math.min(rows, 5000),
+    CONCURRENT_SECONDS,
+  );
+  const postgres = await measure(
+    "postgres",
+    { INFRASTRUCTURE_FACTORY: "@es/postgres", POSTGRES_SCHEMA: `bench_${Date.now()}` },
+    true,
+  );
+  results.push(postgres);
+  const emmett: EmmettResult = await measureEmmett(
+    server,
+    AGGREGATES,
+    COMMANDS,
+    CONCURRENT_SECONDS,
+  );
+  const scaling = SCALE > 0 ? await measureScaling(server, [10_000, SCALE]) : undefined;
 
   console.log(
     `\nes benchmark — ${AGGREGATES} aggregates × ${COMMANDS + 1} events, node ${process.version}`,
   );
-  console.log("(ratios are to the raw better-sqlite3 limit measured in this run, same pragmas)\n");
-  const table = results.map((r) => ({
-    store: r.store,
-    "W1 saves/s (= events/s)": `${fmt(r.saves)}${ratio(r.saves, r.raw?.insert1)}`,
-    "W2 gets/s": `${fmt(r.gets)}${ratio(r.gets, r.raw?.lookup10)}`,
-    "W3 notifications/s": `${fmt(r.reads)}${ratio(r.reads, r.raw?.paged)}`,
-    "W4 get 5k events ms": r.longGet.toFixed(2),
-    "W4 get via snapshot ms": r.snapshotGet.toFixed(3),
-  }));
-  console.table(table);
+  console.log(
+    "(ratios are to the raw driver limit measured in this run: better-sqlite3 with the same pragmas, pg on the same server)\n",
+  );
+  const limits = (store: string) => {
+    const sqlite = sqliteRaw[store];
+    if (sqlite) return { save: sqlite.insert1, get: sqlite.lookup10, read: sqlite.paged };
+    if (store === "postgres")
+      return { save: pgRaw.insert1, get: pgRaw.lookup10, read: pgRaw.paged };
+    return undefined;
+  };
+  console.table(
+    results.map((r) => ({
+      store: r.store,
+      "W1 saves/s (= events/s)": `${fmt(r.saves)}${ratio(r.saves, limits(r.store)?.save)}`,
+      "W2 gets/s": `${fmt(r.gets)}${ratio(r.gets, limits(r.store)?.get)}`,
+      "W3 notifications/s": `${fmt(r.reads)}${ratio(r.reads, limits(r.store)?.read)}`,
+      "W4 get 5k events ms": r.longGet.toFixed(2),
+      "W4 via snapshot ms": r.snapshotGet.toFixed(3),
+      "W5 4 writers saves/s":
+        r.concurrentSaves === undefined
+          ? ""
+          : `${fmt(r.concurrentSaves)}${ratio(r.concurrentSaves, pgRaw.concurrent4)}`,
+    })),
+  );
+  console.log(`(W4: median of ${REPEATS} gets after one to warm up)`);
+
   console.log("\nraw better-sqlite3 limits (same run):");
   console.table(
-    results
-      .filter((r) => r.raw)
-      .map((r) => ({
-        pragmas: r.store.replace("sqlite ", "synchronous="),
-        "1-row tx/s": fmt(r.raw?.insert1 ?? 0),
-        "10-row tx/s": fmt(r.raw?.insert10 ?? 0),
-        "10-row lookups/s": fmt(r.raw?.lookup10 ?? 0),
-        "same via kysely/s": fmt(r.raw?.kyselyLookup10 ?? 0),
-        "paged rows/s": fmt(r.raw?.paged ?? 0),
-      })),
+    Object.entries(sqliteRaw).map(([store, raw]) => ({
+      pragmas: store.replace("sqlite ", "synchronous="),
+      "1-row tx/s": fmt(raw.insert1),
+      "10-row tx/s": fmt(raw.insert10),
+      "10-row lookups/s": fmt(raw.lookup10),
+      "same via kysely/s": fmt(raw.kyselyLookup10),
+      "paged rows/s": fmt(raw.paged),
+    })),
   );
+
+  console.log("\nraw pg limits (same run, same server; statements prepared once):");
+  console.table([
+    {
+      "1-row insert/s (1 statement)": fmt(pgRaw.insert1),
+      "1-row BEGIN/INSERT/COMMIT/s": fmt(pgRaw.insert1Tx),
+      "10-row insert/s": fmt(pgRaw.insert10),
+      "10-row lookups/s": fmt(pgRaw.lookup10),
+      "paged rows/s": fmt(pgRaw.paged),
+      "4 connections inserts/s": fmt(pgRaw.concurrent4),
+    },
+  ]);
+
+  console.log(
+    "\nEmmett (@event-driven-io/emmett-postgresql) doing the same work (same run, same server):",
+  );
+  const against = (ours: number, theirs: number) =>
+    `${fmt(theirs)} (es: ${(ours / theirs).toFixed(2)}×)`;
+  console.table([
+    {
+      "W1 saves/s": against(postgres.saves, emmett.saves),
+      "W2 gets/s": against(postgres.gets, emmett.gets),
+      "W3 notifications/s": against(postgres.reads, emmett.reads),
+      "W5 4 writers saves/s": against(postgres.concurrentSaves ?? 0, emmett.concurrentSaves),
+    },
+  ]);
+
+  if (scaling) {
+    console.log("\nW3 at scale on PostgreSQL: the last 10,000 notifications, pages of 100:");
+    console.table(
+      scaling.results.map((r) => ({
+        "events stored": fmt(r.stored),
+        "notifications/s": fmt(r.reads),
+      })),
+    );
+    console.log("plan of a page read (generic plan):");
+    for (const line of scaling.plan) console.log(`  ${line}`);
+  }
   console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
+  await stopPostgres?.();
   if (!process.env.BENCH_DIR) rmSync(dir, { recursive: true, force: true });
 }

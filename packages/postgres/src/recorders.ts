@@ -24,6 +24,7 @@ import {
   createApplicationTable,
   createSchema,
   createTrackingTable,
+  type Rows as InsertedRows,
   insertAggregateStatement,
   insertApplicationStatement,
   insertTrackingStatement,
@@ -43,7 +44,38 @@ function text(value: string, what: string): string {
   return value;
 }
 
-/** The events as the four arrays the insert statements take. */
+/** The statements that insert one event, and any number. */
+type Inserts = Readonly<Record<InsertedRows, Prepared>>;
+
+const prepareInserts = (statement: (rows: InsertedRows) => string): Inserts => ({
+  one: new Prepared(statement("one")),
+  many: new Prepared(statement("many")),
+});
+
+/** Runs the insert for the events' number, with their values. */
+const insert = (
+  datastore: PostgresDatastore,
+  inserts: Inserts,
+  events: readonly StoredEvent[],
+  extra: readonly unknown[] = [],
+) =>
+  datastore.write(events.length === 1 ? inserts.one : inserts.many, [...values(events), ...extra]);
+
+/** The events' values as the insert statements take them: four values, or four arrays. */
+function values(events: readonly StoredEvent[]): unknown[] {
+  const [event] = events;
+  if (events.length === 1 && event) {
+    return [
+      text(event.originatorId, "originator id"),
+      event.originatorVersion,
+      text(event.topic, "topic"),
+      toBuffer(event.state),
+    ];
+  }
+  return columns(events);
+}
+
+/** The events as four arrays. */
 function columns(events: readonly StoredEvent[]): unknown[] {
   const ids: string[] = [];
   const versions: number[] = [];
@@ -70,12 +102,12 @@ const toStoredEvent = (row: Record<string, unknown>): StoredEvent => ({
 export class PostgresAggregateRecorder implements AggregateRecorder {
   readonly datastore: PostgresDatastore;
   readonly eventsTable: TableName;
-  readonly #insert: Prepared;
+  readonly #inserts: Inserts;
 
   constructor(datastore: PostgresDatastore, eventsTable: TableName) {
     this.datastore = datastore;
     this.eventsTable = eventsTable;
-    this.#insert = new Prepared(insertAggregateStatement(eventsTable));
+    this.#inserts = prepareInserts((rows) => insertAggregateStatement(eventsTable, rows));
   }
 
   /** The statements that create this recorder's tables (and their schema). */
@@ -93,9 +125,7 @@ export class PostgresAggregateRecorder implements AggregateRecorder {
     events: readonly StoredEvent[],
     _options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
-    if (events.length > 0) {
-      await this.datastore.write(this.#insert, columns(events));
-    }
+    if (events.length > 0) await insert(this.datastore, this.#inserts, events);
     return [];
   }
 
@@ -127,25 +157,24 @@ export class PostgresApplicationRecorder
   implements ApplicationRecorder
 {
   /**
-   * A bound measured earlier: no id below it can be committed later. A bound measured before a
-   * statement starts holds for that statement, so each read measures one for the next.
+   * A bound measured earlier: no id below it can be committed later, now or in any statement
+   * that starts after it was measured (see `boundExpression`).
    */
   #bound = 0;
-  readonly #insert: Prepared;
-  readonly #selectNotifications: Prepared;
-  readonly #maxNotificationId: Prepared;
+  readonly #inserts: Inserts;
+  readonly #measure: Prepared;
+  readonly #select: Prepared;
+  readonly #max: Prepared;
 
   constructor(datastore: PostgresDatastore, eventsTable: TableName) {
     super(datastore, eventsTable);
-    this.#insert = new Prepared(insertApplicationStatement(eventsTable));
-    const measured = (query: string) =>
-      new Prepared(`SELECT n.bound AS next_bound, q.* FROM (SELECT ${boundExpression(eventsTable)} AS bound) AS n
-LEFT JOIN LATERAL (${query}) AS q ON true`);
-    this.#selectNotifications = measured(
+    this.#inserts = prepareInserts((rows) => insertApplicationStatement(eventsTable, rows));
+    this.#measure = new Prepared(`SELECT ${boundExpression(eventsTable)} AS bound`);
+    this.#select = new Prepared(
       `SELECT notification_id, originator_id, originator_version, topic, state FROM ${eventsTable.qualified}
-  WHERE notification_id >= $2 AND notification_id < $1 ORDER BY notification_id LIMIT $3`,
+  WHERE notification_id >= $1 AND notification_id < $2 ORDER BY notification_id LIMIT $3`,
     );
-    this.#maxNotificationId = measured(
+    this.#max = new Prepared(
       `SELECT max(notification_id) AS max FROM ${eventsTable.qualified} WHERE notification_id < $1`,
     );
   }
@@ -160,46 +189,46 @@ LEFT JOIN LATERAL (${query}) AS q ON true`);
     _options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
     if (events.length === 0) return [];
-    return ids(await this.datastore.write(this.#insert, columns(events)));
-  }
-
-  async selectNotifications(start: number, limit: number): Promise<Notification[]> {
-    const from = Math.max(0, Math.floor(start));
-    const most = Math.max(0, Math.floor(limit));
-    const rows = (
-      await this.#belowBound(
-        this.#selectNotifications,
-        [from, most],
-        (found) => found.filter((row) => row.notification_id !== null).length < most,
-      )
-    ).filter((row) => row.notification_id !== null);
-    return rows.map((row) => ({ id: row.notification_id as number, ...toStoredEvent(row) }));
-  }
-
-  /** The largest notification id below the bound (every id up to it can be read), or 0. */
-  async maxNotificationId(): Promise<number> {
-    const [row] = await this.#belowBound(this.#maxNotificationId, [], () => true);
-    return (row?.max as number | null | undefined) ?? 0;
+    return ids(await insert(this.datastore, this.#inserts, events));
   }
 
   /**
-   * Runs a read below the last bound measured, measuring the next. When the next is higher and
-   * the answer may be short of it (`short`), reads once more below the next, so that a read
-   * that starts after a save has returned sees that save.
+   * Up to `limit` notifications from `start`, below the bound. A page that the last bound
+   * measured already covers is one statement; one that reaches past it (a reader at the end of
+   * the log) measures a new bound first, so a read that starts after a save has returned sees
+   * that save.
    */
-  async #belowBound(
-    statement: Prepared,
-    values: readonly unknown[],
-    short: (rows: Rows) => boolean,
-  ): Promise<Rows> {
+  async selectNotifications(start: number, limit: number): Promise<Notification[]> {
+    const from = Math.max(0, Math.floor(start));
+    const most = Math.max(0, Math.floor(limit));
+    if (most === 0) return [];
     let bound = this.#bound;
-    for (let attempt = 1; ; attempt++) {
-      const rows = await this.datastore.query(statement, [bound, ...values]);
-      const next = rows[0]?.next_bound as number;
-      this.#bound = next;
-      if (attempt > 1 || next <= bound || !short(rows)) return rows;
-      bound = next;
+    let rows = from < bound ? await this.datastore.query(this.#select, [from, bound, most]) : [];
+    if (rows.length < most) {
+      // Nothing at or past `from + rows` is below the old bound: continue below a new one.
+      const next = rows.length > 0 ? (rows.at(-1)?.notification_id as number) + 1 : from;
+      bound = await this.#measureBound();
+      if (next < bound) {
+        rows = rows.concat(
+          await this.datastore.query(this.#select, [next, bound, most - rows.length]),
+        );
+      }
     }
+    return rows.map((row) => ({ id: row.notification_id as number, ...toStoredEvent(row) }));
+  }
+
+  /** The largest notification id below a bound measured now (every id up to it can be read). */
+  async maxNotificationId(): Promise<number> {
+    const bound = await this.#measureBound();
+    const [row] = await this.datastore.query(this.#max, [bound]);
+    return (row?.max as number | null | undefined) ?? 0;
+  }
+
+  /** Measures the bound, for this statement's successors. */
+  async #measureBound(): Promise<number> {
+    const [row] = await this.datastore.query(this.#measure);
+    this.#bound = row?.bound as number;
+    return this.#bound;
   }
 }
 
@@ -209,7 +238,7 @@ export class PostgresProcessRecorder
 {
   readonly trackingTable: TableName;
   readonly #insertTracking: Prepared;
-  readonly #insertWithTracking: Prepared;
+  readonly #insertsWithTracking: Inserts;
   readonly #maxTrackingId: Prepared;
   readonly #hasTrackingId: Prepared;
 
@@ -217,9 +246,10 @@ export class PostgresProcessRecorder
     super(datastore, eventsTable);
     this.trackingTable = trackingTable;
     this.#insertTracking = new Prepared(insertTrackingStatement(trackingTable, 1));
-    this.#insertWithTracking = new Prepared(
+    this.#insertsWithTracking = prepareInserts((rows) =>
       insertApplicationStatement(
         eventsTable,
+        rows,
         `tracked AS (${insertTrackingStatement(trackingTable, 5)})`,
       ),
     );
@@ -246,9 +276,7 @@ export class PostgresProcessRecorder
       await this.datastore.write(this.#insertTracking, tracked);
       return [];
     }
-    return ids(
-      await this.datastore.write(this.#insertWithTracking, [...columns(events), ...tracked]),
-    );
+    return ids(await insert(this.datastore, this.#insertsWithTracking, events, tracked));
   }
 
   async maxTrackingId(applicationName: string): Promise<number> {

@@ -119,13 +119,21 @@ export function insertTrackingStatement(table: TableName, first: number): string
   return `INSERT INTO ${table.qualified} (application_name, notification_id) VALUES ($${first}, $${first + 1})`;
 }
 
-/** The events to insert, as four arrays (one statement whatever their number). */
-const UNNESTED = "unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[])";
+/**
+ * How the events to insert are given: one event as four parameters, or any number as four
+ * arrays (one statement whatever their number; the single form spares building arrays).
+ */
+export type Rows = "one" | "many";
+
+const EVENTS: Record<Rows, string> = {
+  one: "(VALUES ($1::text, $2::bigint, $3::text, $4::bytea))",
+  many: "unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[])",
+};
 
 /** Inserts events without notification ids (snapshots). */
-export function insertAggregateStatement(table: TableName): string {
+export function insertAggregateStatement(table: TableName, rows: Rows): string {
   return `INSERT INTO ${table.qualified} (originator_id, originator_version, topic, state)
-SELECT * FROM ${UNNESTED}`;
+SELECT * FROM ${EVENTS[rows]} AS e`;
 }
 
 /**
@@ -134,14 +142,14 @@ SELECT * FROM ${UNNESTED}`;
  * advisory lock held to the end of the transaction. The lock is taken by a materialised CTE
  * that the argument of `nextval` reads, so it is always taken first.
  */
-export function insertApplicationStatement(table: TableName, before?: string): string {
+export function insertApplicationStatement(table: TableName, rows: Rows, before?: string): string {
   const sequence = sequenceOf(table);
   return `WITH ${before ? `${before},\n` : ""}published AS MATERIALIZED (
   SELECT '${sequence}'::regclass AS sequence,
     pg_advisory_xact_lock_shared(${lockKey(table, `(SELECT ${nextValue} FROM ${sequence})`)}) AS locked
 )
 INSERT INTO ${table.qualified} (notification_id, originator_id, originator_version, topic, state)
-SELECT nextval((SELECT sequence FROM published)), e.* FROM ${UNNESTED} AS e
+SELECT nextval((SELECT sequence FROM published)), e.* FROM ${EVENTS[rows]} AS e
 RETURNING notification_id`;
 }
 

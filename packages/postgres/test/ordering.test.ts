@@ -44,11 +44,11 @@ async function connection(): Promise<pg.Client> {
 
 /** Inserts one event in the open transaction of `on`, with the recorder's statement. */
 async function insert(on: pg.Client, table: TableName, originatorId: string): Promise<number> {
-  const { rows } = await on.query(insertApplicationStatement(table), [
-    [originatorId],
-    [1],
-    ["t"],
-    [Buffer.from([0])],
+  const { rows } = await on.query(insertApplicationStatement(table, "one"), [
+    originatorId,
+    1,
+    "t",
+    Buffer.from([0]),
   ]);
   return Number(rows[0].notification_id);
 }
@@ -120,7 +120,7 @@ describe("notification ordering", () => {
     await events.insertEvents([makeStoredEvent(uuid4(), 1)]);
     const writer = await connection();
     await writer.query("BEGIN");
-    const { rows } = await writer.query(insertApplicationStatement(events.eventsTable), [
+    const { rows } = await writer.query(insertApplicationStatement(events.eventsTable, "many"), [
       [uuid4(), uuid4(), uuid4()],
       [1, 1, 1],
       ["t", "t", "t"],

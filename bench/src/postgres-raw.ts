@@ -1,0 +1,120 @@
+/**
+ * The raw-driver limits on PostgreSQL: pg alone, the same server, row shape and indexes as the
+ * PostgreSQL recorder, each statement prepared once (as the recorder's are). Everything the
+ * library adds is measured against these.
+ */
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { forSeconds, type PostgresServer, perSecond } from "./postgres-server.js";
+
+export interface PostgresRawLimits {
+  /** One-row inserts per second, each one statement in its own transaction (one round trip). */
+  readonly insert1: number;
+  /** One-row inserts per second, each in BEGIN / INSERT / COMMIT (three round trips). */
+  readonly insert1Tx: number;
+  /** Ten-row inserts (one statement) per second. */
+  readonly insert10: number;
+  /** Lookups of one sequence of 10 rows per second. */
+  readonly lookup10: number;
+  /** Rows per second read in pages of 100 by notification id. */
+  readonly paged: number;
+  /** One-row inserts per second, summed over 4 connections inserting at once. */
+  readonly concurrent4: number;
+}
+
+const STATE = Buffer.from(
+  '{"amount":10,"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-01T00:00:00.000Z"}}',
+);
+const TOPIC = "Account.Deposited";
+const INSERT = {
+  name: "raw_insert",
+  text: "INSERT INTO raw_events (originator_id, originator_version, topic, state) VALUES ($1, $2, $3, $4)",
+};
+
+async function connect(server: PostgresServer): Promise<pg.Client> {
+  const client = new pg.Client(server);
+  await client.connect();
+  return client;
+}
+
+export async function measurePostgresRawLimits(
+  server: PostgresServer,
+  rows: number,
+  concurrentSeconds: number,
+): Promise<PostgresRawLimits> {
+  const db = await connect(server);
+  await db.query(`DROP TABLE IF EXISTS raw_events;
+    CREATE TABLE raw_events (
+      notification_id bigserial, originator_id text NOT NULL, originator_version bigint NOT NULL,
+      topic text NOT NULL, state bytea NOT NULL, PRIMARY KEY (originator_id, originator_version));
+    CREATE UNIQUE INDEX raw_events_notification_id_idx ON raw_events (notification_id)`);
+
+  let started = performance.now();
+  for (let i = 0; i < rows; i++) {
+    await db.query({ ...INSERT, values: [randomUUID(), 1, TOPIC, STATE] });
+  }
+  const insert1 = perSecond(rows, performance.now() - started);
+
+  const inTx = Math.max(1, Math.floor(rows / 2));
+  started = performance.now();
+  for (let i = 0; i < inTx; i++) {
+    await db.query("BEGIN");
+    await db.query({ ...INSERT, values: [randomUUID(), 1, TOPIC, STATE] });
+    await db.query("COMMIT");
+  }
+  const insert1Tx = perSecond(inTx, performance.now() - started);
+
+  const ten = {
+    name: "raw_insert10",
+    text: `INSERT INTO raw_events (originator_id, originator_version, topic, state) VALUES ${Array.from(
+      { length: 10 },
+      (_, i) => `($1, ${i + 1}, $2, $3)`,
+    ).join(", ")}`,
+  };
+  const batches = Math.max(1, Math.floor(rows / 10));
+  const tenIds: string[] = [];
+  started = performance.now();
+  for (let i = 0; i < batches; i++) {
+    const id = randomUUID();
+    tenIds.push(id);
+    await db.query({ ...ten, values: [id, TOPIC, STATE] });
+  }
+  const insert10 = perSecond(batches, performance.now() - started);
+
+  const lookup = {
+    name: "raw_lookup",
+    text: "SELECT originator_id, originator_version, topic, state FROM raw_events WHERE originator_id = $1 ORDER BY originator_version",
+  };
+  started = performance.now();
+  for (const id of tenIds) await db.query({ ...lookup, values: [id] });
+  const lookup10 = perSecond(tenIds.length, performance.now() - started);
+
+  const page = {
+    name: "raw_page",
+    text: "SELECT notification_id, originator_id, originator_version, topic, state FROM raw_events WHERE notification_id >= $1 ORDER BY notification_id LIMIT 100",
+  };
+  started = performance.now();
+  let next = 1;
+  let read = 0;
+  for (;;) {
+    const { rows: got } = await db.query({ ...page, values: [next] });
+    if (got.length === 0) break;
+    read += got.length;
+    next = Number(got[got.length - 1]?.notification_id ?? next) + 1;
+  }
+  const paged = perSecond(read, performance.now() - started);
+
+  const writers = await Promise.all(Array.from({ length: 4 }, () => connect(server)));
+  const counts = await Promise.all(
+    writers.map((writer) =>
+      forSeconds(concurrentSeconds, () =>
+        writer.query({ ...INSERT, values: [randomUUID(), 1, TOPIC, STATE] }),
+      ),
+    ),
+  );
+  const concurrent4 = counts.reduce((sum, count) => sum + count, 0) / concurrentSeconds;
+  await Promise.all(writers.map((writer) => writer.end()));
+  await db.query("DROP TABLE raw_events");
+  await db.end();
+  return { insert1, insert1Tx, insert10, lookup10, paged, concurrent4 };
+}
