@@ -69,6 +69,8 @@ export async function measureEmmett(
   }
   const reads = perSecond(read, performance.now() - started);
   await pool.close();
+  const appended = (aggregates + 1) * (commands + 1);
+  if (read < appended) throw new Error(`Emmett read ${read} messages of ${appended} appended`);
 
   const counts = await Promise.all(
     Array.from({ length: 4 }, async () => {

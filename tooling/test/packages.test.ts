@@ -3,8 +3,9 @@
  * checked by publint and by arethetypeswrong, and installed from its tarball with npm into a
  * project outside the workspace, where a small application is compiled with plain `tsc`
  * (strict, NodeNext, library types checked) and run: in memory with only domain, application
- * and persistence-core installed; on SQLite, by environment, once `@es/sqlite` is added; with
- * encryption once `@es/cipher` is; and from CommonJS. (No install scripts run: the packages
+ * and persistence-core installed; on SQLite, by environment, once `@es/sqlite` is added; on
+ * PostgreSQL (the test run's server) once `@es/postgres` and pg are; with encryption once
+ * `@es/cipher` is; and from CommonJS. (No install scripts run: the packages
  * have none, and better-sqlite3 is the workspace's, already compiled.)
  */
 import { type SpawnSyncOptions, spawnSync } from "node:child_process";
@@ -28,7 +29,14 @@ const betterSqlite3 = dirname(
     "better-sqlite3/package.json",
   ),
 );
-const PACKAGES = ["domain", "persistence-core", "application", "sqlite", "cipher"] as const;
+const PACKAGES = [
+  "domain",
+  "persistence-core",
+  "application",
+  "sqlite",
+  "postgres",
+  "cipher",
+] as const;
 type Package = (typeof PACKAGES)[number];
 
 const scratch = mkdtempSync(join(tmpdir(), "es-packages-"));
@@ -98,11 +106,14 @@ describe("the packed packages", () => {
     run(process.execPath, [attw, tarballs[name], "--profile", "esm-only", "--format", "ascii"]);
   });
 
-  it("keeps the SQLite driver's types out of @es/sqlite's declarations", () => {
-    manifestOf("sqlite");
-    const dist = join(scratch, "unpacked-sqlite", "dist");
+  it.each([
+    ["sqlite", "better-sqlite3"],
+    ["postgres", "pg"],
+  ] as const)("keeps the driver's types out of @es/%s's declarations (%s)", (name, driver) => {
+    manifestOf(name);
+    const dist = join(scratch, `unpacked-${name}`, "dist");
     for (const file of readdirSync(dist).filter((f) => f.endsWith(".d.ts"))) {
-      expect(readFileSync(join(dist, file), "utf8"), file).not.toMatch(/from "better-sqlite3"/);
+      expect(readFileSync(join(dist, file), "utf8"), file).not.toContain(`from "${driver}"`);
     }
   });
 });
@@ -155,6 +166,22 @@ describe("a consumer installing the tarballs with npm", () => {
       store: "@es/sqlite",
       name: "Rex",
       tricks: ["sit", "roll over"],
+      version: 3,
+    });
+  });
+
+  it("runs on PostgreSQL by environment once @es/postgres and pg are installed", () => {
+    npm(["install", tarballs.postgres, "pg@^8.16.0"]);
+    // The server is the test run's, named by the POSTGRES_* variables the process inherits.
+    const env = {
+      INFRASTRUCTURE_FACTORY: "@es/postgres",
+      POSTGRES_SCHEMA: `consumer_${process.pid}_${Date.now()}`,
+    };
+    node(["dist/app.js", "Max", "sit"], env);
+    expect(node(["dist/app.js", "Max", "shake"], env)).toEqual({
+      store: "@es/postgres",
+      name: "Max",
+      tricks: ["sit", "shake"],
       version: 3,
     });
   });

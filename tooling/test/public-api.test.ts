@@ -6,6 +6,7 @@ import * as application from "@es/application";
 import * as cipher from "@es/cipher";
 import * as domain from "@es/domain";
 import * as persistenceCore from "@es/persistence-core";
+import * as postgres from "@es/postgres";
 import * as sqlite from "@es/sqlite";
 import { describe, expect, it } from "vitest";
 
@@ -15,6 +16,7 @@ const packages: Record<string, Record<string, unknown>> = {
   "@es/application": application,
   "@es/cipher": cipher,
   "@es/sqlite": sqlite,
+  "@es/postgres": postgres,
 };
 
 describe("public API", () => {
@@ -50,6 +52,14 @@ describe("public API", () => {
       ],
       "@es/application": ["formatSectionId", "deferred"],
       "@es/sqlite": ["translateError", "tableName", "translating"],
+      "@es/postgres": [
+        "translateError",
+        "identifier",
+        "Prepared",
+        "boundExpression",
+        "insertApplicationStatement",
+        "lockNamespace",
+      ],
     };
     for (const [name, keys] of Object.entries(internal)) {
       for (const key of keys) expect(packages[name], `${name}:${key}`).not.toHaveProperty(key);
