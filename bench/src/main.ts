@@ -21,6 +21,7 @@ import type { Application } from "@es/application";
 import type { Synchronous } from "@es/sqlite";
 import { type EmmettResult, measureEmmett } from "./emmett.js";
 import { Account, Accounts } from "./model.js";
+import { readAll } from "./pages.js";
 import { measurePostgresRawLimits, type PostgresRawLimits } from "./postgres-raw.js";
 import { forSeconds, type PostgresServer, perSecond, postgresServer } from "./postgres-server.js";
 import { measureScaling } from "./scaling.js";
@@ -89,16 +90,13 @@ async function measure(
   });
   const gets = perSecond(ids.length, getMs);
 
-  const [count, readMs] = await timed(async () => {
-    let next = 1;
-    let read = 0;
-    for (;;) {
-      const page = await app.log.select(next, 100);
-      if (page.length === 0) return read;
-      read += page.length;
-      next = (page[page.length - 1]?.id ?? next) + 1;
-    }
-  });
+  const [count, readMs] = await timed(() =>
+    readAll(
+      1,
+      (next) => app.log.select(next, 100),
+      (n) => n.id,
+    ),
+  );
   const reads = perSecond(count, readMs);
 
   let concurrentSaves: number | undefined;

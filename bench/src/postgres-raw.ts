@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { readAll } from "./pages.js";
 import { forSeconds, type PostgresServer, perSecond } from "./postgres-server.js";
 
 export interface PostgresRawLimits {
@@ -94,14 +95,11 @@ export async function measurePostgresRawLimits(
     text: "SELECT notification_id, originator_id, originator_version, topic, state FROM raw_events WHERE notification_id >= $1 ORDER BY notification_id LIMIT 100",
   };
   started = performance.now();
-  let next = 1;
-  let read = 0;
-  for (;;) {
-    const { rows: got } = await db.query({ ...page, values: [next] });
-    if (got.length === 0) break;
-    read += got.length;
-    next = Number(got[got.length - 1]?.notification_id ?? next) + 1;
-  }
+  const read = await readAll(
+    1,
+    async (next) => (await db.query({ ...page, values: [next] })).rows,
+    (row) => Number(row.notification_id),
+  );
   const paged = perSecond(read, performance.now() - started);
 
   const writers = await Promise.all(Array.from({ length: 4 }, () => connect(server)));

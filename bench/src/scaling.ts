@@ -3,6 +3,7 @@
  * with 10,000, because a page is an index range scan below the bound (the plan is printed).
  */
 import { PostgresApplicationRecorder, PostgresDatastore, TableName } from "@es/postgres";
+import { readAll } from "./pages.js";
 import { type PostgresServer, perSecond } from "./postgres-server.js";
 
 export interface ScalingResult {
@@ -43,14 +44,11 @@ export async function measureScaling(
     const start = size - READ + 1;
     await recorder.selectNotifications(start, 100); // warm: prepares, measures the bound
     const started = performance.now();
-    let next = start;
-    let read = 0;
-    for (;;) {
-      const page = await recorder.selectNotifications(next, 100);
-      if (page.length === 0) break;
-      read += page.length;
-      next = (page.at(-1)?.id ?? next) + 1;
-    }
+    const read = await readAll(
+      start,
+      (next) => recorder.selectNotifications(next, 100),
+      (n) => n.id,
+    );
     results.push({ stored: size, reads: perSecond(read, performance.now() - started) });
     const rows = await datastore.query(
       `EXPLAIN (GENERIC_PLAN, COSTS OFF) SELECT notification_id, originator_id, originator_version, topic, state FROM ${table.qualified}

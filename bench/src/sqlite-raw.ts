@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Synchronous } from "@es/sqlite";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
+import { readAll } from "./pages.js";
 
 export interface RawLimits {
   /** One-row transactions per second. */
@@ -85,14 +86,11 @@ export async function measureRawLimits(
     "select notification_id, originator_id, originator_version, topic, state from raw_events where notification_id >= ? order by notification_id limit 100",
   );
   started = performance.now();
-  let next = 1;
-  let read = 0;
-  for (;;) {
-    const got = page.all(next) as { notification_id: number }[];
-    if (got.length === 0) break;
-    read += got.length;
-    next = (got[got.length - 1]?.notification_id ?? next) + 1;
-  }
+  const read = await readAll(
+    1,
+    (next) => page.all(next) as { notification_id: number }[],
+    (row) => row.notification_id,
+  );
   const paged = read / ((performance.now() - started) / 1000);
 
   const kysely = new Kysely<{ raw_events: RawRow }>({

@@ -14,8 +14,7 @@ import {
   ProgrammingError,
 } from "@es/persistence-core";
 import { makeStoredEvent } from "@es/persistence-core/testing";
-import type pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { translateError } from "../src/errors.js";
 import {
   PostgresAggregateRecorder,
@@ -24,51 +23,29 @@ import {
   PostgresProcessRecorder,
   TableName,
 } from "../src/index.js";
-import { client, datastore, terminate, uniquePrefix } from "./server.js";
+import {
+  closedAfter,
+  connection,
+  datastore,
+  recorder,
+  table,
+  terminate,
+  uniquePrefix,
+} from "./server.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function recorder(
-  options: Partial<PostgresConnectionOptions> = {},
-): Promise<PostgresApplicationRecorder> {
-  const store = datastore(options);
-  cleanups.push(() => store.close());
-  const made = new PostgresApplicationRecorder(
-    store,
-    new TableName("public", `${uniquePrefix()}_events`),
-  );
-  await made.createTable();
-  return made;
-}
+/** An application recorder on a datastore of its own. */
+const applicationRecorder = (options: Partial<PostgresConnectionOptions> = {}) =>
+  recorder((store) => new PostgresApplicationRecorder(store, table("events")), options);
 
 /** A recorder without notification ids, whose table a test may write to directly. */
-async function snapshots(
-  options: Partial<PostgresConnectionOptions> = {},
-): Promise<PostgresAggregateRecorder> {
-  const store = datastore(options);
-  cleanups.push(() => store.close());
-  const made = new PostgresAggregateRecorder(
-    store,
-    new TableName("public", `${uniquePrefix()}_snapshots`),
-  );
-  await made.createTable();
-  return made;
-}
-
-async function admin(): Promise<pg.Client> {
-  const made = await client();
-  cleanups.push(() => made.end().catch(() => {}));
-  return made;
-}
+const snapshots = (options: Partial<PostgresConnectionOptions> = {}) =>
+  recorder((store) => new PostgresAggregateRecorder(store, table("snapshots")), options);
 
 describe("connections the server ended", () => {
   it.each([true, false])("go on with a fresh connection (pre-ping %s)", async (prePing) => {
-    const events = await recorder({ prePing });
+    const events = await applicationRecorder({ prePing });
     await events.insertEvents([makeStoredEvent(uuid4(), 1)]);
-    const killer = await admin();
+    const killer = await connection();
     expect(await terminate(killer, events.datastore)).toBeGreaterThan(0);
     await events.insertEvents([makeStoredEvent(uuid4(), 1)]);
     expect(await events.maxNotificationId()).toBe(2);
@@ -77,8 +54,7 @@ describe("connections the server ended", () => {
   });
 
   it("don't stop any recorder's reads, which are tried again on a fresh connection", async () => {
-    const store = datastore();
-    cleanups.push(() => store.close());
+    const store = closedAfter();
     const prefix = uniquePrefix();
     const processes = new PostgresProcessRecorder(
       store,
@@ -96,7 +72,7 @@ describe("connections the server ended", () => {
       tracking: { applicationName: "upstream", notificationId: 1 },
     });
     await snapshots.insertEvents([makeStoredEvent(id, 1)]);
-    const killer = await admin();
+    const killer = await connection();
     const reads = [
       async () => expect(await processes.selectEvents(id)).toHaveLength(1),
       async () => expect(await processes.selectNotifications(1, 1)).toHaveLength(1),
@@ -112,9 +88,9 @@ describe("connections the server ended", () => {
   });
 
   it("fail a save they ended after it was sent with an OperationalError, not repeating it", async () => {
-    const events = await recorder();
-    const holder = await admin();
-    const killer = await admin();
+    const events = await applicationRecorder();
+    const holder = await connection();
+    const killer = await connection();
     await holder.query("BEGIN");
     await holder.query(`LOCK TABLE ${events.eventsTable.qualified} IN ACCESS EXCLUSIVE MODE`);
     const id = uuid4();
@@ -177,8 +153,23 @@ describe("transactions", () => {
     expect(events.datastore.poolSize).toEqual({ total: 1, idle: 1 });
   });
 
-  it("are refused once the datastore is closed", async () => {
+  it("fail with an OperationalError when the server ends them midway, discarding the connection", async () => {
+    const events = await snapshots();
+    const killer = await connection();
+    const id = uuid4();
+    const failed = events.datastore.transaction(async (connection) => {
+      await connection.query(insertStatement(events.eventsTable), [id]);
+      await terminate(killer, events.datastore);
+      await connection.query("SELECT 1");
+    });
+    await expect(failed).rejects.toBeInstanceOf(OperationalError);
+    expect(events.datastore.poolSize.total).toBe(0);
+    expect(await events.selectEvents(id)).toEqual([]);
+  });
+
+  it("are refused once the datastore is closed, which may be closed twice", async () => {
     const store = datastore();
+    await store.close();
     await store.close();
     await expect(store.transaction(async () => 1)).rejects.toThrow(/closed/);
     await expect(store.query("SELECT 1")).rejects.toBeInstanceOf(OperationalError);
@@ -187,8 +178,8 @@ describe("transactions", () => {
 
 describe("timeouts", () => {
   it("gives a writer that can't get a lock in time an OperationalError, storing nothing", async () => {
-    const events = await recorder({ lockTimeoutMs: 300 });
-    const holder = await admin();
+    const events = await applicationRecorder({ lockTimeoutMs: 300 });
+    const holder = await connection();
     await holder.query("BEGIN");
     await holder.query(`LOCK TABLE ${events.eventsTable.qualified} IN ACCESS EXCLUSIVE MODE`);
     const started = Date.now();
@@ -216,21 +207,20 @@ describe("timeouts", () => {
   });
 
   it("fails fast, with an OperationalError, when the server can't be reached", async () => {
-    const store = datastore({ port: 1, connectTimeoutMs: 1_000 });
-    cleanups.push(() => store.close());
+    const store = closedAfter({ port: 1, connectTimeoutMs: 1_000 });
     await expect(store.query("SELECT 1")).rejects.toBeInstanceOf(OperationalError);
   });
 });
 
 describe("connection lifetime", () => {
   it("closes each connection after its transaction with a maximum age of 0", async () => {
-    const events = await recorder({ connMaxAgeMs: 0 });
+    const events = await applicationRecorder({ connMaxAgeMs: 0 });
     await events.insertEvents([makeStoredEvent(uuid4(), 1)]);
     expect(events.datastore.poolSize.total).toBe(0);
   });
 
   it("closes idle connections after their maximum age", async () => {
-    const events = await recorder({ connMaxAgeMs: 200 });
+    const events = await applicationRecorder({ connMaxAgeMs: 200 });
     await events.insertEvents([makeStoredEvent(uuid4(), 1)]);
     expect(events.datastore.poolSize.total).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -240,7 +230,7 @@ describe("connection lifetime", () => {
 
 describe("values", () => {
   it("refuses text PostgreSQL would store altered or can't store, storing nothing", async () => {
-    const events = await recorder();
+    const events = await applicationRecorder();
     const id = uuid4();
     const bad = [
       makeStoredEvent(`${id}\ud800`, 1),
@@ -292,9 +282,15 @@ describe("driver errors", () => {
     expect(translateError(other)).toBe(other);
   });
 
+  it("reports a statement that doesn't parse as a ProgrammingError", async () => {
+    const store = closedAfter();
+    await expect(store.query("SELEC 1")).rejects.toThrow(ProgrammingError);
+    await expect(store.write("INSERT INTO")).rejects.toThrow(/syntax error.*\(SQLSTATE 42601\)/);
+    expect(await store.query("SELECT 1 AS one")).toEqual([{ one: 1 }]);
+  });
+
   it("reports a missing table as a ProgrammingError naming it, for every recorder method", async () => {
-    const store = datastore();
-    cleanups.push(() => store.close());
+    const store = closedAfter();
     const prefix = uniquePrefix();
     const missing = new PostgresProcessRecorder(
       store,
@@ -318,8 +314,7 @@ describe("driver errors", () => {
   });
 
   it("prepares its statements again once a missing table is created", async () => {
-    const store = datastore();
-    cleanups.push(() => store.close());
+    const store = closedAfter();
     const late = new PostgresApplicationRecorder(
       store,
       new TableName("public", `${uniquePrefix()}_late`),

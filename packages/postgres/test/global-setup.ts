@@ -9,7 +9,7 @@
  * that use PostgreSQL run it too, so that each can be tested alone.
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,14 +26,34 @@ const VARIABLES = [
 
 export default async function setup(): Promise<() => Promise<void>> {
   if (process.env.POSTGRES_HOST) return async () => {};
+  const { variables, stop } = await startServer();
+  Object.assign(process.env, variables);
+  return async () => {
+    for (const name of VARIABLES) delete process.env[name];
+    await stop();
+  };
+}
+
+/** A server started on a free port and a fresh data directory, and how to stop it. */
+export interface StartedServer {
+  readonly variables: Record<(typeof VARIABLES)[number], string>;
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * Starts a PostgreSQL server; with `tls`, one that also takes TLS connections, with the test
+ * certificate in test/tls (for `localhost` and `127.0.0.1`, signed by test/tls/ca.crt).
+ */
+export async function startServer({ tls = false } = {}): Promise<StartedServer> {
   const dir = mkdtempSync(join(tmpdir(), "es-postgres-"));
   // As root, the server runs as a `postgres` user, which must reach the data directory.
   chmodSync(dir, 0o755);
+  const data = join(dir, "data");
   const port = await freePort();
   // A password of this run's own, so that tests can look for it where it must not appear.
   const password = `es-test-${randomBytes(12).toString("base64url")}`;
   const server = new EmbeddedPostgres({
-    databaseDir: join(dir, "data"),
+    databaseDir: data,
     port,
     user: "postgres",
     password,
@@ -41,30 +61,43 @@ export default async function setup(): Promise<() => Promise<void>> {
     persistent: false,
     // initdb refuses to run as root; the package then runs the server as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: tls ? ["-c", "ssl=on"] : [],
     onLog: () => {},
     onError: () => {},
   });
   const stop = async () => {
-    for (const name of VARIABLES) delete process.env[name];
     await server.stop().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     await server.initialise();
+    if (tls) {
+      // The server reads server.crt and server.key from its data directory; the key must be
+      // the server user's own, readable by it alone.
+      const owner = statSync(data);
+      for (const file of ["server.crt", "server.key"]) {
+        const target = join(data, file);
+        copyFileSync(join(import.meta.dirname, "tls", file), target);
+        chmodSync(target, 0o600);
+        chownSync(target, owner.uid, owner.gid);
+      }
+    }
     await server.start();
     await server.createDatabase(DATABASE);
   } catch (error) {
     await stop();
     throw error;
   }
-  Object.assign(process.env, {
-    POSTGRES_HOST: "127.0.0.1",
-    POSTGRES_PORT: String(port),
-    POSTGRES_USER: "postgres",
-    POSTGRES_PASSWORD: password,
-    POSTGRES_DBNAME: DATABASE,
-  });
-  return stop;
+  return {
+    variables: {
+      POSTGRES_HOST: "127.0.0.1",
+      POSTGRES_PORT: String(port),
+      POSTGRES_USER: "postgres",
+      POSTGRES_PASSWORD: password,
+      POSTGRES_DBNAME: DATABASE,
+    },
+    stop,
+  };
 }
 
 function freePort(): Promise<number> {

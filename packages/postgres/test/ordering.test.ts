@@ -14,33 +14,14 @@ import { uuid4 } from "@es/domain";
 import { IntegrityError } from "@es/persistence-core";
 import { makeStoredEvent } from "@es/persistence-core/testing";
 import type pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
-import { PostgresApplicationRecorder, TableName } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { PostgresApplicationRecorder, type TableName } from "../src/index.js";
 import { insertApplicationStatement, lockNamespace } from "../src/schema.js";
-import { client, datastore, uniquePrefix } from "./server.js";
+import { connection, recorder, table } from "./server.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function recorder(maxConnections = 10): Promise<PostgresApplicationRecorder> {
-  const store = datastore({ maxConnections });
-  cleanups.push(() => store.close());
-  const made = new PostgresApplicationRecorder(
-    store,
-    new TableName("public", `${uniquePrefix()}_events`),
-  );
-  await made.createTable();
-  return made;
-}
-
-/** A connection of its own, to hold a transaction open statement by statement. */
-async function connection(): Promise<pg.Client> {
-  const made = await client();
-  cleanups.push(() => made.end().catch(() => {}));
-  return made;
-}
+/** An application recorder on a datastore of its own. */
+const applicationRecorder = (maxConnections = 10) =>
+  recorder((store) => new PostgresApplicationRecorder(store, table("events")), { maxConnections });
 
 /** Inserts one event in the open transaction of `on`, with the recorder's statement. */
 async function insert(on: pg.Client, table: TableName, originatorId: string): Promise<number> {
@@ -70,7 +51,7 @@ function tailer(recorder: PostgresApplicationRecorder) {
 
 describe("notification ordering", () => {
   it("reads nothing past an id that a transaction in flight may still commit", async () => {
-    const events = await recorder();
+    const events = await applicationRecorder();
     const [early, late] = [await connection(), await connection()];
     const reader = tailer(events);
     const [first, second] = [uuid4(), uuid4()];
@@ -93,7 +74,7 @@ describe("notification ordering", () => {
   });
 
   it("goes on past a transaction that rolled back or whose session ended", async () => {
-    const events = await recorder();
+    const events = await applicationRecorder();
     const [rolledBack, ended, committed] = [
       await connection(),
       await connection(),
@@ -116,7 +97,7 @@ describe("notification ordering", () => {
   });
 
   it("publishes, before taking ids, a bound no higher than any id the writer takes", async () => {
-    const events = await recorder();
+    const events = await applicationRecorder();
     await events.insertEvents([makeStoredEvent(uuid4(), 1)]);
     const writer = await connection();
     await writer.query("BEGIN");
@@ -139,7 +120,7 @@ describe("notification ordering", () => {
   });
 
   it("doesn't hold readers back for writers in flight on another table", async () => {
-    const [mine, theirs] = [await recorder(), await recorder()];
+    const [mine, theirs] = [await applicationRecorder(), await applicationRecorder()];
     await mine.insertEvents([makeStoredEvent(uuid4(), 1)]);
     const writer = await connection();
     await writer.query("BEGIN");
@@ -150,7 +131,7 @@ describe("notification ordering", () => {
   });
 
   it("refuses an insert that doesn't take its notification id as the recorder does", async () => {
-    const events = await recorder();
+    const events = await applicationRecorder();
     await expect(
       events.datastore.write(
         `INSERT INTO ${events.eventsTable.qualified} (originator_id, originator_version, topic, state) VALUES ($1, 1, 't', '\\x00')`,
@@ -162,7 +143,7 @@ describe("notification ordering", () => {
   it("lets 8 writers save 1,000 times each while a tailing reader sees every id once, in order", async () => {
     const writers = 8;
     const saves = 1_000;
-    const events = await recorder(writers + 2);
+    const events = await applicationRecorder(writers + 2);
     const reader = tailer(events);
     let writing = true;
     let finished = Number.POSITIVE_INFINITY;
@@ -194,7 +175,7 @@ describe("notification ordering", () => {
   it("misses nothing when transactions commit in a different order from their ids", async () => {
     const writers = 6;
     const saves = 150;
-    const events = await recorder();
+    const events = await applicationRecorder();
     const reader = tailer(events);
     const connections = await Promise.all(Array.from({ length: writers }, connection));
     let writing = true;

@@ -10,16 +10,14 @@ import {
   PostgresApplicationRecorder,
   PostgresFactory,
   PostgresProcessRecorder,
-  TableName,
 } from "../src/index.js";
-import { datastore, server, uniquePrefix } from "./server.js";
+import { datastore, server, table } from "./server.js";
 
 async function created<R extends PostgresAggregateRecorder>(recorder: R): Promise<R> {
   await recorder.createTable();
   return recorder;
 }
 const dispose = (recorder: PostgresAggregateRecorder) => recorder.datastore.close();
-const table = (suffix: string) => new TableName("public", `${uniquePrefix()}_${suffix}`);
 
 describeAggregateRecorder(
   "PostgresAggregateRecorder",

@@ -1,6 +1,12 @@
 /** The PostgreSQL server the tests use, from the environment the global setup made. */
 import pg from "pg";
-import { type PostgresConnectionOptions, PostgresDatastore } from "../src/index.js";
+import { afterEach } from "vitest";
+import {
+  type PostgresAggregateRecorder,
+  type PostgresConnectionOptions,
+  PostgresDatastore,
+  TableName,
+} from "../src/index.js";
 
 /** The server's connection variables, as an application's environment names them. */
 export interface PostgresServer {
@@ -53,6 +59,41 @@ export function datastore(overrides: Partial<PostgresConnectionOptions> = {}): P
     connectTimeoutMs: 5_000,
     ...overrides,
   });
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A table name no other test uses, in the public schema. */
+export const table = (suffix: string): TableName =>
+  new TableName("public", `${uniquePrefix()}_${suffix}`);
+
+/** A recorder on a datastore of its own, with its tables, closed after the test. */
+export async function recorder<R extends PostgresAggregateRecorder>(
+  make: (datastore: PostgresDatastore) => R,
+  overrides: Partial<PostgresConnectionOptions> = {},
+): Promise<R> {
+  const store = datastore(overrides);
+  cleanups.push(() => store.close());
+  const made = make(store);
+  await made.createTable();
+  return made;
+}
+
+/** A datastore closed after the test. */
+export function closedAfter(overrides: Partial<PostgresConnectionOptions> = {}): PostgresDatastore {
+  const store = datastore(overrides);
+  cleanups.push(() => store.close());
+  return store;
+}
+
+/** A connection of the test's own, ended after it: to hold a lock, or end sessions. */
+export async function connection(): Promise<pg.Client> {
+  const made = await client();
+  cleanups.push(() => made.end().catch(() => {}));
+  return made;
 }
 
 /** A connection of a test's own (end it when done), e.g. to hold a lock or end sessions. */
