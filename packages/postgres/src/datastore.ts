@@ -88,6 +88,7 @@ const config = (statement: Statement, values: readonly unknown[] | undefined) =>
     : { text: statement.text, name: statement.name, values: values as unknown[], types };
 
 const RETRIES = 3;
+const RELEASE_SESSION_LOCKS = "SELECT pg_advisory_unlock_all()";
 const ignore = (): void => {};
 
 /** Whether the driver refused a statement before sending it (its connection was already lost). */
@@ -142,7 +143,18 @@ export class PostgresDatastore {
    */
   async write(statement: Statement, values?: readonly unknown[]): Promise<Rows> {
     return this.#withRetries(
-      async (client) => (await client.query(config(statement, values))).rows,
+      async (client) => {
+        try {
+          return (await client.query(config(statement, values))).rows;
+        } catch (error) {
+          // A write that failed may have held a session-level advisory lock (the recorders'
+          // id allocation takes one for a moment); a connection goes back to the pool without.
+          if (!isConnectionError(translateError(error))) {
+            await client.query(RELEASE_SESSION_LOCKS).catch(() => {});
+          }
+          throw error;
+        }
+      },
       (error) => isConnectionError(error) && wasNotSent(error),
     );
   }

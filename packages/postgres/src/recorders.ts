@@ -205,7 +205,7 @@ export class PostgresApplicationRecorder
     let bound = this.#bound;
     let rows = from < bound ? await this.datastore.query(this.#select, [from, bound, most]) : [];
     if (rows.length < most) {
-      // Nothing at or past `from + rows` is below the old bound: continue below a new one.
+      // Every id from `from` below the old bound is read: go on from the next, below a new one.
       const next = rows.length > 0 ? (rows.at(-1)?.notification_id as number) + 1 : from;
       bound = await this.#measureBound();
       if (next < bound) {
@@ -250,6 +250,7 @@ export class PostgresProcessRecorder
       insertApplicationStatement(
         eventsTable,
         rows,
+        // The tracking record's values follow the events' four.
         `tracked AS (${insertTrackingStatement(trackingTable, 5)})`,
       ),
     );
@@ -271,7 +272,7 @@ export class PostgresProcessRecorder
     { tracking }: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
     if (!tracking) return super.insertEvents(events);
-    const tracked = [tracking.applicationName, tracking.notificationId];
+    const tracked = [text(tracking.applicationName, "application name"), tracking.notificationId];
     if (events.length === 0) {
       await this.datastore.write(this.#insertTracking, tracked);
       return [];

@@ -9,7 +9,7 @@
  * take: it holds a shared advisory lock whose key encodes the sequence's next value, until it
  * commits or rolls back. A reader reads only below the bound that `boundExpression` measures:
  * the lowest such lock, or else the sequence's next value. See docs/postgres.md for why this
- * never misses a notification and never makes writers wait for each other.
+ * never misses a notification, and never makes a writer wait for another's commit.
  */
 import { createHash } from "node:crypto";
 import { ProgrammingError } from "@es/persistence-core";
@@ -136,20 +136,41 @@ export function insertAggregateStatement(table: TableName, rows: Rows): string {
 SELECT * FROM ${EVENTS[rows]} AS e`;
 }
 
+/** The events to insert, numbered from 1 in `n`. */
+const NUMBERED: Record<Rows, string> = {
+  one: "(VALUES (1::bigint, $1::text, $2::bigint, $3::text, $4::bytea)) AS e(n, originator_id, originator_version, topic, state)",
+  many: "unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[]) WITH ORDINALITY AS e(originator_id, originator_version, topic, state, n)",
+};
+
 /**
- * Inserts events with notification ids, returning them. Before it takes any id, it publishes
- * the sequence's next value (which no id it takes can be below) as the key of a shared
- * advisory lock held to the end of the transaction. The lock is taken by a materialised CTE
- * that the argument of `nextval` reads, so it is always taken first.
+ * Inserts events with notification ids, returning them: one block of consecutive ids per
+ * statement, so concurrent batches never interleave.
+ *
+ * The ids are allocated under an exclusive lock held for the allocation only (a session-level
+ * advisory lock, released before any row is written; commits never wait for it). Under it, the
+ * statement first publishes the sequence's next value — the first id it takes, which none of
+ * its ids can be below — as the key of a shared advisory lock held to the end of the
+ * transaction, then takes its block from the sequence. Each step is a subquery of the next, so
+ * they run in that order.
  */
 export function insertApplicationStatement(table: TableName, rows: Rows, before?: string): string {
-  const sequence = sequenceOf(table);
-  return `WITH ${before ? `${before},\n` : ""}published AS MATERIALIZED (
-  SELECT '${sequence}'::regclass AS sequence,
-    pg_advisory_xact_lock_shared(${lockKey(table, `(SELECT ${nextValue} FROM ${sequence})`)}) AS locked
+  const sequence = `'${sequenceOf(table)}'::regclass`;
+  const allocation = `${lockNamespace(table)}, 0`;
+  const taken = `SELECT nextval(${sequence}) AS first FROM (
+        SELECT pg_advisory_xact_lock_shared(${lockKey(table, `(SELECT ${nextValue} FROM ${sequenceOf(table)})`)}) AS published
+        FROM (SELECT pg_advisory_lock(${allocation}) AS locked) AS allocating
+      ) AS publishing`;
+  // A batch moves the sequence past its block; one event's block is the id nextval took.
+  const block =
+    rows === "one"
+      ? taken
+      : `SELECT first, setval(${sequence}, first + cardinality($1::text[]) - 1) AS last FROM (${taken}) AS taking`;
+  return `WITH ${before ? `${before},\n` : ""}allocated AS MATERIALIZED (
+  SELECT first, pg_advisory_unlock(${allocation}) AS unlocked FROM (${block}) AS block
 )
 INSERT INTO ${table.qualified} (notification_id, originator_id, originator_version, topic, state)
-SELECT nextval((SELECT sequence FROM published)), e.* FROM ${EVENTS[rows]} AS e
+SELECT (SELECT first FROM allocated) + e.n - 1, e.originator_id, e.originator_version, e.topic, e.state
+FROM ${NUMBERED[rows]}
 RETURNING notification_id`;
 }
 

@@ -23,6 +23,7 @@ import {
   PostgresProcessRecorder,
   TableName,
 } from "../src/index.js";
+import { lockNamespace } from "../src/schema.js";
 import {
   closedAfter,
   connection,
@@ -246,6 +247,25 @@ describe("values", () => {
     const emoji = `${id}😀`;
     await events.insertEvents([{ ...makeStoredEvent(emoji, 1), topic: "ü😀" }]);
     expect((await events.selectEvents(emoji))[0]?.topic).toBe("ü😀");
+  });
+});
+
+describe("id allocation", () => {
+  it("leaves no lock behind when a save fails while allocating ids", async () => {
+    const events = await applicationRecorder();
+    const sequence = `"public"."${events.eventsTable.name}_notification_id_seq"`;
+    // Five ids are left: a batch of ten fails as it takes its block, holding the lock.
+    await events.datastore.query(`SELECT setval('${sequence}', ${2 ** 47 - 6})`);
+    const id = uuid4();
+    const batch = Array.from({ length: 10 }, (_, i) => makeStoredEvent(id, i + 1));
+    await expect(events.insertEvents(batch)).rejects.toBeInstanceOf(DataError);
+    const held = await events.datastore.query(
+      "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND classid = $1",
+      [lockNamespace(events.eventsTable)],
+    );
+    expect(held).toEqual([]);
+    // The failed batch took one id before it failed: a gap, which readers skip.
+    expect(await events.insertEvents([makeStoredEvent(id, 1)])).toEqual([2 ** 47 - 4]);
   });
 });
 

@@ -3,7 +3,8 @@
  * seen id N, no notification with an id at or below N commits later. Ids are taken from a
  * sequence when events are inserted, and commits come in any order; each writer publishes a
  * lower bound of its ids before it takes them, and readers read only below the lowest bound
- * of the writers still in flight. Writers never wait for each other.
+ * of the writers still in flight. Writers wait for each other only to allocate their ids, never
+ * for each other's commits.
  *
  * The first tests hold transactions open statement by statement, through the interleavings in
  * which a plain sequence lets readers miss notifications; the last run many writers, some with
@@ -205,4 +206,49 @@ describe("notification ordering", () => {
     await reading;
     expect(reader.seen).toEqual([...committed].sort((a, b) => a - b));
   }, 180_000);
+
+  it("gives each save one block of consecutive ids, in the order they take the allocation lock", async () => {
+    const events = await applicationRecorder();
+    const holder = await connection();
+    // Held here, the allocation lock makes the saves below wait for it, then go one by one.
+    await holder.query("SELECT pg_advisory_lock($1, 0)", [lockNamespace(events.eventsTable)]);
+    const batch = (size: number) =>
+      Array.from({ length: size }, (_, i) => makeStoredEvent(`${size}`, i + 1));
+    const first = events.insertEvents(batch(3));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = events.insertEvents(batch(1));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const third = events.insertEvents(batch(2));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await events.maxNotificationId()).toBe(0);
+    await holder.query("SELECT pg_advisory_unlock($1, 0)", [lockNamespace(events.eventsTable)]);
+    expect(await Promise.all([first, second, third])).toEqual([[1, 2, 3], [4], [5, 6]]);
+  });
+
+  it("never interleaves the ids of batches saved at once, among single saves", async () => {
+    const events = await applicationRecorder();
+    const saved = await Promise.all(
+      Array.from({ length: 6 }, async (_, writer) => {
+        const blocks: (readonly number[])[] = [];
+        for (let round = 0; round < 15; round++) {
+          const size = writer % 2 === 0 ? 1 : 50 + round;
+          const id = uuid4();
+          blocks.push(
+            await events.insertEvents(
+              Array.from({ length: size }, (_, i) => makeStoredEvent(id, i + 1)),
+            ),
+          );
+        }
+        return blocks;
+      }),
+    );
+    const blocks = saved.flat();
+    for (const block of blocks) {
+      expect(block.every((id, i) => i === 0 || id === (block[i - 1] ?? 0) + 1)).toBe(true);
+    }
+    const all = blocks.flat().sort((a, b) => a - b);
+    expect(new Set(all).size).toBe(all.length);
+    const read = await events.selectNotifications(1, all.length + 10);
+    expect(read.map((n) => n.id)).toEqual(all);
+  });
 });
