@@ -5,7 +5,7 @@
  *
  *   W1 save: AGGREGATES × (create + 9 commands), app.save after each → saves/s (= events/s)
  *   W2 get: repository.get of each aggregate (10 events) → aggregates/s
- *   W3 read the whole notification log in pages of 100 → notifications/s
+ *   W3 read the whole notification log in pages of 100 → notifications/s, median of 3
  *   W4 one aggregate of 5,000 events: get without and with a snapshot → ms, median of 7
  *   W5 (PostgreSQL) 4 concurrent writers saving for CONCURRENT_SECONDS → total saves/s
  *   W3 at scale (PostgreSQL): the last 10,000 of 10,000 and of 1,000,000 stored events
@@ -22,7 +22,11 @@ import type { Synchronous } from "@es/sqlite";
 import { type EmmettResult, measureEmmett } from "./emmett.js";
 import { Account, Accounts } from "./model.js";
 import { readAll } from "./pages.js";
-import { measurePostgresRawLimits, type PostgresRawLimits } from "./postgres-raw.js";
+import {
+  measurePostgresRawLimits,
+  measureRawPagedReads,
+  type PostgresRawLimits,
+} from "./postgres-raw.js";
 import { forSeconds, type PostgresServer, perSecond, postgresServer } from "./postgres-server.js";
 import { measureScaling } from "./scaling.js";
 import { measureRawLimits, type RawLimits } from "./sqlite-raw.js";
@@ -40,6 +44,8 @@ interface Result {
   readonly saves: number;
   readonly gets: number;
   readonly reads: number;
+  /** The raw driver's W3 on the same table, measured alternately with the library's. */
+  readonly rawReads?: number;
   readonly longGet: number;
   readonly snapshotGet: number;
   readonly concurrentSaves?: number;
@@ -51,13 +57,15 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [result, performance.now() - started];
 }
 
+const medianOf = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
 /** The median time of `REPEATS` runs of `fn`, after one to warm up. */
 async function median(fn: () => Promise<unknown>): Promise<number> {
   await fn();
   const times: number[] = [];
   for (let i = 0; i < REPEATS; i++) times.push((await timed(fn))[1]);
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  return medianOf(times);
 }
 
 /** One account's life: created, then `COMMANDS` deposits, saved after each. */
@@ -71,10 +79,17 @@ async function account(app: Accounts, owner: string): Promise<string> {
   return created.id;
 }
 
+interface MeasureOptions {
+  /** Whether to run W5 (4 concurrent writers). */
+  readonly concurrent?: boolean;
+  /** The raw driver's W3 on the application's table, given its name, to run beside ours. */
+  readonly rawReads?: (table: string) => Promise<number>;
+}
+
 async function measure(
   store: string,
   env: Record<string, string>,
-  concurrent = false,
+  { concurrent = false, rawReads }: MeasureOptions = {},
 ): Promise<Result> {
   const app: Application & Accounts = new Accounts({ env });
   await app.ready;
@@ -90,14 +105,21 @@ async function measure(
   });
   const gets = perSecond(ids.length, getMs);
 
-  const [count, readMs] = await timed(() =>
-    readAll(
-      1,
-      (next) => app.log.select(next, 100),
-      (n) => n.id,
-    ),
-  );
-  const reads = perSecond(count, readMs);
+  // W3 three times, the median, alternating with the raw driver's on the same table if given.
+  const ours: number[] = [];
+  const raw: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const [count, readMs] = await timed(() =>
+      readAll(
+        1,
+        (next) => app.log.select(next, 100),
+        (n) => n.id,
+      ),
+    );
+    ours.push(perSecond(count, readMs));
+    if (rawReads) raw.push(await rawReads(`"${env.POSTGRES_SCHEMA}"."accounts_events"`));
+  }
+  const reads = medianOf(ours);
 
   let concurrentSaves: number | undefined;
   if (concurrent) {
@@ -130,6 +152,7 @@ async function measure(
     saves,
     gets,
     reads,
+    ...(raw.length > 0 ? { rawReads: medianOf(raw) } : {}),
     longGet,
     snapshotGet,
     ...(concurrentSaves === undefined ? {} : { concurrentSaves }),
@@ -181,7 +204,7 @@ try {
   const postgres = await measure(
     "postgres",
     { INFRASTRUCTURE_FACTORY: "@es/postgres", POSTGRES_SCHEMA: `bench_${Date.now()}` },
-    true,
+    { concurrent: true, rawReads: (table) => measureRawPagedReads(server, table) },
   );
   results.push(postgres);
   const emmett: EmmettResult = await measureEmmett(
@@ -201,8 +224,9 @@ try {
   const limits = (store: string) => {
     const sqlite = sqliteRaw[store];
     if (sqlite) return { save: sqlite.insert1, get: sqlite.lookup10, read: sqlite.paged };
-    if (store === "postgres")
-      return { save: pgRaw.insert1, get: pgRaw.lookup10, read: pgRaw.paged };
+    if (store === "postgres") {
+      return { save: pgRaw.insert1, get: pgRaw.lookup10, read: postgres.rawReads };
+    }
     return undefined;
   };
   console.table(
@@ -240,7 +264,7 @@ try {
       "1-row BEGIN/INSERT/COMMIT/s": fmt(pgRaw.insert1Tx),
       "10-row insert/s": fmt(pgRaw.insert10),
       "10-row lookups/s": fmt(pgRaw.lookup10),
-      "paged rows/s": fmt(pgRaw.paged),
+      "paged rows/s (the app's table)": fmt(postgres.rawReads ?? 0),
       "4 connections inserts/s": fmt(pgRaw.concurrent4),
     },
   ]);

@@ -82,14 +82,17 @@ export class Prepared {
 /** A statement's text, or the statement prepared. */
 export type Statement = string | Prepared;
 
+// (int8 parsing comes from the pool's `types`, which every connection inherits.)
 const config = (statement: Statement, values: readonly unknown[] | undefined) =>
   typeof statement === "string"
-    ? { text: statement, values: values as unknown[], types }
-    : { text: statement.text, name: statement.name, values: values as unknown[], types };
+    ? { text: statement, values: values as unknown[] }
+    : { text: statement.text, name: statement.name, values: values as unknown[] };
 
 const RETRIES = 3;
 const RELEASE_SESSION_LOCKS = "SELECT pg_advisory_unlock_all()";
 const ignore = (): void => {};
+/** The pooled connections already given an 'error' listener (each is given one, once). */
+const listening = new WeakSet<pg.PoolClient>();
 
 /** Whether the driver refused a statement before sending it (its connection was already lost). */
 const wasNotSent = (error: unknown): boolean =>
@@ -184,8 +187,7 @@ export class PostgresDatastore {
       let broken = false;
       try {
         const connection: Connection = {
-          query: async (text, values) =>
-            (await client.query({ text, values: values as unknown[], types })).rows,
+          query: async (text, values) => (await client.query(config(text, values))).rows,
         };
         const result = await body(connection);
         await client.query("COMMIT");
@@ -233,7 +235,10 @@ export class PostgresDatastore {
       }
       // A checked-out connection the server ends also emits 'error'; the statement in flight
       // fails with it, so the event itself needs no handling (unhandled, it would crash).
-      if (!client.listeners("error").includes(ignore)) client.on("error", ignore);
+      if (!listening.has(client)) {
+        client.on("error", ignore);
+        listening.add(client);
+      }
       if (!this.options.prePing) return client;
       try {
         await client.query("SELECT 1");

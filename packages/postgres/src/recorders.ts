@@ -34,11 +34,13 @@ import {
 const toBuffer = (bytes: Uint8Array) =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-const LONE_SURROGATE = /\p{Cs}/u;
+/** `String.prototype.isWellFormed` (Node 20; not yet in TypeScript's ES2023 library). */
+const isWellFormed = (value: string): boolean =>
+  (value as string & { isWellFormed(): boolean }).isWellFormed();
 
 /** Text the driver would store altered (a lone surrogate becomes U+FFFD) is refused. */
 function text(value: string, what: string): string {
-  if (LONE_SURROGATE.test(value)) {
+  if (!isWellFormed(value)) {
     throw new DataError(`${what} has a lone UTF-16 surrogate, which PostgreSQL can't store`);
   }
   return value;
@@ -214,7 +216,13 @@ export class PostgresApplicationRecorder
         );
       }
     }
-    return rows.map((row) => ({ id: row.notification_id as number, ...toStoredEvent(row) }));
+    return rows.map((row) => ({
+      id: row.notification_id as number,
+      originatorId: row.originator_id as string,
+      originatorVersion: row.originator_version as number,
+      topic: row.topic as string,
+      state: row.state as Uint8Array,
+    }));
   }
 
   /** The largest notification id below a bound measured now (every id up to it can be read). */

@@ -146,19 +146,22 @@ const NUMBERED: Record<Rows, string> = {
  * Inserts events with notification ids, returning them: one block of consecutive ids per
  * statement, so concurrent batches never interleave.
  *
- * The ids are allocated under an exclusive lock held for the allocation only (a session-level
- * advisory lock, released before any row is written; commits never wait for it). Under it, the
- * statement first publishes the sequence's next value — the first id it takes, which none of
- * its ids can be below — as the key of a shared advisory lock held to the end of the
- * transaction, then takes its block from the sequence. Each step is a subquery of the next, so
- * they run in that order.
+ * The ids are allocated under a lock held for the allocation only (a session-level advisory
+ * lock, released before any row is written; commits never wait for it): exclusive for a batch,
+ * whose block is made with `setval`, so that no other id is taken meanwhile; shared for a single
+ * event, whose `nextval` alone is its block, so that single saves never wait for each other.
+ * Under it, the statement first publishes the sequence's next value — the first id it takes,
+ * which none of its ids can be below — as the key of a shared advisory lock held to the end of
+ * the transaction, then takes its block from the sequence. Each step is a subquery of the next,
+ * so they run in that order.
  */
 export function insertApplicationStatement(table: TableName, rows: Rows, before?: string): string {
   const sequence = `'${sequenceOf(table)}'::regclass`;
   const allocation = `${lockNamespace(table)}, 0`;
+  const mode = rows === "one" ? "_shared" : "";
   const taken = `SELECT nextval(${sequence}) AS first FROM (
         SELECT pg_advisory_xact_lock_shared(${lockKey(table, `(SELECT ${nextValue} FROM ${sequenceOf(table)})`)}) AS published
-        FROM (SELECT pg_advisory_lock(${allocation}) AS locked) AS allocating
+        FROM (SELECT pg_advisory_lock${mode}(${allocation}) AS locked) AS allocating
       ) AS publishing`;
   // A batch moves the sequence past its block; one event's block is the id nextval took.
   const block =
@@ -166,7 +169,7 @@ export function insertApplicationStatement(table: TableName, rows: Rows, before?
       ? taken
       : `SELECT first, setval(${sequence}, first + cardinality($1::text[]) - 1) AS last FROM (${taken}) AS taking`;
   return `WITH ${before ? `${before},\n` : ""}allocated AS MATERIALIZED (
-  SELECT first, pg_advisory_unlock(${allocation}) AS unlocked FROM (${block}) AS block
+  SELECT first, pg_advisory_unlock${mode}(${allocation}) AS unlocked FROM (${block}) AS block
 )
 INSERT INTO ${table.qualified} (notification_id, originator_id, originator_version, topic, state)
 SELECT (SELECT first FROM allocated) + e.n - 1, e.originator_id, e.originator_version, e.topic, e.state
