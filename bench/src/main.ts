@@ -196,16 +196,23 @@ try {
 
   let server: PostgresServer;
   [server, stopPostgres] = await postgresServer();
-  const pgRaw: PostgresRawLimits = await measurePostgresRawLimits(
-    server,
-    Math.min(rows, 5000),
-    CONCURRENT_SECONDS,
-  );
+  // The raw limits are measured before and after the library's run and averaged, so that a
+  // machine that speeds up or slows down meanwhile biases neither side.
+  const rawLimits = () =>
+    measurePostgresRawLimits(server, Math.min(rows, 5000), CONCURRENT_SECONDS);
+  const rawBefore = await rawLimits();
   const postgres = await measure(
     "postgres",
     { INFRASTRUCTURE_FACTORY: "@es/postgres", POSTGRES_SCHEMA: `bench_${Date.now()}` },
     { concurrent: true, rawReads: (table) => measureRawPagedReads(server, table) },
   );
+  const rawAfter = await rawLimits();
+  const pgRaw = Object.fromEntries(
+    Object.entries(rawBefore).map(([key, before]) => [
+      key,
+      (before + rawAfter[key as keyof PostgresRawLimits]) / 2,
+    ]),
+  ) as unknown as PostgresRawLimits;
   results.push(postgres);
   const emmett: EmmettResult = await measureEmmett(
     server,
@@ -257,7 +264,9 @@ try {
     })),
   );
 
-  console.log("\nraw pg limits (same run, same server; statements prepared once):");
+  console.log(
+    "\nraw pg limits (same run, same server; statements prepared once; mean of before and after the library's run):",
+  );
   console.table([
     {
       "1-row insert/s (1 statement)": fmt(pgRaw.insert1),
@@ -284,11 +293,14 @@ try {
   ]);
 
   if (scaling) {
-    console.log("\nW3 at scale on PostgreSQL: the last 10,000 notifications, pages of 100:");
+    console.log(
+      "\nW3 at scale on PostgreSQL: the last 10,000 notifications, pages of 100 (median of 5, sizes in turn):",
+    );
     console.table(
       scaling.results.map((r) => ({
         "events stored": fmt(r.stored),
-        "notifications/s": fmt(r.reads),
+        "notifications/s": `${fmt(r.reads)}${ratio(r.reads, r.rawReads)}`,
+        "the page query alone, rows/s": fmt(r.rawReads),
       })),
     );
     console.log("plan of a page read (generic plan):");
