@@ -36,6 +36,7 @@ const PACKAGES = [
   "sqlite",
   "postgres",
   "cipher",
+  "system",
 ] as const;
 type Package = (typeof PACKAGES)[number];
 

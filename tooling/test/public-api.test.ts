@@ -8,6 +8,7 @@ import * as domain from "@es/domain";
 import * as persistenceCore from "@es/persistence-core";
 import * as postgres from "@es/postgres";
 import * as sqlite from "@es/sqlite";
+import * as system from "@es/system";
 import { describe, expect, it } from "vitest";
 
 const packages: Record<string, Record<string, unknown>> = {
@@ -17,6 +18,7 @@ const packages: Record<string, Record<string, unknown>> = {
   "@es/cipher": cipher,
   "@es/sqlite": sqlite,
   "@es/postgres": postgres,
+  "@es/system": system,
 };
 
 describe("public API", () => {
@@ -39,6 +41,8 @@ describe("public API", () => {
         "@es/persistence-core:StoredEventDecodingError",
         "@es/application:AggregateNotFoundError",
         "@es/cipher:CipherError",
+        "@es/system:SystemError",
+        "@es/system:RunnerAlreadyStarted",
       ]),
     );
   });
@@ -51,6 +55,7 @@ describe("public API", () => {
         "withRedactedInspection",
       ],
       "@es/application": ["formatSectionId", "deferred"],
+      "@es/system": ["Followers", "isLeaderClass", "isFollowerClass"],
       "@es/sqlite": ["translateError", "tableName", "translating"],
       "@es/postgres": [
         "translateError",

@@ -149,7 +149,7 @@ export class Application {
       const transcoder = factory.transcoder();
       this.registerTranscodings(transcoder);
       const mapper = factory.mapper(transcoder);
-      const recorder = await factory.applicationRecorder();
+      const recorder = await this.constructRecorder(factory);
       const events = factory.eventStore(mapper, recorder);
       const snapshots = this.#snapshotting
         ? factory.eventStore(mapper, await factory.aggregateRecorder("snapshots"))
@@ -184,6 +184,14 @@ export class Application {
   protected async infrastructure(): Promise<ApplicationInfrastructure> {
     if (!this.#infrastructure) await this.ready;
     return this.#get();
+  }
+
+  /**
+   * The application's recorder: an application recorder, or a process recorder for an
+   * application that tracks what it has processed (`@es/system`'s followers).
+   */
+  protected constructRecorder(factory: InfrastructureFactory): Promise<ApplicationRecorder> {
+    return factory.applicationRecorder();
   }
 
   /** Registers custom transcodings; extend it and call `super.registerTranscodings(transcoder)`. */
@@ -334,7 +342,11 @@ export class Application {
   }
 }
 
-function applicationNameOf(cls: typeof Application): string {
+/**
+ * The name an application class's instances get (`static applicationName`, else the class
+ * name, checked): for code that names applications before making them, as a system does.
+ */
+export function applicationNameOf(cls: typeof Application): string {
   if (Object.hasOwn(cls, "applicationName") && cls.applicationName !== undefined) {
     return cls.applicationName;
   }

@@ -2,7 +2,12 @@
  * @es/application — event-sourced applications: `Application` (save, repository, notification
  * log, snapshotting), `Repository`, `LocalNotificationLog`.
  */
-export { Application, type ApplicationOptions, type SnapshotFailure } from "./application.js";
+export {
+  Application,
+  type ApplicationOptions,
+  applicationNameOf,
+  type SnapshotFailure,
+} from "./application.js";
 export {
   AggregateNotFound,
   AggregateNotFoundError,

@@ -1,0 +1,18 @@
+/** Errors raised by systems, followers and runners. */
+import { EventSourcingError, nameErrorClass } from "@es/domain";
+
+/** The root of the system layer's errors. */
+export class SystemError extends EventSourcingError {}
+nameErrorClass(SystemError, "SystemError");
+
+/** A system's definition is wrong: a class in the wrong place, a name given twice, a cycle. */
+export class SystemDefinitionError extends SystemError {}
+nameErrorClass(SystemDefinitionError, "SystemDefinitionError");
+
+/** `start()` was called on a runner that is already started. */
+export class RunnerAlreadyStarted extends SystemError {
+  constructor(message = "The runner is already started") {
+    super(message);
+  }
+}
+nameErrorClass(RunnerAlreadyStarted, "RunnerAlreadyStarted");

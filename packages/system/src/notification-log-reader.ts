@@ -1,0 +1,42 @@
+/**
+ * Reads an application's notifications from its notification log (local, or remote through
+ * `NotificationLogJSONClient`), from a position on, in order.
+ */
+import type { NotificationLog } from "@es/application";
+import type { Notification } from "@es/persistence-core";
+
+export class NotificationLogReader {
+  readonly log: NotificationLog;
+  /** Notifications asked for at a time (at most the log's section size). */
+  readonly sectionSize: number;
+
+  constructor(log: NotificationLog, sectionSize = 10) {
+    if (!Number.isInteger(sectionSize) || sectionSize < 1) {
+      throw new RangeError(`Section size must be a positive integer, got ${sectionSize}`);
+    }
+    this.log = log;
+    this.sectionSize = sectionSize;
+  }
+
+  /** The notifications from id `start` on, section by section (following each `nextId`). */
+  async *read({ start }: { readonly start: number }): AsyncGenerator<Notification> {
+    let sectionId: string | null = `${start},${start + this.sectionSize - 1}`;
+    while (sectionId !== null) {
+      const section = await this.log.section(sectionId);
+      yield* section.items;
+      sectionId = section.nextId;
+    }
+  }
+
+  /** The notifications from id `start` on, a limited list at a time, until none are left. */
+  async *select({ start }: { readonly start: number }): AsyncGenerator<Notification> {
+    let next = start;
+    for (;;) {
+      const items = await this.log.select(next, this.sectionSize);
+      const last = items.at(-1);
+      if (last === undefined) return;
+      yield* items;
+      next = last.id + 1;
+    }
+  }
+}

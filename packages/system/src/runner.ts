@@ -1,0 +1,65 @@
+/**
+ * A runner makes a system's applications and connects them: each follower follows its
+ * leaders' notification logs, and each leader prompts the runner (or the follower's loop)
+ * after each save. Runners differ in how and when followers process what they are prompted.
+ */
+import { type Application, type ApplicationOptions, applicationNameOf } from "@es/application";
+import type { EnvValues } from "@es/persistence-core";
+import { RunnerAlreadyStarted, SystemError } from "./errors.js";
+import type { System } from "./system.js";
+
+export interface RunnerOptions {
+  /** Environment variables for every application (each may also be prefixed with its name). */
+  readonly env?: EnvValues;
+}
+
+export abstract class Runner {
+  readonly system: System;
+  readonly env: EnvValues;
+  #started = false;
+
+  constructor(system: System, { env = {} }: RunnerOptions = {}) {
+    this.system = system;
+    this.env = env;
+  }
+
+  get isStarted(): boolean {
+    return this.#started;
+  }
+
+  /** Makes the applications, connects them, and catches up on what they haven't processed. */
+  async start(): Promise<void> {
+    if (this.#started) throw new RunnerAlreadyStarted();
+    this.#started = true;
+    await this.startApplications();
+  }
+
+  protected abstract startApplications(): Promise<void>;
+
+  /** Stops processing and closes the applications. */
+  abstract stop(): Promise<void>;
+
+  /** The running application of class `cls`. */
+  abstract get<A extends Application>(cls: abstract new (options?: ApplicationOptions) => A): A;
+
+  /** Makes the application named `name` (a leading subclass, for a plain application that leads). */
+  protected async make(name: string): Promise<Application> {
+    const Cls = this.system.leaderClassOf(name) as unknown as new (
+      options: ApplicationOptions,
+    ) => Application;
+    const app = new Cls({ env: this.env });
+    await app.ready;
+    return app;
+  }
+
+  protected notStarted(): never {
+    throw new SystemError("The runner isn't started: call start() first");
+  }
+
+  /** The name `cls` has in the system, or an error saying it isn't in it. */
+  protected nameOf(cls: abstract new (options?: ApplicationOptions) => Application): string {
+    const name = applicationNameOf(cls as unknown as typeof Application);
+    this.system.classOf(name);
+    return name;
+  }
+}
