@@ -16,3 +16,7 @@ export class RunnerAlreadyStarted extends SystemError {
   }
 }
 nameErrorClass(RunnerAlreadyStarted, "RunnerAlreadyStarted");
+
+/** A follower failed to process a notification (its `cause` says why); it stopped. */
+export class EventProcessingError extends SystemError {}
+nameErrorClass(EventProcessingError, "EventProcessingError");

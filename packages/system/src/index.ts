@@ -3,7 +3,13 @@
  * others exactly once (`Follower`, `Leader`, `ProcessEvent`), `System` definitions, runners,
  * and the `NotificationLogReader`.
  */
-export { RunnerAlreadyStarted, SystemDefinitionError, SystemError } from "./errors.js";
+export { ConcurrentRunner } from "./concurrent-runner.js";
+export {
+  EventProcessingError,
+  RunnerAlreadyStarted,
+  SystemDefinitionError,
+  SystemError,
+} from "./errors.js";
 export { Follower } from "./follower.js";
 export { Leader, type Leading, ProcessApplication } from "./leader.js";
 export { NotificationLogReader } from "./notification-log-reader.js";

@@ -31,7 +31,13 @@ export abstract class Runner {
   async start(): Promise<void> {
     if (this.#started) throw new RunnerAlreadyStarted();
     this.#started = true;
-    await this.startApplications();
+    try {
+      await this.startApplications();
+    } catch (error) {
+      // Whatever was made is closed again: a runner that failed to start holds nothing open.
+      await this.stop().catch(() => {});
+      throw error;
+    }
   }
 
   protected abstract startApplications(): Promise<void>;
@@ -47,9 +53,19 @@ export abstract class Runner {
     const Cls = this.system.leaderClassOf(name) as unknown as new (
       options: ApplicationOptions,
     ) => Application;
-    const app = new Cls({ env: this.env });
-    await app.ready;
-    return app;
+    try {
+      const app = new Cls({ env: this.env });
+      await app.ready.catch(async (error: unknown) => {
+        await app.close();
+        throw error;
+      });
+      return app;
+    } catch (error) {
+      throw new SystemError(
+        `Application '${name}' failed to start: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
   }
 
   protected notStarted(): never {

@@ -1,9 +1,14 @@
 /**
- * The system of the original's documentation on the single-threaded runner, on every store:
- * counts are right as soon as each command returns.
+ * The system of the original's documentation on every runner and every store: counts are
+ * right as soon as each command returns (single-threaded), or once the followers are idle
+ * (concurrent).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  ConcurrentRunner,
+  EventProcessingError,
+  Follower,
+  type Runner,
   RunnerAlreadyStarted,
   SingleThreadedRunner,
   System,
@@ -13,9 +18,9 @@ import {
 import { stores } from "./stores.js";
 import { Counters, Worlds } from "./worlds.js";
 
-const runners: SingleThreadedRunner[] = [];
+const runners: Runner[] = [];
 afterEach(async () => {
-  for (const runner of runners.splice(0)) await runner.stop();
+  for (const runner of runners.splice(0)) await runner.stop().catch(() => {});
 });
 
 function runner(env: Record<string, string>): SingleThreadedRunner {
@@ -24,9 +29,18 @@ function runner(env: Record<string, string>): SingleThreadedRunner {
   return made;
 }
 
-describe.each(stores)("the single-threaded runner (%s)", (_store, env) => {
-  it("has every count right as soon as each command returns", async () => {
-    const system = runner(env());
+const kinds = [
+  ["single-threaded", SingleThreadedRunner, async () => {}],
+  ["concurrent", ConcurrentRunner, (r: Runner) => (r as ConcurrentRunner).idle()],
+] as const;
+const cases = kinds.flatMap(([kind, Kind, settle]) =>
+  stores.map(([store, env]) => [`${kind}, ${store}`, Kind, settle, env] as const),
+);
+
+describe.each(cases)("the system on the %s runner", (_name, Kind, settle, env) => {
+  it("counts every happening once", async () => {
+    const system = new Kind(new System([[Worlds, Counters]]), { env: env() });
+    runners.push(system);
     await system.start();
     const worlds = system.get(Worlds);
     const counters = system.get(Counters);
@@ -35,8 +49,10 @@ describe.each(stores)("the single-threaded runner (%s)", (_store, env) => {
       await worlds.createWorld(),
       await worlds.createWorld(),
     ];
-    const counts = async () =>
-      Promise.all(["dinosaurs", "trucks", "internet"].map((what) => counters.getCount(what)));
+    const counts = async () => {
+      await settle(system);
+      return Promise.all(["dinosaurs", "trucks", "internet"].map((w) => counters.getCount(w)));
+    };
     expect(await counts()).toEqual([0, 0, 0]);
 
     for (const world of [world1, world2, world3]) await worlds.makeItSo(world, "dinosaurs");
@@ -48,6 +64,7 @@ describe.each(stores)("the single-threaded runner (%s)", (_store, env) => {
     expect(await counts()).toEqual([3, 2, 1]);
 
     // Every notification of Worlds was tracked once: 3 created, 6 happened.
+    await settle(system);
     expect(await counters.processRecorder.maxTrackingId("Worlds")).toBe(
       await worlds.recorder.maxNotificationId(),
     );
@@ -113,5 +130,77 @@ describe("a runner", () => {
     prompting = true;
     await system.get(Worlds).createWorld();
     expect(pulls).toEqual(["Worlds", "Worlds"]);
+  });
+});
+
+describe("the concurrent runner", () => {
+  it("returns from a save at once, and has it processed soon after", async () => {
+    const system = new ConcurrentRunner(new System([[Worlds, Counters]]));
+    runners.push(system);
+    await system.start();
+    const worlds = system.get(Worlds);
+    const world = await worlds.createWorld();
+    await worlds.makeItSo(world, "dinosaurs");
+    await system.idle();
+    expect(await system.get(Counters).getCount("dinosaurs")).toBe(1);
+  });
+
+  it("fails to start, closing what it made, when an application can't be made", async () => {
+    class Broken extends Counters {
+      static override applicationName = "Broken";
+    }
+    const system = new ConcurrentRunner(new System([[Worlds, Broken]]), {
+      env: { BROKEN_INFRASTRUCTURE_FACTORY: "@es/no-such-adapter" },
+    });
+    runners.push(system);
+    await expect(system.start()).rejects.toThrow("Application 'Broken' failed to start");
+  });
+
+  it("stops a follower whose processing fails, and reports it when stopped", async () => {
+    class Failing extends Follower {
+      static override applicationName = "Failing";
+      policy(): void {
+        throw new Error("no, thanks");
+      }
+    }
+    const system = new ConcurrentRunner(new System([[Worlds, Failing]]));
+    await system.start();
+    await system.get(Worlds).createWorld();
+    await system.idle();
+    expect(system.errors.map((e) => e.message)).toEqual([
+      "Failing failed to process notifications: no, thanks",
+    ]);
+    await system.get(Worlds).createWorld();
+    await system.idle();
+    expect(system.errors).toHaveLength(1);
+    const stopped = await system.stop().catch((e: unknown) => e);
+    expect(stopped).toBeInstanceOf(EventProcessingError);
+    expect((stopped as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it("coalesces the prompts a busy follower receives into one more pull", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const pulls: string[] = [];
+    class Slow extends Counters {
+      static override applicationName = "Slow";
+      override async pullAndProcess(name: string): Promise<void> {
+        pulls.push(name);
+        await gate;
+        await super.pullAndProcess(name);
+      }
+    }
+    const system = new ConcurrentRunner(new System([[Worlds, Slow]]));
+    runners.push(system);
+    await system.start();
+    const worlds = system.get(Worlds);
+    for (let i = 0; i < 5; i++) await worlds.createWorld();
+    release();
+    await system.idle();
+    // One pull to catch up at start (held at the gate), then one for all five prompts.
+    expect(pulls).toEqual(["Worlds", "Worlds"]);
+    expect(await system.get(Slow).processRecorder.maxTrackingId("Worlds")).toBe(5);
   });
 });
