@@ -11,6 +11,20 @@ export {
   SystemError,
 } from "./errors.js";
 export { Follower } from "./follower.js";
+export {
+  type HttpClientOptions,
+  HttpNotificationLogInterface,
+  type NotificationLogServer,
+  type ServeOptions,
+  serveNotificationLog,
+} from "./interface/http.js";
+export { NotificationLogJSONClient, NotificationLogReadError } from "./interface/json-client.js";
+export {
+  type NotificationJSON,
+  NotificationLogJSONService,
+  type SectionJSON,
+} from "./interface/json-service.js";
+export type { NotificationLogInterface } from "./interface/notification-log-interface.js";
 export { Leader, type Leading, ProcessApplication } from "./leader.js";
 export { NotificationLogReader } from "./notification-log-reader.js";
 export { ProcessEvent } from "./process-event.js";

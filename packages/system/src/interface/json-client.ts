@@ -1,0 +1,106 @@
+/**
+ * Reads a notification log through a `NotificationLogInterface` (another process, another
+ * machine): the `NotificationLog` a follower follows. Everything it reads is checked — JSON,
+ * field types, base64 states, ids in order and within what was asked for — and anything
+ * else is a `NotificationLogReadError` saying what was wrong, never a crash and never a
+ * notification made up.
+ */
+import type { NotificationLog, Section } from "@es/application";
+import { nameErrorClass } from "@es/domain";
+import type { Notification } from "@es/persistence-core";
+import { z } from "zod";
+import { SystemError } from "../errors.js";
+import type { NotificationLogInterface } from "./notification-log-interface.js";
+
+/** A notification log's response that can't be read: not JSON, not the format, out of order. */
+export class NotificationLogReadError extends SystemError {}
+nameErrorClass(NotificationLogReadError, "NotificationLogReadError");
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const SECTION_ID = /^\d+,\d+$/;
+
+const notification = z.object({
+  id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  originator_id: z.string().min(1).max(1_000),
+  originator_version: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  topic: z.string().min(1).max(1_000),
+  state: z.string().regex(BASE64, { error: "expected base64" }),
+});
+const notifications = z.array(notification);
+const section = z.object({
+  id: z.string().regex(SECTION_ID).nullable(),
+  next_id: z.string().regex(SECTION_ID).nullable(),
+  items: notifications,
+});
+
+function parse<T>(text: string, schema: z.ZodType<T>, what: string): T {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new NotificationLogReadError(`The ${what} is not JSON (${text.length} characters)`);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path.join(".") || "the response";
+    throw new NotificationLogReadError(`The ${what} is invalid at ${path}: ${issue?.message}`);
+  }
+  return result.data;
+}
+
+/** The notifications, checked to be in increasing order, from `start` on, at most `limit`. */
+function toNotifications(
+  items: z.infer<typeof notifications>,
+  start: number,
+  limit: number,
+  what: string,
+): Notification[] {
+  if (items.length > limit) {
+    throw new NotificationLogReadError(
+      `The ${what} has ${items.length} notifications, more than the ${limit} asked for`,
+    );
+  }
+  let previous = start - 1;
+  return items.map((item) => {
+    if (item.id <= previous) {
+      throw new NotificationLogReadError(
+        `The ${what} has notification ${item.id} out of order (after ${previous}, from ${start})`,
+      );
+    }
+    previous = item.id;
+    return {
+      id: item.id,
+      originatorId: item.originator_id,
+      originatorVersion: item.originator_version,
+      topic: item.topic,
+      state: new Uint8Array(Buffer.from(item.state, "base64")),
+    };
+  });
+}
+
+export class NotificationLogJSONClient implements NotificationLog {
+  readonly interface: NotificationLogInterface;
+
+  constructor(logInterface: NotificationLogInterface) {
+    this.interface = logInterface;
+  }
+
+  async section(sectionId: string): Promise<Section> {
+    const match = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(sectionId);
+    if (!match) {
+      throw new TypeError(`Invalid section id '${sectionId}': expected "first,last", e.g. "1,10"`);
+    }
+    const [first, last] = [Number(match[1]), Number(match[2])];
+    const what = `section ${sectionId}`;
+    const data = parse(await this.interface.getLogSection(sectionId), section, what);
+    const items = toNotifications(data.items, first, Math.max(0, last - first + 1), what);
+    return { id: data.id, items, nextId: data.next_id };
+  }
+
+  async select(start: number, limit: number): Promise<Notification[]> {
+    const what = `notifications from ${start}`;
+    const data = parse(await this.interface.getNotifications(start, limit), notifications, what);
+    return toNotifications(data, start, limit, what);
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * A notification log presented as JSON, directly or over HTTP, read back by a client that
+ * checks everything: a follower can follow an application running elsewhere, and a malformed
+ * or hostile response is a NotificationLogReadError, never a crash.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  HttpNotificationLogInterface,
+  type NotificationLogInterface,
+  NotificationLogJSONClient,
+  NotificationLogJSONService,
+  NotificationLogReadError,
+  type NotificationLogServer,
+  serveNotificationLog,
+} from "../src/index.js";
+import { Counters, Worlds } from "./worlds.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function worlds(): Promise<Worlds> {
+  const app = new Worlds();
+  cleanups.push(() => app.close());
+  return app;
+}
+
+async function served(app: Worlds): Promise<NotificationLogServer> {
+  const server = await serveNotificationLog(new NotificationLogJSONService(app));
+  cleanups.push(() => server.close());
+  return server;
+}
+
+describe("a JSON notification log", () => {
+  it("presents sections and lists of notifications, read back by the client, in process", async () => {
+    const app = await worlds();
+    const [alice, bob] = [await app.createWorld(), await app.createWorld()];
+    const log = new NotificationLogJSONClient(new NotificationLogJSONService(app));
+    const section = await log.section("1,10");
+    expect(section.id).toBe("1,2");
+    expect(section.nextId).toBeNull();
+    expect(section.items.map((n) => n.originatorId)).toEqual([alice, bob]);
+    const [stored] = await app.log.select(1, 1);
+    expect([...(section.items[0]?.state ?? [])]).toEqual([...(stored?.state ?? [])]);
+    expect((await log.select(1, 10)).map((n) => n.id)).toEqual([1, 2]);
+  });
+
+  it("works the same over HTTP", async () => {
+    const app = await worlds();
+    const [alice, bob] = [await app.createWorld(), await app.createWorld()];
+    const server = await served(app);
+    const log = new NotificationLogJSONClient(new HttpNotificationLogInterface(server.url));
+    expect((await log.section("1,10")).items.map((n) => n.originatorId)).toEqual([alice, bob]);
+    expect((await log.select(1, 10)).map((n) => n.originatorId)).toEqual([alice, bob]);
+  });
+
+  it("answers 404, 405 and 400 over HTTP for what it doesn't serve", async () => {
+    const server = await served(await worlds());
+    const status = async (path: string, method = "GET") => {
+      const response = await fetch(`${server.url}${path}`, { method });
+      return [response.status, await response.text()];
+    };
+    expect(await status("/accounts/")).toEqual([404, "Not found: /accounts/"]);
+    expect(await status("/notifications/1,10", "PUT")).toEqual([405, "Method not allowed: PUT"]);
+    expect(await status("/notifications?start=x&limit=10")).toEqual([
+      400,
+      "Expected whole numbers start and limit",
+    ]);
+    expect((await status("/notifications?start=1&limit=1000"))[0]).toBe(400);
+  });
+
+  it("serves sections and lists over HTTP while two writers save", async () => {
+    const app = await worlds();
+    const server = await served(app);
+    const log = new NotificationLogJSONClient(new HttpNotificationLogInterface(server.url));
+    await Promise.all(
+      [0, 1].map(async () => {
+        for (let i = 0; i < 30; i++) {
+          await app.createWorld();
+          await log.select(1, 10);
+        }
+      }),
+    );
+    for (let first = 1; first <= 51; first += 10) {
+      expect((await log.section(`${first},${first + 9}`)).items).toHaveLength(10);
+      expect(await log.select(first, 10)).toHaveLength(10);
+    }
+    expect((await log.section("61,70")).items).toHaveLength(0);
+    expect(await log.select(61, 10)).toHaveLength(0);
+  });
+
+  it("lets a follower follow an application over HTTP", async () => {
+    const app = await worlds();
+    const world = await app.createWorld();
+    for (const what of ["dinosaurs", "trucks", "dinosaurs"]) await app.makeItSo(world, what);
+    const server = await served(app);
+    const counters = new Counters();
+    cleanups.push(() => counters.close());
+    counters.follow(
+      "Worlds",
+      new NotificationLogJSONClient(new HttpNotificationLogInterface(server.url)),
+    );
+    await counters.pullAndProcess("Worlds");
+    expect([await counters.getCount("dinosaurs"), await counters.getCount("trucks")]).toEqual([
+      2, 1,
+    ]);
+  });
+});
+
+/** An interface that answers whatever it is given. */
+const answering = (body: string): NotificationLogInterface => ({
+  getLogSection: async () => body,
+  getNotifications: async () => body,
+});
+
+const item = (fields: Record<string, unknown> = {}) => ({
+  id: 1,
+  originator_id: "a",
+  originator_version: 1,
+  topic: "World.Created",
+  state: "e30=",
+  ...fields,
+});
+
+describe("a JSON notification log client", () => {
+  it.each([
+    ["not JSON", "{", /is not JSON/],
+    ["a wrong type", JSON.stringify([item({ id: "1" })]), /invalid at 0\.id/],
+    ["a negative id", JSON.stringify([item({ id: -1 })]), /invalid at 0\.id/],
+    [
+      "bad base64",
+      JSON.stringify([item({ state: "%%%" })]),
+      /invalid at 0\.state: expected base64/,
+    ],
+    ["a huge topic", JSON.stringify([item({ topic: "x".repeat(5_000) })]), /invalid at 0\.topic/],
+    ["ids out of order", JSON.stringify([item({ id: 3 }), item({ id: 2 })]), /out of order/],
+    ["ids before the start", JSON.stringify([item({ id: 1 })]), /out of order/],
+    [
+      "more than asked for",
+      JSON.stringify(Array.from({ length: 3 }, (_, i) => item({ id: 5 + i }))),
+      /more than the 2 asked for/,
+    ],
+    ["an object, not a list", JSON.stringify({ items: [] }), /invalid at the response/],
+  ])("refuses %s with a NotificationLogReadError", async (_what, body, message) => {
+    const log = new NotificationLogJSONClient(answering(body));
+    const start = _what === "ids before the start" ? 2 : 1;
+    const limit = _what === "more than asked for" ? 2 : 10;
+    const error = await log.select(start, limit).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotificationLogReadError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it("refuses a section with a malformed id or more notifications than the section holds", async () => {
+    const body = (fields: Record<string, unknown>) =>
+      JSON.stringify({ id: "1,1", next_id: null, items: [item()], ...fields });
+    await expect(
+      new NotificationLogJSONClient(answering(body({ next_id: "1;drop" }))).section("1,10"),
+    ).rejects.toThrow(/invalid at next_id/);
+    await expect(
+      new NotificationLogJSONClient(answering(body({ items: [item(), item({ id: 2 })] }))).section(
+        "1,1",
+      ),
+    ).rejects.toThrow(NotificationLogReadError);
+    await expect(new NotificationLogJSONClient(answering(body({}))).section("1,x")).rejects.toThrow(
+      TypeError,
+    );
+  });
+
+  it("reports a server that can't be reached, fails, or answers too much, without hanging", async () => {
+    const app = await worlds();
+    await app.createWorld();
+    const server = await served(app);
+    const tiny = new NotificationLogJSONClient(
+      new HttpNotificationLogInterface(server.url, { maxBytes: 10 }),
+    );
+    await expect(tiny.select(1, 10)).rejects.toThrow(/over the 10 bytes allowed|10 allowed/);
+    const url = server.url;
+    await server.close();
+    cleanups.pop();
+    const gone = new NotificationLogJSONClient(
+      new HttpNotificationLogInterface(url, { timeoutMs: 2_000 }),
+    );
+    await expect(gone.select(1, 10)).rejects.toThrow(/Can't reach the notification log/);
+  });
+});
