@@ -13,6 +13,7 @@ import { bounded, Environment, type EnvValues, envSchemas } from "./environment.
 import { ConfigurationError } from "./errors.js";
 import { EventStore } from "./event-store.js";
 import { Mapper } from "./mapper.js";
+import type { PromptChannel } from "./prompt-channel.js";
 import type { AggregateRecorder, ApplicationRecorder, ProcessRecorder } from "./recorders.js";
 import { JSONTranscoder, type Transcoder } from "./transcoder.js";
 
@@ -124,6 +125,19 @@ export abstract class InfrastructureFactory {
   abstract aggregateRecorder(purpose?: string): Promise<AggregateRecorder>;
   abstract applicationRecorder(): Promise<ApplicationRecorder>;
   abstract processRecorder(): Promise<ProcessRecorder>;
+
+  /**
+   * Whether applications in other processes that are given the same configuration share this
+   * store (a database file or server does; memory doesn't).
+   */
+  get isSharedByProcesses(): boolean {
+    return false;
+  }
+
+  /** A channel for prompts between processes, if the store carries them. */
+  promptChannel(): PromptChannel | undefined {
+    return undefined;
+  }
 
   /** Releases connections and files. */
   async close(): Promise<void> {}

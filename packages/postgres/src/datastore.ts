@@ -42,6 +42,16 @@ export interface PostgresConnectionOptions {
 /** A query's result rows, with int8 values as numbers. */
 export type Rows = Record<string, unknown>[];
 
+/** A connection of its own, outside the pool, that stays open to LISTEN. */
+export interface ListeningConnection {
+  query(text: string): Promise<void>;
+  /** Calls `listener` with each notification's channel and payload. */
+  onNotification(listener: (channel: string, payload: string) => void): void;
+  /** Calls `listener` once, when the connection ends (ended, lost, or ended by the server). */
+  onEnd(listener: () => void): void;
+  end(): Promise<void>;
+}
+
 /** The part of a connection a transaction body uses. */
 export interface Connection {
   query(text: string, values?: readonly unknown[]): Promise<Rows>;
@@ -102,6 +112,8 @@ export class PostgresDatastore {
   /** The options, less the password (kept out of sight, with the pool, in private fields). */
   readonly options: Readonly<Omit<PostgresConnectionOptions, "password">>;
   readonly #pool: pg.Pool;
+  /** How each connection is made (the password with it, so kept private). */
+  readonly #clientConfig: pg.ClientConfig;
   #closed = false;
 
   constructor(options: PostgresConnectionOptions) {
@@ -113,19 +125,22 @@ export class PostgresDatastore {
         ? `-c idle_in_transaction_session_timeout=${options.idleInTransactionSessionTimeoutMs}`
         : "",
     ].filter((setting) => setting !== "");
-    this.#pool = new pg.Pool({
+    this.#clientConfig = {
       host: options.host,
       port: options.port,
       user: options.user,
       password,
       database: options.database,
       ssl: options.ssl === false ? false : { ...options.ssl },
-      max: options.maxConnections,
-      idleTimeoutMillis: options.connMaxAgeMs ?? 0,
       connectionTimeoutMillis: options.connectTimeoutMs,
       ...(options.applicationName ? { application_name: options.applicationName } : {}),
       ...(settings.length > 0 ? { options: settings.join(" ") } : {}),
       types,
+    };
+    this.#pool = new pg.Pool({
+      ...this.#clientConfig,
+      max: options.maxConnections,
+      idleTimeoutMillis: options.connMaxAgeMs ?? 0,
     });
     // A pooled connection the server ends while idle is reported here; the pool drops it.
     this.#pool.on("error", ignore);
@@ -253,6 +268,32 @@ export class PostgresDatastore {
   #release(client: pg.PoolClient, broken: boolean): void {
     // With a maximum age of 0, each connection serves one transaction.
     client.release(broken || this.options.connMaxAgeMs === 0);
+  }
+
+  /**
+   * A connection of its own, outside the pool, made like the pool's: for LISTEN, which needs
+   * one that stays open. The caller ends it.
+   */
+  async connectListener(): Promise<ListeningConnection> {
+    if (this.#closed) throw new OperationalError("The PostgreSQL datastore is closed");
+    const client = new pg.Client(this.#clientConfig);
+    // Its loss is seen by its 'end' event; an unhandled 'error' would crash the process.
+    client.on("error", ignore);
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(ignore);
+      throw translateError(error);
+    }
+    return {
+      query: async (text) => {
+        await client.query(text);
+      },
+      onNotification: (listener) =>
+        client.on("notification", ({ channel, payload }) => listener(channel, payload ?? "")),
+      onEnd: (listener) => client.once("end", listener),
+      end: () => client.end(),
+    };
   }
 
   /** Connections in the pool now, and those idle among them. */

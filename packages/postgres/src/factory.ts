@@ -18,6 +18,7 @@ import {
 } from "@es/persistence-core";
 import { z } from "zod";
 import { PostgresDatastore } from "./datastore.js";
+import { PostgresPromptChannel } from "./prompt-channel.js";
 import {
   PostgresAggregateRecorder,
   PostgresApplicationRecorder,
@@ -96,6 +97,7 @@ export class PostgresFactory extends InfrastructureFactory {
   readonly tablePrefix: string;
   readonly #password: string;
   #datastore: PostgresDatastore | undefined;
+  #promptChannel: PostgresPromptChannel | undefined;
 
   constructor(options: PostgresOptions, init: FactoryInit = {}) {
     super(init);
@@ -215,6 +217,17 @@ export class PostgresFactory extends InfrastructureFactory {
     );
   }
 
+  /** A server is shared by every process given its address. */
+  override get isSharedByProcesses(): boolean {
+    return true;
+  }
+
+  /** Prompts between processes by LISTEN/NOTIFY, among the applications of this schema. */
+  override promptChannel(): PostgresPromptChannel {
+    this.#promptChannel ??= new PostgresPromptChannel(this.datastore, this.options.schema);
+    return this.#promptChannel;
+  }
+
   #table(suffix: string): TableName {
     return new TableName(this.options.schema, identifier(`${this.tablePrefix}_${suffix}`));
   }
@@ -227,6 +240,7 @@ export class PostgresFactory extends InfrastructureFactory {
   override async close(): Promise<void> {
     await this.#datastore?.close();
     this.#datastore = undefined;
+    this.#promptChannel = undefined;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 export {
   type Connection,
+  type ListeningConnection,
   type PostgresConnectionOptions,
   PostgresDatastore,
   type Rows,
@@ -28,6 +29,7 @@ export {
   postgres,
   type ResolvedPostgresOptions,
 } from "./factory.js";
+export { PostgresPromptChannel, PROMPT_CHANNEL } from "./prompt-channel.js";
 export {
   PostgresAggregateRecorder,
   PostgresApplicationRecorder,

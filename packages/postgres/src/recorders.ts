@@ -28,6 +28,8 @@ import {
   insertAggregateStatement,
   insertApplicationStatement,
   insertTrackingStatement,
+  SCHEMA_CHANGES_LOCK,
+  sequenceOf,
   type TableName,
 } from "./schema.js";
 
@@ -117,9 +119,28 @@ export class PostgresAggregateRecorder implements AggregateRecorder {
     return [createSchema(this.eventsTable.schema), ...createAggregateTable(this.eventsTable)];
   }
 
-  /** Creates the tables if they don't exist. */
+  /** The relations (tables, sequences, indexes) the statements make, qualified and quoted. */
+  createdRelations(): string[] {
+    return [this.eventsTable.qualified];
+  }
+
+  /**
+   * Creates the tables if they don't exist. When they all do (an application starting again)
+   * it changes nothing and locks nothing: DDL locks the tables, so it would make saves in
+   * other processes wait, or deadlock with them. Processes that create tables at once take
+   * turns (a transaction-level advisory lock), so each finds what the one before made.
+   */
   async createTable(): Promise<void> {
-    await this.datastore.execute(this.createTableStatements().join(";\n"));
+    const relations = this.createdRelations();
+    const [row] = await this.datastore.query(
+      "SELECT count(to_regclass(name)) AS present FROM unnest($1::text[]) AS name",
+      [relations],
+    );
+    if (Number(row?.present) === relations.length) return;
+    await this.datastore.transaction(async (connection) => {
+      await connection.query(`SELECT pg_advisory_xact_lock(${SCHEMA_CHANGES_LOCK})`);
+      await connection.query(this.createTableStatements().join(";\n"));
+    });
   }
 
   /** Inserts the events (in one statement: all or none). Snapshots have no notification ids. */
@@ -183,6 +204,15 @@ export class PostgresApplicationRecorder
 
   override createTableStatements(): string[] {
     return [createSchema(this.eventsTable.schema), ...createApplicationTable(this.eventsTable)];
+  }
+
+  override createdRelations(): string[] {
+    const { schema } = this.eventsTable;
+    return [
+      ...super.createdRelations(),
+      sequenceOf(this.eventsTable),
+      `"${schema}".${this.eventsTable.derived("notification_id_idx")}`,
+    ];
   }
 
   /** Inserts the events in one statement, resolving to their notification ids, in order. */
@@ -272,6 +302,10 @@ export class PostgresProcessRecorder
 
   override createTableStatements(): string[] {
     return [...super.createTableStatements(), ...createTrackingTable(this.trackingTable)];
+  }
+
+  override createdRelations(): string[] {
+    return [...super.createdRelations(), this.trackingTable.qualified];
   }
 
   /** Inserts the events and the tracking record in one statement: both or neither. */

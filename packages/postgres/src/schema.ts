@@ -52,6 +52,13 @@ export class TableName {
   }
 }
 
+/**
+ * The advisory lock (a pair of keys) that processes creating tables take turns by. Id
+ * allocation locks are pairs whose second key is 0, and published bounds single keys: neither
+ * can be this pair.
+ */
+export const SCHEMA_CHANGES_LOCK = "-1, 1";
+
 export function createSchema(schema: string): string {
   return `CREATE SCHEMA IF NOT EXISTS "${identifier(schema, "schema name")}"`;
 }

@@ -91,6 +91,11 @@ export class SqliteFactory extends InfrastructureFactory {
     tableName(this.tablePrefix, "events");
   }
 
+  /** A database file is shared by the processes that open it; a database in memory isn't. */
+  override get isSharedByProcesses(): boolean {
+    return this.options.path !== ":memory:";
+  }
+
   /** The options from the environment's variables, each checked and named if it is bad. */
   static fromEnvironment<F extends SqliteFactory>(
     this: new (

@@ -9,86 +9,14 @@
  * everything else. Processing resumes after the last notification recorded when the system
  * starts again.
  */
-import type { Application, ApplicationOptions } from "@es/application";
-import { EventProcessingError } from "./errors.js";
+import type { Application } from "@es/application";
+import type { EventProcessingError } from "./errors.js";
 import type { Follower } from "./follower.js";
+import { FollowerLoop } from "./follower-loop.js";
 import type { Leading } from "./leader.js";
-import type { Promptable } from "./promptable.js";
 import { Runner } from "./runner.js";
 
-/** One follower's loop: waits for prompts, then pulls and processes each application prompted. */
-class FollowerLoop implements Promptable {
-  readonly app: Follower;
-  readonly #prompted = new Set<string>();
-  readonly #onError: (error: EventProcessingError) => void;
-  #wake: (() => void) | undefined;
-  #stopping = false;
-  #busy = false;
-  #done: Promise<void> = Promise.resolve();
-
-  constructor(app: Follower, onError: (error: EventProcessingError) => void) {
-    this.app = app;
-    this.#onError = onError;
-  }
-
-  /** Notes the name (once) and wakes the loop; returns at once. */
-  async receivePrompt(leaderName: string): Promise<void> {
-    if (this.#stopping) return;
-    this.#prompted.add(leaderName);
-    this.#wake?.();
-  }
-
-  /** Whether the loop has nothing to do. */
-  get isIdle(): boolean {
-    return !this.#busy && this.#prompted.size === 0;
-  }
-
-  start(): void {
-    this.#done = this.#run();
-  }
-
-  async #run(): Promise<void> {
-    while (!this.#stopping) {
-      if (this.#prompted.size === 0) {
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-        });
-        this.#wake = undefined;
-        continue;
-      }
-      const names = [...this.#prompted];
-      this.#prompted.clear();
-      this.#busy = true;
-      try {
-        for (const name of names) {
-          if (this.#stopping) break;
-          await this.app.pullAndProcess(name);
-        }
-      } catch (error) {
-        this.#stopping = true;
-        this.#prompted.clear();
-        this.#onError(
-          new EventProcessingError(
-            `${this.app.name} failed to process notifications: ${error instanceof Error ? error.message : String(error)}`,
-            { cause: error },
-          ),
-        );
-      } finally {
-        this.#busy = false;
-      }
-    }
-  }
-
-  /** Stops after the notification being processed, if any. */
-  async stop(): Promise<void> {
-    this.#stopping = true;
-    this.#wake?.();
-    await this.#done;
-  }
-}
-
 export class ConcurrentRunner extends Runner {
-  readonly #apps = new Map<string, Application>();
   readonly #loops = new Map<string, FollowerLoop>();
   readonly #errors: EventProcessingError[] = [];
 
@@ -98,15 +26,15 @@ export class ConcurrentRunner extends Runner {
   }
 
   protected async startApplications(): Promise<void> {
-    for (const name of this.system.nodes.keys()) this.#apps.set(name, await this.make(name));
+    for (const name of this.system.nodes.keys()) this.apps.set(name, await this.make(name));
     for (const name of this.system.followers) {
-      const loop = new FollowerLoop(this.#apps.get(name) as Follower, (error) =>
+      const loop = new FollowerLoop(this.apps.get(name) as Follower, (error) =>
         this.#errors.push(error),
       );
       this.#loops.set(name, loop);
     }
     for (const [leaderName, followerName] of this.system.edges) {
-      const leader = this.#apps.get(leaderName) as Application & Leading;
+      const leader = this.apps.get(leaderName) as Application & Leading;
       const loop = this.#loops.get(followerName) as FollowerLoop;
       loop.app.follow(leaderName, leader.log);
       leader.lead(loop);
@@ -131,17 +59,12 @@ export class ConcurrentRunner extends Runner {
     }
   }
 
-  get<A extends Application>(cls: abstract new (options?: ApplicationOptions) => A): A {
-    if (!this.isStarted) this.notStarted();
-    return this.#apps.get(this.nameOf(cls)) as A;
-  }
-
   /** Stops every loop (after the notification each is processing), then closes the applications. */
   async stop(): Promise<void> {
     await Promise.all([...this.#loops.values()].map((loop) => loop.stop()));
     this.#loops.clear();
-    const apps = [...this.#apps.values()];
-    this.#apps.clear();
+    const apps = [...this.apps.values()];
+    this.apps.clear();
     await Promise.all(apps.map((app) => app.close()));
     const [first] = this.#errors;
     if (first) throw first;

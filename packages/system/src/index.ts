@@ -26,6 +26,7 @@ export {
 } from "./interface/json-service.js";
 export type { NotificationLogInterface } from "./interface/notification-log-interface.js";
 export { Leader, type Leading, ProcessApplication } from "./leader.js";
+export { MultiProcessRunner, type MultiProcessRunnerOptions } from "./multi-process-runner.js";
 export { NotificationLogReader } from "./notification-log-reader.js";
 export { ProcessEvent } from "./process-event.js";
 export type { Promptable } from "./promptable.js";

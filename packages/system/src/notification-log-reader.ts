@@ -21,9 +21,18 @@ export class NotificationLogReader {
   /** The notifications from id `start` on, section by section (following each `nextId`). */
   async *read({ start }: { readonly start: number }): AsyncGenerator<Notification> {
     let sectionId: string | null = `${start},${start + this.sectionSize - 1}`;
+    let position = start;
     while (sectionId !== null) {
       const section = await this.log.section(sectionId);
       yield* section.items;
+      const next = section.nextId === null ? null : Number(section.nextId.split(",")[0]);
+      // A log whose next section doesn't move on would be read for ever.
+      if (next !== null && !(next > position)) {
+        throw new RangeError(
+          `The notification log's next section ${section.nextId} doesn't begin after ${position}`,
+        );
+      }
+      if (next !== null) position = next;
       sectionId = section.nextId;
     }
   }

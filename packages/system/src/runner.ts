@@ -45,27 +45,22 @@ export abstract class Runner {
   /** Stops processing and closes the applications. */
   abstract stop(): Promise<void>;
 
+  /** The running applications, by name (none once stopped). */
+  protected readonly apps = new Map<string, Application>();
+
   /** The running application of class `cls`. */
-  abstract get<A extends Application>(cls: abstract new (options?: ApplicationOptions) => A): A;
+  get<A extends Application>(cls: abstract new (options?: ApplicationOptions) => A): A {
+    if (!this.#started) this.notStarted();
+    const app = this.apps.get(this.nameOf(cls));
+    if (!app) {
+      throw new SystemError("The runner is stopped: start a new runner to use its applications");
+    }
+    return app as A;
+  }
 
   /** Makes the application named `name` (a leading subclass, for a plain application that leads). */
-  protected async make(name: string): Promise<Application> {
-    const Cls = this.system.leaderClassOf(name) as unknown as new (
-      options: ApplicationOptions,
-    ) => Application;
-    try {
-      const app = new Cls({ env: this.env });
-      await app.ready.catch(async (error: unknown) => {
-        await app.close();
-        throw error;
-      });
-      return app;
-    } catch (error) {
-      throw new SystemError(
-        `Application '${name}' failed to start: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
-    }
+  protected make(name: string): Promise<Application> {
+    return makeApplication(this.system, name, this.env);
   }
 
   protected notStarted(): never {
@@ -79,3 +74,33 @@ export abstract class Runner {
     return name;
   }
 }
+
+/**
+ * Makes the application named `name` of `system` and waits until it is ready (a leading
+ * subclass, for a plain application that leads); an application that fails is closed again.
+ */
+export async function makeApplication(
+  system: System,
+  name: string,
+  env: EnvValues,
+): Promise<Application> {
+  const Cls = system.leaderClassOf(name) as unknown as new (
+    options: ApplicationOptions,
+  ) => Application;
+  try {
+    const app = new Cls({ env });
+    await app.ready.catch(async (error: unknown) => {
+      await app.close();
+      throw error;
+    });
+    return app;
+  } catch (error) {
+    throw new SystemError(`Application '${name}' failed to start: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** An error's message, or what was thrown as a string. */
+export const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);

@@ -5,22 +5,21 @@
  * applications. Prompts made while processing (by process applications' own saves) are
  * queued, each name once, and processed before the first prompt returns.
  */
-import type { Application, ApplicationOptions } from "@es/application";
+import type { Application } from "@es/application";
 import type { Follower } from "./follower.js";
 import type { Leading } from "./leader.js";
 import type { Promptable } from "./promptable.js";
 import { Runner } from "./runner.js";
 
 export class SingleThreadedRunner extends Runner implements Promptable {
-  readonly #apps = new Map<string, Application>();
   readonly #prompted: string[] = [];
   #processing = false;
 
   protected async startApplications(): Promise<void> {
-    for (const name of this.system.nodes.keys()) this.#apps.set(name, await this.make(name));
+    for (const name of this.system.nodes.keys()) this.apps.set(name, await this.make(name));
     for (const [leaderName, followerName] of this.system.edges) {
-      const leader = this.#apps.get(leaderName) as Application & Leading;
-      const follower = this.#apps.get(followerName) as Follower;
+      const leader = this.apps.get(leaderName) as Application & Leading;
+      const follower = this.apps.get(followerName) as Follower;
       follower.follow(leaderName, leader.log);
       leader.lead(this);
     }
@@ -36,7 +35,7 @@ export class SingleThreadedRunner extends Runner implements Promptable {
     try {
       for (let name = this.#prompted.shift(); name !== undefined; name = this.#prompted.shift()) {
         for (const followerName of this.system.followersOf(name)) {
-          await (this.#apps.get(followerName) as Follower).pullAndProcess(name);
+          await (this.apps.get(followerName) as Follower).pullAndProcess(name);
         }
       }
     } finally {
@@ -45,14 +44,9 @@ export class SingleThreadedRunner extends Runner implements Promptable {
     }
   }
 
-  get<A extends Application>(cls: abstract new (options?: ApplicationOptions) => A): A {
-    if (!this.isStarted) this.notStarted();
-    return this.#apps.get(this.nameOf(cls)) as A;
-  }
-
   async stop(): Promise<void> {
-    const apps = [...this.#apps.values()];
-    this.#apps.clear();
+    const apps = [...this.apps.values()];
+    this.apps.clear();
     await Promise.all(apps.map((app) => app.close()));
   }
 }

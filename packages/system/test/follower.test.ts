@@ -7,15 +7,17 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Aggregate, aggregate } from "@es/domain";
+import { Aggregate, aggregate, type DomainEvent } from "@es/domain";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
   Follower,
+  Leader,
   NotificationLogReader,
   ProcessEvent,
   SystemDefinitionError,
 } from "../src/index.js";
-import { Counter, Counters, Worlds } from "./worlds.js";
+import { stores } from "./stores.js";
+import { Counter, Counters, World, Worlds } from "./worlds.js";
 
 const dir = mkdtempSync(join(tmpdir(), "es-follower-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,6 +40,38 @@ async function happenings(worlds: Worlds, whats: readonly string[]): Promise<voi
   for (const what of whats) await worlds.makeItSo(world, what);
 }
 
+@aggregate("Email")
+class Email extends Aggregate {
+  to: string;
+
+  constructor({ to }: { to: string }) {
+    super();
+    this.to = to;
+  }
+}
+
+/** Sends an email (makes an Email) for each world created upstream. */
+class Emails extends Follower {
+  static override applicationName = "Emails";
+
+  policy(domainEvent: DomainEvent, processEvent: ProcessEvent): void {
+    if (domainEvent instanceof World.Created) {
+      processEvent.collectEvents(Email.create({ to: domainEvent.originatorId }));
+    }
+  }
+}
+
+/** Worlds that prompt their followers after each save. */
+class LeadingWorlds extends Leader {
+  static override applicationName = "LeadingWorlds";
+
+  async createWorld(): Promise<string> {
+    const world = World.create();
+    await this.save(world);
+    return world.id;
+  }
+}
+
 describe("a process event", () => {
   it("collects aggregates' pending events in the order given, skipping nothing", () => {
     const [a, b] = [Counter.create({ name: "a" }), Counter.create({ name: "b" })];
@@ -53,6 +87,58 @@ describe("a process event", () => {
     expect(a.pendingEvents).toEqual([]);
     expect(processEvent.aggregates).toEqual([b, a]);
     expect(processEvent.tracking).toEqual({ applicationName: "Up", notificationId: 7 });
+  });
+});
+
+describe("a policy", () => {
+  it("collects the events of what it makes in the process event, and records nothing itself", async () => {
+    const emails = made(new Emails());
+    await emails.ready;
+    const world = World.create();
+    const [created] = world.collectEvents();
+    const processEvent = new ProcessEvent({ applicationName: "upstream_app", notificationId: 5 });
+    await emails.policy(created as DomainEvent, processEvent);
+    expect(processEvent.events).toHaveLength(1);
+    expect(processEvent.events[0]).toBeInstanceOf(Email.Created);
+    expect(processEvent.events[0]?.originatorVersion).toBe(1);
+    expect(processEvent.tracking).toEqual({ applicationName: "upstream_app", notificationId: 5 });
+    expect(await emails.recorder.maxNotificationId()).toBe(0);
+
+    // Recording the process event records its events with the tracking record, at once.
+    expect(await emails.record(processEvent)).toEqual([1]);
+    expect(await emails.processRecorder.maxTrackingId("upstream_app")).toBe(5);
+    const email = await emails.repository.get<Email>(processEvent.events[0]?.originatorId ?? "");
+    expect(email.to).toBe(world.id);
+  });
+});
+
+describe.each(stores)("a follower on the %s store", (_store, env) => {
+  it("pulls each notification once, and processes a leader's saves when the leader prompts it", async () => {
+    const values = env();
+    const worlds = made(new LeadingWorlds({ env: values }));
+    await worlds.ready;
+    const emails = made(new Emails({ env: values }));
+    emails.follow("LeadingWorlds", worlds.log);
+    expect((await emails.log.section("1,5")).items).toHaveLength(0);
+
+    const alice = await worlds.createWorld();
+    await emails.pullAndProcess("LeadingWorlds");
+    expect((await emails.log.section("1,5")).items).toHaveLength(1);
+    // Pulling again starts after the last notification tracked: nothing is processed twice.
+    await emails.pullAndProcess("LeadingWorlds");
+    expect((await emails.log.section("1,5")).items).toHaveLength(1);
+    expect(await emails.processRecorder.maxTrackingId("LeadingWorlds")).toBe(1);
+
+    // Led by the leader, the follower has processed a save by the time the save returns.
+    worlds.lead({ receivePrompt: (name) => emails.pullAndProcess(name) });
+    const bob = await worlds.createWorld();
+    const section = await emails.log.section("1,5");
+    expect(section.items).toHaveLength(2);
+    const sent = await Promise.all(
+      section.items.map(async (n) => (await emails.repository.get<Email>(n.originatorId)).to),
+    );
+    expect(sent).toEqual([alice, bob]);
+    expect(await emails.processRecorder.maxTrackingId("LeadingWorlds")).toBe(2);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   NotificationLogJSONClient,
   NotificationLogJSONService,
   NotificationLogReadError,
+  NotificationLogReader,
   type NotificationLogServer,
   serveNotificationLog,
 } from "../src/index.js";
@@ -46,6 +47,47 @@ describe("a JSON notification log", () => {
     expect((await log.select(1, 10)).map((n) => n.id)).toEqual([1, 2]);
   });
 
+  it("serialises a section as its id, next id and items, each notification with its state in base64", async () => {
+    const app = await worlds();
+    const ids: string[] = [];
+    for (let i = 0; i < 11; i++) ids.push(await app.createWorld());
+    const service = new NotificationLogJSONService(app);
+    const stored = await app.log.select(1, 10);
+
+    const section = JSON.parse(await service.getLogSection("1,10"));
+    expect(Object.keys(section).sort()).toEqual(["id", "items", "next_id"]);
+    expect([section.id, section.next_id]).toEqual(["1,10", "11,20"]);
+    expect(section.items).toHaveLength(10);
+    const [first] = section.items;
+    expect(Object.keys(first).sort()).toEqual([
+      "id",
+      "originator_id",
+      "originator_version",
+      "state",
+      "topic",
+    ]);
+    expect(first).toMatchObject({
+      id: 1,
+      originator_id: ids[0],
+      originator_version: 1,
+      topic: "World.Created",
+    });
+    expect(
+      section.items.map((n: { state: string }) => [...Buffer.from(n.state, "base64")]),
+    ).toEqual(stored.map((n) => [...n.state]));
+
+    const last = JSON.parse(await service.getLogSection("11,20"));
+    expect(last).toMatchObject({ id: "11,11", next_id: null });
+    expect(last.items.map((n: { originator_id: string }) => n.originator_id)).toEqual([ids[10]]);
+    expect(JSON.parse(await service.getLogSection("12,20"))).toEqual({
+      id: null,
+      next_id: null,
+      items: [],
+    });
+    // A list of notifications has the same items as the section.
+    expect(JSON.parse(await service.getNotifications(1, 10))).toEqual(section.items);
+  });
+
   it("works the same over HTTP", async () => {
     const app = await worlds();
     const [alice, bob] = [await app.createWorld(), await app.createWorld()];
@@ -68,6 +110,9 @@ describe("a JSON notification log", () => {
       "Expected whole numbers start and limit",
     ]);
     expect((await status("/notifications?start=1&limit=1000"))[0]).toBe(400);
+    // A path that isn't valid percent-encoding is the request's mistake, not a crash.
+    expect(await status("/notifications/%E0%A4%A")).toEqual([400, "Malformed request path"]);
+    expect(await status("/notifications/1,10")).toEqual([200, expect.stringContaining('"items"')]);
   });
 
   it("serves sections and lists over HTTP while two writers save", async () => {
@@ -135,13 +180,17 @@ describe("a JSON notification log client", () => {
     ],
     ["a huge topic", JSON.stringify([item({ topic: "x".repeat(5_000) })]), /invalid at 0\.topic/],
     ["ids out of order", JSON.stringify([item({ id: 3 }), item({ id: 2 })]), /out of order/],
-    ["ids before the start", JSON.stringify([item({ id: 1 })]), /out of order/],
+    [
+      "ids before the start",
+      JSON.stringify([item({ id: 1 })]),
+      /notification 1, before the 2 asked from/,
+    ],
     [
       "more than asked for",
       JSON.stringify(Array.from({ length: 3 }, (_, i) => item({ id: 5 + i }))),
       /more than the 2 asked for/,
     ],
-    ["an object, not a list", JSON.stringify({ items: [] }), /invalid at the response/],
+    ["an object, not a list", JSON.stringify({ items: [] }), /is invalid: /],
   ])("refuses %s with a NotificationLogReadError", async (_what, body, message) => {
     const log = new NotificationLogJSONClient(answering(body));
     const start = _what === "ids before the start" ? 2 : 1;
@@ -164,6 +213,37 @@ describe("a JSON notification log client", () => {
     ).rejects.toThrow(NotificationLogReadError);
     await expect(new NotificationLogJSONClient(answering(body({}))).section("1,x")).rejects.toThrow(
       TypeError,
+    );
+  });
+
+  it("refuses a section with notifications past its last id, or a next section that doesn't move on", async () => {
+    const section = (fields: Record<string, unknown>) =>
+      new NotificationLogJSONClient(
+        answering(JSON.stringify({ id: "1,1", next_id: null, items: [item()], ...fields })),
+      );
+    await expect(section({ items: [item({ id: 99 })] }).section("1,10")).rejects.toThrow(
+      "The response for section 1,10 has notification 99, past the section's last id 10",
+    );
+    await expect(section({ next_id: "1,10" }).section("1,10")).rejects.toThrow(
+      "The response for section 1,10 gives the next section 1,10, which doesn't begin after it",
+    );
+    await expect(section({ items: [], next_id: "1,10" }).section("1,10")).rejects.toThrow(
+      NotificationLogReadError,
+    );
+  });
+
+  it("lets a reader go no further than a log whose next section goes back", async () => {
+    const looping = {
+      section: async () => ({ id: "1,1", items: [], nextId: "1,10" }),
+      select: async () => [],
+    };
+    const read = async () => {
+      for await (const _ of new NotificationLogReader(looping).read({ start: 1 })) {
+        // Nothing to read: the log only ever points back to where the reader is.
+      }
+    };
+    await expect(read()).rejects.toThrow(
+      "The notification log's next section 1,10 doesn't begin after 1",
     );
   });
 

@@ -8,6 +8,7 @@ import {
   ConcurrentRunner,
   EventProcessingError,
   Follower,
+  type MultiProcessRunner,
   type Runner,
   RunnerAlreadyStarted,
   SingleThreadedRunner,
@@ -15,6 +16,7 @@ import {
   SystemDefinitionError,
   SystemError,
 } from "../src/index.js";
+import { multiProcessRunner } from "./processes.js";
 import { stores } from "./stores.js";
 import { Counters, Worlds } from "./worlds.js";
 
@@ -29,17 +31,35 @@ function runner(env: Record<string, string>): SingleThreadedRunner {
   return made;
 }
 
+type Env = Record<string, string>;
 const kinds = [
-  ["single-threaded", SingleThreadedRunner, async () => {}],
-  ["concurrent", ConcurrentRunner, (r: Runner) => (r as ConcurrentRunner).idle()],
+  [
+    "single-threaded",
+    (system: System, env: Env) => new SingleThreadedRunner(system, { env }),
+    async () => {},
+    stores,
+  ],
+  [
+    "concurrent",
+    (system: System, env: Env) => new ConcurrentRunner(system, { env }),
+    (r: Runner) => (r as ConcurrentRunner).idle(),
+    stores,
+  ],
+  [
+    "multi-process",
+    multiProcessRunner,
+    (r: Runner) => (r as MultiProcessRunner).idle(),
+    // Processes share a store on disk or on a server, not in memory.
+    stores.filter(([store]) => store !== "in-memory"),
+  ],
 ] as const;
-const cases = kinds.flatMap(([kind, Kind, settle]) =>
-  stores.map(([store, env]) => [`${kind}, ${store}`, Kind, settle, env] as const),
+const cases = kinds.flatMap(([kind, make, settle, on]) =>
+  on.map(([store, env]) => [`${kind}, ${store}`, make, settle, env] as const),
 );
 
-describe.each(cases)("the system on the %s runner", (_name, Kind, settle, env) => {
+describe.each(cases)("the system on the %s runner", (_name, make, settle, env) => {
   it("counts every happening once", async () => {
-    const system = new Kind(new System([[Worlds, Counters]]), { env: env() });
+    const system = make(new System([[Worlds, Counters]]), env());
     runners.push(system);
     await system.start();
     const worlds = system.get(Worlds);
@@ -93,6 +113,10 @@ describe("a runner", () => {
     }
     expect(() => system.get(Strangers)).toThrow(SystemDefinitionError);
     expect(() => system.get(Strangers)).toThrow("No application named 'Strangers' in this system");
+    await system.stop();
+    expect(() => system.get(Worlds)).toThrow(
+      "The runner is stopped: start a new runner to use its applications",
+    );
   });
 
   it("processes, when it starts, what was recorded while the system wasn't running", async () => {

@@ -32,8 +32,15 @@ export async function serveNotificationLog(
       response.writeHead(status, { "content-type": type });
       response.end(body);
     };
-    const url = new URL(request.url ?? "/", "http://localhost");
     if (request.method !== "GET") return reply(405, `Method not allowed: ${request.method}`);
+    let url: URL;
+    let path: string;
+    try {
+      url = new URL(request.url ?? "/", "http://localhost");
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return reply(400, "Malformed request path");
+    }
     const answer = (body: Promise<string>) =>
       body.then(
         (json) => reply(200, json, "application/json"),
@@ -43,7 +50,7 @@ export async function serveNotificationLog(
             ? reply(400, error.message)
             : reply(500, "Internal server error"),
       );
-    const section = SECTION_PATH.exec(decodeURIComponent(url.pathname));
+    const section = SECTION_PATH.exec(path);
     if (section?.[1]) return void answer(log.getLogSection(section[1]));
     if (url.pathname === "/notifications") {
       const start = Number(url.searchParams.get("start"));

@@ -43,17 +43,21 @@ function parse<T>(text: string, schema: z.ZodType<T>, what: string): T {
   const result = schema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const path = issue?.path.join(".") || "the response";
-    throw new NotificationLogReadError(`The ${what} is invalid at ${path}: ${issue?.message}`);
+    const path = issue?.path.join(".");
+    throw new NotificationLogReadError(
+      `The ${what} is invalid${path ? ` at ${path}` : ""}: ${issue?.message}`,
+    );
   }
   return result.data;
 }
 
-/** The notifications, checked to be in increasing order, from `start` on, at most `limit`. */
+/**
+ * The notifications, checked to be in increasing order, from `start` on, at most `limit`, and
+ * up to `end` when given (a section's last id).
+ */
 function toNotifications(
   items: z.infer<typeof notifications>,
-  start: number,
-  limit: number,
+  { start, limit, end = Number.MAX_SAFE_INTEGER }: { start: number; limit: number; end?: number },
   what: string,
 ): Notification[] {
   if (items.length > limit) {
@@ -63,9 +67,19 @@ function toNotifications(
   }
   let previous = start - 1;
   return items.map((item) => {
+    if (item.id < start) {
+      throw new NotificationLogReadError(
+        `The ${what} has notification ${item.id}, before the ${start} asked from`,
+      );
+    }
     if (item.id <= previous) {
       throw new NotificationLogReadError(
-        `The ${what} has notification ${item.id} out of order (after ${previous}, from ${start})`,
+        `The ${what} has notification ${item.id} out of order (after ${previous})`,
+      );
+    }
+    if (item.id > end) {
+      throw new NotificationLogReadError(
+        `The ${what} has notification ${item.id}, past the section's last id ${end}`,
       );
     }
     previous = item.id;
@@ -92,15 +106,24 @@ export class NotificationLogJSONClient implements NotificationLog {
       throw new TypeError(`Invalid section id '${sectionId}': expected "first,last", e.g. "1,10"`);
     }
     const [first, last] = [Number(match[1]), Number(match[2])];
-    const what = `section ${sectionId}`;
+    const what = `response for section ${sectionId}`;
     const data = parse(await this.interface.getLogSection(sectionId), section, what);
-    const items = toNotifications(data.items, first, Math.max(0, last - first + 1), what);
+    const limit = Math.max(0, last - first + 1);
+    const items = toNotifications(data.items, { start: first, limit, end: last }, what);
+    // The next section must begin after this one's items, or a reader would go round in circles.
+    const nextFirst = data.next_id === null ? undefined : Number(data.next_id.split(",")[0]);
+    const after = Math.max(first + 1, (items.at(-1)?.id ?? 0) + 1);
+    if (nextFirst !== undefined && nextFirst < after) {
+      throw new NotificationLogReadError(
+        `The ${what} gives the next section ${data.next_id}, which doesn't begin after it`,
+      );
+    }
     return { id: data.id, items, nextId: data.next_id };
   }
 
   async select(start: number, limit: number): Promise<Notification[]> {
-    const what = `notifications from ${start}`;
+    const what = `response for notifications from ${start}`;
     const data = parse(await this.interface.getNotifications(start, limit), notifications, what);
-    return toNotifications(data, start, limit, what);
+    return toNotifications(data, { start, limit }, what);
   }
 }

@@ -1,0 +1,329 @@
+/**
+ * Runs each follower of a system in a worker process of its own, all sharing a durable store
+ * (a SQLite file, or PostgreSQL — then the workers may as well run on other machines). The
+ * runner's own process has an instance of every application, for commands and queries
+ * (`runner.get()`); what those instances save, the workers process.
+ *
+ * Workers load the system from a module (`module`, which exports it as `exportName`), so that
+ * they have the same classes: the runner checks that it is the same system. Prompts cross
+ * processes by the store's channel when it has one (PostgreSQL's LISTEN/NOTIFY), otherwise the
+ * runner relays them; workers also poll, so a lost prompt only delays processing.
+ *
+ * A worker that dies (killed, out of memory) is started again, and resumes after the last
+ * notification it recorded: each notification is still processed exactly once. A worker whose
+ * application fails to start or to process is not (it would fail again): the failure is in
+ * `errors`, and `stop()` rejects with the first.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { extname, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Application, ApplicationOptions } from "@es/application";
+import { EventProcessingError, SystemError } from "./errors.js";
+import type { Follower } from "./follower.js";
+import type { Leading } from "./leader.js";
+import { messageOf, Runner, type RunnerOptions } from "./runner.js";
+import type { System } from "./system.js";
+import { definitionOf, FromWorker, type ToWorker } from "./worker-protocol.js";
+
+export interface MultiProcessRunnerOptions extends RunnerOptions {
+  /** The module that exports the system (a URL, or a file's path), for the workers to load. */
+  readonly module: string | URL;
+  /** The name the module exports the system by (default `system`). */
+  readonly exportName?: string;
+  /** Node's options for the workers (default: this process's, e.g. a TypeScript loader). */
+  readonly execArgv?: readonly string[];
+  /** How often each worker pulls, prompted or not, in milliseconds (default 1000). */
+  readonly pollIntervalMs?: number;
+  /** How long a worker may take to start, in milliseconds (default 30000). */
+  readonly startTimeoutMs?: number;
+}
+
+const FIRST_RESTART_DELAY_MS = 50;
+const LAST_RESTART_DELAY_MS = 5_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** The worker script beside this file: `.ts` in the sources, `.js` when built. */
+const WORKER = fileURLToPath(
+  new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+);
+
+export class MultiProcessRunner extends Runner {
+  readonly module: string;
+  readonly exportName: string;
+  readonly execArgv: readonly string[];
+  readonly pollIntervalMs: number;
+  readonly startTimeoutMs: number;
+  readonly #workers = new Map<string, Worker>();
+  readonly #errors: EventProcessingError[] = [];
+  #prompts: "channel" | "relay" = "relay";
+  #restarts = 0;
+
+  constructor(system: System, options: MultiProcessRunnerOptions) {
+    super(system, options);
+    const { module, exportName = "system", execArgv = process.execArgv } = options;
+    this.module =
+      module instanceof URL
+        ? module.href
+        : /^file:/.test(module)
+          ? module
+          : pathToFileURL(resolve(module)).href;
+    this.exportName = exportName;
+    this.execArgv = execArgv;
+    this.pollIntervalMs = positive(options.pollIntervalMs ?? 1_000, "pollIntervalMs");
+    this.startTimeoutMs = positive(options.startTimeoutMs ?? 30_000, "startTimeoutMs");
+  }
+
+  /** The failures of workers that won't be restarted. */
+  get errors(): readonly EventProcessingError[] {
+    return this.#errors;
+  }
+
+  /** How many times workers that died were started again. */
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  /** The process id of the worker running the follower `cls`, while one runs. */
+  pidOf(cls: abstract new (options?: ApplicationOptions) => Application): number | undefined {
+    return this.#workers.get(this.nameOf(cls))?.pid;
+  }
+
+  protected async startApplications(): Promise<void> {
+    for (const name of this.system.nodes.keys()) {
+      const app = await this.make(name);
+      this.apps.set(name, app);
+      if (!app.factory.isSharedByProcesses) {
+        throw new SystemError(
+          `A MultiProcessRunner needs a store its processes share (a SQLite file, or PostgreSQL), but '${name}' keeps its events in memory: set INFRASTRUCTURE_FACTORY`,
+        );
+      }
+    }
+    const apps = [...this.apps.values()];
+    this.#prompts = apps.every((app) => app.factory.promptChannel()) ? "channel" : "relay";
+    for (const name of this.system.leaders) {
+      const leader = this.apps.get(name) as Application & Leading;
+      const channel = this.#prompts === "channel" ? leader.factory.promptChannel() : undefined;
+      leader.lead({
+        receivePrompt: async (leaderName) => {
+          if (channel) await channel.publish(leaderName).catch(() => {});
+          else this.#relay(leaderName);
+        },
+      });
+    }
+    const started = this.system.followers.map((name) => {
+      const worker = new Worker(name, this);
+      this.#workers.set(name, worker);
+      return worker.start();
+    });
+    const failures = (await Promise.allSettled(started)).filter(
+      (result): result is PromiseRejectedResult => result.status === "rejected",
+    );
+    if (failures[0]) throw failures[0].reason;
+  }
+
+  /** Passes a prompt from `leaderName` to the workers of its followers. */
+  #relay(leaderName: string): void {
+    for (const follower of this.system.followersOf(leaderName)) {
+      this.#workers.get(follower)?.send({ type: "prompt", leader: leaderName });
+    }
+  }
+
+  /** What the workers need to be told and to tell: used by each `Worker`. */
+  get workerSetup(): Omit<Extract<ToWorker, { type: "start" }>, "type" | "name"> {
+    return {
+      module: this.module,
+      exportName: this.exportName,
+      env: Object.fromEntries(
+        Object.entries(this.env).filter((entry): entry is [string, string] => entry[1] != null),
+      ),
+      definition: definitionOf(this.system),
+      prompts: this.#prompts,
+      pollIntervalMs: this.pollIntervalMs,
+    };
+  }
+
+  /** @internal A worker's message about something other than its own state. */
+  onWorkerMessage(message: FromWorker): void {
+    if (message.type === "prompt") this.#relay(message.leader);
+  }
+
+  /** @internal A worker failed in a way restarting wouldn't mend. */
+  onWorkerFailed(error: EventProcessingError): void {
+    this.#errors.push(error);
+  }
+
+  /** @internal A worker died and is being started again. */
+  onWorkerRestart(): void {
+    this.#restarts += 1;
+  }
+
+  /**
+   * Resolves when every follower has processed every notification of the applications it
+   * follows, as the store says (and what that processing recorded in turn); rejects with the
+   * first failure of a worker.
+   */
+  async idle(): Promise<void> {
+    let previous = "";
+    for (;;) {
+      const [first] = this.#errors;
+      if (first) throw first;
+      const maxima = await Promise.all(
+        this.system.edges.map(async ([leader, follower]) => {
+          const done = await (this.apps.get(follower) as Follower).processRecorder.maxTrackingId(
+            leader,
+          );
+          const recorded = await (
+            this.apps.get(leader) as Application
+          ).recorder.maxNotificationId();
+          return [done, recorded] as const;
+        }),
+      );
+      const caughtUp = maxima.every(([done, recorded]) => done >= recorded);
+      const seen = JSON.stringify(maxima);
+      // Caught up twice with nothing new between: a step's output isn't still to come.
+      if (caughtUp && seen === previous) return;
+      previous = caughtUp ? seen : "";
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** Stops the workers (each after the notification it is processing), then closes the applications. */
+  async stop(): Promise<void> {
+    const workers = [...this.#workers.values()];
+    await Promise.all(workers.map((worker) => worker.stop()));
+    this.#workers.clear();
+    const apps = [...this.apps.values()];
+    this.apps.clear();
+    await Promise.all(apps.map((app) => app.close()));
+    const [first] = this.#errors;
+    if (first) throw first;
+  }
+}
+
+/** The runner's handle on the worker process of one follower, restarted if it dies. */
+class Worker {
+  readonly name: string;
+  readonly #runner: MultiProcessRunner;
+  #child: ChildProcess | undefined;
+  #exited: Promise<void> = Promise.resolve();
+  #stopping = false;
+  #failed = false;
+  #delay = FIRST_RESTART_DELAY_MS;
+  #restart: NodeJS.Timeout | undefined;
+  #readyAt = 0;
+
+  constructor(name: string, runner: MultiProcessRunner) {
+    this.name = name;
+    this.#runner = runner;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Starts the process; resolves when its application is ready, rejects if it fails to start. */
+  start(): Promise<void> {
+    const child = fork(WORKER, [], {
+      execArgv: [...this.#runner.execArgv],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      serialization: "json",
+    });
+    this.#child = child;
+    return new Promise<void>((resolveStart, rejectStart) => {
+      let starting = true;
+      const startFailed = (message: string) => {
+        if (!starting) return;
+        starting = false;
+        clearTimeout(timeout);
+        rejectStart(new SystemError(`Application '${this.name}' failed to start: ${message}`));
+      };
+      const timeout = setTimeout(() => {
+        startFailed(`its worker process wasn't ready after ${this.#runner.startTimeoutMs} ms`);
+        this.#failed = true;
+        child.kill("SIGKILL");
+      }, this.#runner.startTimeoutMs);
+      this.#exited = new Promise<void>((resolveExit) => {
+        child.once("exit", (code, signal) => {
+          clearTimeout(timeout);
+          if (this.#child === child) this.#child = undefined;
+          startFailed(`its worker process ended (${signal ?? `exit code ${code}`})`);
+          resolveExit();
+          if (!this.#stopping && !this.#failed) this.#scheduleRestart();
+        });
+      });
+      child.on("error", () => {
+        // A process that can't be started or signalled also emits 'exit' (or never started:
+        // then 'spawn' never came, and the start times out).
+      });
+      child.on("message", (raw: unknown) => {
+        const parsed = FromWorker.safeParse(raw);
+        if (!parsed.success) return;
+        const message = parsed.data;
+        if (message.type === "ready") {
+          starting = false;
+          clearTimeout(timeout);
+          this.#readyAt = Date.now();
+          resolveStart();
+        } else if (message.type === "failed") {
+          this.#failed = true;
+          if (message.starting && starting) startFailed(message.message);
+          else {
+            this.#runner.onWorkerFailed(
+              new EventProcessingError(
+                message.message.startsWith(this.name)
+                  ? message.message
+                  : `${this.name}: ${message.message}`,
+              ),
+            );
+          }
+        } else {
+          this.#runner.onWorkerMessage(message);
+        }
+      });
+      this.send({ type: "start", name: this.name, ...this.#runner.workerSetup });
+    });
+  }
+
+  #scheduleRestart(): void {
+    this.#runner.onWorkerRestart();
+    // A worker that died before it was ready may die again at once: it waits longer each time.
+    const delay = this.#readyAt > 0 ? FIRST_RESTART_DELAY_MS : this.#delay;
+    this.#delay = Math.min(delay * 2, LAST_RESTART_DELAY_MS);
+    this.#readyAt = 0;
+    this.#restart = setTimeout(() => {
+      this.#restart = undefined;
+      if (this.#stopping) return;
+      this.start().catch((error: unknown) => {
+        // Killed while starting: its exit restarts it again. Otherwise it can't start.
+        if (this.#failed) {
+          this.#runner.onWorkerFailed(new EventProcessingError(messageOf(error), { cause: error }));
+        }
+      });
+    }, delay);
+  }
+
+  send(message: ToWorker): void {
+    const child = this.#child;
+    if (child?.connected) child.send(message, (error) => void error);
+  }
+
+  /** Asks the process to stop, and kills it if it hasn't ended in time. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#restart) clearTimeout(this.#restart);
+    const child = this.#child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      this.send({ type: "stop" });
+      const kill = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+      await this.#exited;
+      clearTimeout(kill);
+    }
+  }
+}
+
+function positive(value: number, option: string): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new SystemError(`Option '${option}' must be a positive number of milliseconds`);
+  }
+  return value;
+}

@@ -1,0 +1,50 @@
+/**
+ * The messages between a MultiProcessRunner and its worker processes (over the IPC channel
+ * of `child_process.fork`), checked on arrival: a process only acts on messages it understands.
+ */
+import { z } from "zod";
+
+const name = z.string().min(1);
+
+/** The system's shape, so a worker can check it loaded the system its runner was given. */
+export const Definition = z.strictObject({
+  nodes: z.array(name),
+  edges: z.array(z.tuple([name, name])),
+});
+export type Definition = z.infer<typeof Definition>;
+
+export const ToWorker = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("start"),
+    /** The URL of the module whose export `exportName` is the system. */
+    module: z.string(),
+    exportName: z.string(),
+    /** The follower this process runs. */
+    name,
+    env: z.record(z.string(), z.string()),
+    definition: Definition,
+    /** Prompts come by the store's channel, or are relayed by the runner. */
+    prompts: z.enum(["channel", "relay"]),
+    pollIntervalMs: z.number().positive(),
+  }),
+  z.strictObject({ type: z.literal("prompt"), leader: name }),
+  z.strictObject({ type: z.literal("stop") }),
+]);
+export type ToWorker = z.infer<typeof ToWorker>;
+
+export const FromWorker = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("ready") }),
+  /** The application failed to start, or to process: restarting it would fail again. */
+  z.strictObject({ type: z.literal("failed"), message: z.string(), starting: z.boolean() }),
+  z.strictObject({ type: z.literal("prompt"), leader: name }),
+]);
+export type FromWorker = z.infer<typeof FromWorker>;
+
+/** The system's shape, in a form that compares equal when the shapes are the same. */
+export const definitionOf = (system: {
+  readonly nodes: ReadonlyMap<string, unknown>;
+  readonly edges: readonly (readonly [string, string])[];
+}): Definition => ({
+  nodes: [...system.nodes.keys()].sort(),
+  edges: system.edges.map(([a, b]): [string, string] => [a, b]).sort(),
+});

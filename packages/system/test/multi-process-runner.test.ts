@@ -1,0 +1,147 @@
+/**
+ * The multi-process runner: followers in worker processes of their own, on a SQLite file and
+ * on PostgreSQL. Prompts cross processes (relayed by the runner, or by LISTEN/NOTIFY), a worker
+ * that dies is started again and resumes, and one whose processing fails is reported.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  EventProcessingError,
+  type MultiProcessRunner,
+  RunnerAlreadyStarted,
+  System,
+  SystemError,
+} from "../src/index.js";
+import { system as chain, Recounters } from "./chain-system.js";
+import { Failing, system as failing } from "./failing-system.js";
+import { multiProcessRunner, systemModule } from "./processes.js";
+import { stores } from "./stores.js";
+import { Counters, Worlds } from "./worlds.js";
+import { system } from "./worlds-system.js";
+
+const runners: MultiProcessRunner[] = [];
+afterEach(async () => {
+  for (const runner of runners.splice(0)) await runner.stop().catch(() => {});
+});
+
+const run = (...args: Parameters<typeof multiProcessRunner>): MultiProcessRunner => {
+  const runner = multiProcessRunner(...args);
+  runners.push(runner);
+  return runner;
+};
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Resolves when `check` holds, polling. */
+async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const durable = stores.filter(([store]) => store !== "in-memory");
+
+describe.each(durable)("the multi-process runner on %s", (_store, env) => {
+  it("runs each follower in a worker process of its own, and ends it when stopped", async () => {
+    const runner = run(system, env());
+    await runner.start();
+    await expect(runner.start()).rejects.toBeInstanceOf(RunnerAlreadyStarted);
+    const pid = runner.pidOf(Counters) as number;
+    expect(pid).toBeTypeOf("number");
+    expect(pid).not.toBe(process.pid);
+    expect(isAlive(pid)).toBe(true);
+    // A leader that follows nothing has no processing to do: it runs where commands are given.
+    expect(runner.pidOf(Worlds)).toBeUndefined();
+    await runner.stop();
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it("prompts followers across processes, so they don't wait for their next poll", async () => {
+    const runner = run(chain, env(), {
+      module: systemModule("chain-system"),
+      pollIntervalMs: 600_000,
+    });
+    await runner.start();
+    const worlds = runner.get(Worlds);
+    const world = await worlds.createWorld();
+    await worlds.makeItSo(world, "dinosaurs");
+    await worlds.makeItSo(world, "trucks");
+    await runner.idle();
+    expect(await runner.get(Counters).getCount("dinosaurs")).toBe(1);
+    // Counters' worker prompted Recounters' worker: it has tracked all of Counters' log.
+    expect(await runner.get(Recounters).processRecorder.maxTrackingId("Counters")).toBe(4);
+  });
+
+  it("starts a worker again when it dies, and it resumes where it stopped", async () => {
+    const runner = run(system, env());
+    await runner.start();
+    const worlds = runner.get(Worlds);
+    const world = await worlds.createWorld();
+    await worlds.makeItSo(world, "dinosaurs");
+    await runner.idle();
+    const first = runner.pidOf(Counters) as number;
+    process.kill(first, "SIGKILL");
+    await worlds.makeItSo(world, "dinosaurs");
+    await until(() => runner.restarts === 1, "the worker is restarted");
+    await until(() => (runner.pidOf(Counters) ?? first) !== first, "a new worker runs");
+    await worlds.makeItSo(world, "dinosaurs");
+    await runner.idle();
+    expect(await runner.get(Counters).getCount("dinosaurs")).toBe(3);
+    expect(runner.errors).toEqual([]);
+  });
+
+  it("reports a follower whose processing fails, and doesn't start it again", async () => {
+    const runner = run(failing, env(), { module: systemModule("failing-system") });
+    await runner.start();
+    const pid = runner.pidOf(Failing) as number;
+    await runner.get(Worlds).createWorld();
+    await expect(runner.idle()).rejects.toThrow(
+      "Failing failed to process notifications: no, thanks",
+    );
+    await until(() => !isAlive(pid), "the failed worker ends");
+    expect(runner.restarts).toBe(0);
+    expect(runner.errors).toHaveLength(1);
+    const stopped = await runner.stop().catch((error: unknown) => error);
+    expect(stopped).toBeInstanceOf(EventProcessingError);
+  });
+});
+
+describe("the multi-process runner", () => {
+  it("refuses a store its processes wouldn't share", async () => {
+    const runner = run(system, {});
+    await expect(runner.start()).rejects.toThrow(
+      "A MultiProcessRunner needs a store its processes share (a SQLite file, or PostgreSQL), but 'Worlds' keeps its events in memory",
+    );
+    expect(runner.pidOf(Counters)).toBeUndefined();
+  });
+
+  it("fails to start when the module doesn't export the system, or exports another", async () => {
+    const env = durable[0]?.[1]() ?? {};
+    const missing = run(system, env, { exportName: "nothing" });
+    await expect(missing.start()).rejects.toThrow(
+      /^Application 'Counters' failed to start: .*worlds-system\.ts has no System exported as 'nothing'$/,
+    );
+    expect(missing.pidOf(Counters)).toBeUndefined();
+
+    const other = run(new System([[Worlds, Counters]]), env, {
+      module: systemModule("chain-system"),
+    });
+    await expect(other.start()).rejects.toThrow("the system exported as 'system' by file://");
+    await expect(other.start()).rejects.toBeInstanceOf(RunnerAlreadyStarted);
+  });
+
+  it("refuses options that aren't positive durations", () => {
+    expect(() => multiProcessRunner(system, {}, { pollIntervalMs: 0 })).toThrow(SystemError);
+    expect(() => multiProcessRunner(system, {}, { startTimeoutMs: Number.NaN })).toThrow(
+      "Option 'startTimeoutMs' must be a positive number of milliseconds",
+    );
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Running a system's followers in worker processes from the tests: the workers load the
+ * TypeScript sources with tsx, as the tests do, and poll often so a test never waits long.
+ */
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { MultiProcessRunner, type MultiProcessRunnerOptions, type System } from "../src/index.js";
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+/** The modules in this folder that export a system. */
+export const systemModule = (name: string): URL => new URL(`./${name}.ts`, import.meta.url);
+
+export function multiProcessRunner(
+  system: System,
+  env: Record<string, string>,
+  options: Partial<MultiProcessRunnerOptions> = {},
+): MultiProcessRunner {
+  return new MultiProcessRunner(system, {
+    env,
+    module: systemModule("worlds-system"),
+    execArgv: ["--import", tsx],
+    pollIntervalMs: 250,
+    ...options,
+  });
+}

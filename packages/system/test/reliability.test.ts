@@ -1,0 +1,140 @@
+/**
+ * Exactly once, under fire: while the upstream application keeps saving, the follower's
+ * worker process is killed with SIGKILL again and again, each time at a random moment while it
+ * is processing, and started again by the runner. At the end every upstream event has been
+ * counted exactly once, and every notification has exactly one tracking record.
+ */
+import Database from "better-sqlite3";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import type { MultiProcessRunner } from "../src/index.js";
+import { multiProcessRunner } from "./processes.js";
+import { stores } from "./stores.js";
+import { Counters, Worlds } from "./worlds.js";
+import { system } from "./worlds-system.js";
+
+const KILLS = 20;
+/** Enough names that no counter's history grows long (each is replayed on every increment). */
+const WHATS = Array.from({ length: 40 }, (_, i) => `thing-${i}`);
+
+const runners: MultiProcessRunner[] = [];
+afterEach(async () => {
+  for (const runner of runners.splice(0)) await runner.stop().catch(() => {});
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(5);
+  }
+}
+
+interface TrackingFigures {
+  readonly rows: number;
+  readonly distinct: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+const TRACKING = `SELECT count(*) AS rows, count(DISTINCT notification_id) AS distinct_ids,
+  min(notification_id) AS first, max(notification_id) AS last
+  FROM counters_tracking WHERE application_name = 'Worlds'`;
+
+/** The tracking records of Counters for Worlds, read from the store itself. */
+async function trackingOf(store: string, env: Record<string, string>): Promise<TrackingFigures> {
+  let row: Record<string, unknown>;
+  if (store === "sqlite") {
+    const db = new Database(env.SQLITE_DBNAME, { readonly: true });
+    row = db.prepare(TRACKING).get() as Record<string, unknown>;
+    db.close();
+  } else {
+    const client = new pg.Client({
+      host: process.env.POSTGRES_HOST,
+      port: Number(process.env.POSTGRES_PORT),
+      user: process.env.POSTGRES_USER,
+      password: process.env.POSTGRES_PASSWORD,
+      database: process.env.POSTGRES_DBNAME,
+    });
+    await client.connect();
+    await client.query(`SET search_path TO ${env.POSTGRES_SCHEMA}`);
+    [row = {}] = (await client.query(TRACKING)).rows as Record<string, unknown>[];
+    await client.end();
+  }
+  return {
+    rows: Number(row.rows),
+    distinct: Number(row.distinct_ids),
+    first: Number(row.first),
+    last: Number(row.last),
+  };
+}
+
+describe.each(stores.filter(([store]) => store !== "in-memory"))(
+  "a follower process killed %s",
+  (store, makeEnv) => {
+    it(`counts every upstream event exactly once after being killed ${KILLS} times while processing`, async () => {
+      const started = Date.now();
+      const env = makeEnv();
+      const runner = multiProcessRunner(system, env);
+      runners.push(runner);
+      await runner.start();
+      const worlds = runner.get(Worlds);
+      const counters = runner.get(Counters);
+      const worldIds = [];
+      for (let i = 0; i < 5; i++) worldIds.push(await worlds.createWorld());
+
+      // The upstream application saves all along, in this process.
+      const expected = new Map<string, number>();
+      let saving = true;
+      const saver = (async () => {
+        for (let i = 0; saving; i++) {
+          const what = WHATS[i % WHATS.length] as string;
+          await worlds.makeItSo(worldIds[i % worldIds.length] as string, what);
+          expected.set(what, (expected.get(what) ?? 0) + 1);
+          await sleep(1);
+        }
+      })();
+
+      let previous: number | undefined;
+      for (let kill = 0; kill < KILLS; kill++) {
+        await until(() => (runner.pidOf(Counters) ?? previous) !== previous, "a new worker runs");
+        const pid = runner.pidOf(Counters) as number;
+        // Killed while processing: once it has recorded something, at a random moment after.
+        const before = await counters.processRecorder.maxTrackingId("Worlds");
+        await until(
+          async () => (await counters.processRecorder.maxTrackingId("Worlds")) > before,
+          "the new worker processes",
+        );
+        await sleep(Math.random() * 40);
+        process.kill(pid, "SIGKILL");
+        previous = pid;
+      }
+      await until(() => runner.restarts === KILLS, "the last worker is started again");
+      saving = false;
+      await saver;
+      await runner.idle();
+
+      const upstream = [...expected.values()].reduce((sum, n) => sum + n, 0);
+      const counts = await Promise.all(WHATS.map((what) => counters.getCount(what)));
+      expect(counts).toEqual(WHATS.map((what) => expected.get(what) ?? 0));
+      const notifications = await worlds.recorder.maxNotificationId();
+      expect(notifications).toBe(worldIds.length + upstream);
+      expect(await trackingOf(store, env)).toEqual({
+        rows: notifications,
+        distinct: notifications,
+        first: 1,
+        last: notifications,
+      });
+      // Counters recorded one Created per name and one Incremented per event: none twice.
+      expect(await counters.recorder.maxNotificationId()).toBe(expected.size + upstream);
+      expect(runner.errors).toEqual([]);
+      expect(runner.restarts).toBe(KILLS);
+
+      console.info(
+        `reliability on ${store}: ${KILLS} kills, ${runner.restarts} restarts, ${upstream} upstream events (${notifications} notifications), counted ${counts.reduce((a, b) => a + b, 0)}, ${notifications} tracking records, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+    }, 180_000);
+  },
+);
