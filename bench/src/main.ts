@@ -9,9 +9,10 @@
  *   W4 one aggregate of 5,000 events: get without and with a snapshot → ms, median of 7
  *   W5 (PostgreSQL) 4 concurrent writers saving for CONCURRENT_SECONDS → total saves/s
  *   W3 at scale (PostgreSQL): the last 10,000 of 10,000 and of 1,000,000 stored events
+ *   System latency: save → follower processed, on each runner and store (median, p99)
  *
  * Options: AGGREGATES (default 2000), CONCURRENT_SECONDS (default 10), SCALE (default
- * 1000000; 0 skips), BENCH_DIR (default: a temporary folder), POSTGRES_* (a server to use;
+ * 1000000; 0 skips), LATENCY_SAMPLES (default 300; 0 skips), BENCH_DIR (default: a temporary folder), POSTGRES_* (a server to use;
  * by default one is started and stopped here).
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -20,6 +21,7 @@ import { join } from "node:path";
 import type { Application } from "@es/application";
 import type { Synchronous } from "@es/sqlite";
 import { type EmmettResult, measureEmmett } from "./emmett.js";
+import { latencyStores, printLatency } from "./latency.js";
 import { Account, Accounts } from "./model.js";
 import { readAll } from "./pages.js";
 import {
@@ -30,10 +32,12 @@ import {
 import { forSeconds, type PostgresServer, perSecond, postgresServer } from "./postgres-server.js";
 import { measureScaling } from "./scaling.js";
 import { measureRawLimits, type RawLimits } from "./sqlite-raw.js";
+import { measureSystemLatency } from "./system-latency.js";
 
 const AGGREGATES = Number(process.env.AGGREGATES ?? 2000);
 const CONCURRENT_SECONDS = Number(process.env.CONCURRENT_SECONDS ?? 10);
 const SCALE = Number(process.env.SCALE ?? 1_000_000);
+const LATENCY_SAMPLES = Number(process.env.LATENCY_SAMPLES ?? 300);
 const COMMANDS = 9;
 const LONG = 5000;
 const REPEATS = 7;
@@ -221,6 +225,10 @@ try {
     CONCURRENT_SECONDS,
   );
   const scaling = SCALE > 0 ? await measureScaling(server, [10_000, SCALE]) : undefined;
+  const latency =
+    LATENCY_SAMPLES > 0
+      ? await measureSystemLatency(latencyStores(dir), LATENCY_SAMPLES)
+      : undefined;
 
   console.log(
     `\nes benchmark — ${AGGREGATES} aggregates × ${COMMANDS + 1} events, node ${process.version}`,
@@ -306,6 +314,7 @@ try {
     console.log("plan of a page read (generic plan):");
     for (const line of scaling.plan) console.log(`  ${line}`);
   }
+  if (latency) printLatency(latency);
   console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
   await stopPostgres?.();

@@ -1,0 +1,60 @@
+/**
+ * `pnpm --filter @es/bench latency`: the system latency alone (see system-latency.ts), on the
+ * in-memory store, a SQLite file and PostgreSQL (started here unless POSTGRES_* name one).
+ * Options: LATENCY_SAMPLES (default 300).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { postgresServer } from "./postgres-server.js";
+import { type LatencyResult, measureSystemLatency } from "./system-latency.js";
+
+let made = 0;
+
+/** The stores, each call giving a fresh database (a file in `dir`, a schema) for a runner. */
+export const latencyStores = (
+  dir: string,
+): readonly (readonly [string, () => Record<string, string>])[] => [
+  ["in-memory", () => ({})],
+  [
+    "sqlite",
+    () => ({
+      INFRASTRUCTURE_FACTORY: "@es/sqlite",
+      SQLITE_DBNAME: join(dir, `latency-${++made}.db`),
+    }),
+  ],
+  [
+    "postgres",
+    () => ({
+      INFRASTRUCTURE_FACTORY: "@es/postgres",
+      POSTGRES_SCHEMA: `latency_${Date.now()}_${++made}`,
+    }),
+  ],
+];
+
+export function printLatency(results: readonly LatencyResult[]): void {
+  console.log(
+    `\nsystem latency: save → follower processed (${results[0]?.samples ?? 0} saves each, after 20 to warm up):`,
+  );
+  console.table(
+    results.map((r) => ({
+      runner: r.runner,
+      store: r.store,
+      "median ms": r.medianMs.toFixed(2),
+      "p99 ms": r.p99Ms.toFixed(2),
+    })),
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const dir = mkdtempSync(join(tmpdir(), "es-latency-"));
+  const [, stop] = await postgresServer();
+  try {
+    const samples = Number(process.env.LATENCY_SAMPLES ?? 300);
+    printLatency(await measureSystemLatency(latencyStores(dir), samples));
+  } finally {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
