@@ -223,7 +223,10 @@ export class Application {
   }
   /** The notification log; usable at once (its methods wait until ready). */
   get log(): NotificationLog {
-    this.#log ??= deferred(async () => (await this.infrastructure()).log, ["section", "select"]);
+    this.#log ??= {
+      ...deferred(async () => (await this.infrastructure()).log, ["section", "select"]),
+      sectionSize: (this.constructor as typeof Application).logSectionSize,
+    };
     return this.#log;
   }
   /** The snapshot store, or null when snapshotting is disabled (known at construction). */

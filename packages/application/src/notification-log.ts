@@ -17,6 +17,8 @@ export interface Section {
 export interface NotificationLog {
   section(sectionId: string): Promise<Section>;
   select(start: number, limit: number): Promise<Notification[]>;
+  /** The most notifications a section holds, and a select may ask for, if the log says. */
+  readonly sectionSize?: number;
 }
 
 export class LocalNotificationLog implements NotificationLog {

@@ -17,6 +17,9 @@ import { SystemDefinitionError } from "./errors.js";
 import { NotificationLogReader } from "./notification-log-reader.js";
 import { ProcessEvent } from "./process-event.js";
 
+/** Notifications a follower asks for at a time (fewer if the leader's sections are smaller). */
+const READ_SIZE = 10;
+
 interface Followed {
   readonly reader: NotificationLogReader;
   /** The mapper for the leader's events; the follower's own when none was given. */
@@ -50,7 +53,9 @@ export abstract class Follower extends Application {
    * with `mapper` (this application's own by default: same transcodings and codecs).
    */
   follow(name: string, log: NotificationLog, mapper?: Mapper): void {
-    this.#followed.set(name, { reader: new NotificationLogReader(log), mapper });
+    // A reader asks for no more at a time than the log's sections hold.
+    const sectionSize = Math.min(READ_SIZE, log.sectionSize ?? READ_SIZE);
+    this.#followed.set(name, { reader: new NotificationLogReader(log, sectionSize), mapper });
   }
 
   /**

@@ -166,6 +166,22 @@ describe("a follower", () => {
     );
   });
 
+  it("follows a leader whose log sections are smaller than it would read at a time", async () => {
+    class SmallSections extends Worlds {
+      static override applicationName = "SmallSections";
+      static override logSectionSize = 3;
+    }
+    const worlds = made(new SmallSections());
+    await happenings(worlds, ["dinosaurs", "trucks", "dinosaurs", "internet", "dinosaurs"]);
+    const counters = made(new Counters());
+    counters.follow("SmallSections", worlds.log);
+    await counters.pullAndProcess("SmallSections");
+    expect(await counters.getCount("dinosaurs")).toBe(3);
+    expect(await counters.processRecorder.maxTrackingId("SmallSections")).toBe(
+      await worlds.recorder.maxNotificationId(),
+    );
+  });
+
   it("tracks the notifications its policy ignores", async () => {
     const env = sqlite();
     const worlds = made(new Worlds({ env }));
