@@ -10,7 +10,6 @@
  * starts again.
  */
 import type { Application } from "@es/application";
-import type { EventProcessingError } from "./errors.js";
 import type { Follower } from "./follower.js";
 import { FollowerLoop } from "./follower-loop.js";
 import type { Leading } from "./leader.js";
@@ -18,18 +17,12 @@ import { Runner } from "./runner.js";
 
 export class ConcurrentRunner extends Runner {
   readonly #loops = new Map<string, FollowerLoop>();
-  readonly #errors: EventProcessingError[] = [];
-
-  /** The processing failures so far (each stopped its follower). */
-  get errors(): readonly EventProcessingError[] {
-    return this.#errors;
-  }
 
   protected async startApplications(): Promise<void> {
     for (const name of this.system.nodes.keys()) this.apps.set(name, await this.make(name));
     for (const name of this.system.followers) {
       const loop = new FollowerLoop(this.apps.get(name) as Follower, (error) =>
-        this.#errors.push(error),
+        this.failures.push(error),
       );
       this.#loops.set(name, loop);
     }
@@ -54,7 +47,7 @@ export class ConcurrentRunner extends Runner {
     for (let quiet = 0; quiet < 2; ) {
       await new Promise((resolve) => setImmediate(resolve));
       const idle = [...this.#loops.values()].every((loop) => loop.isIdle);
-      quiet = idle || this.#errors.length > 0 ? quiet + 1 : 0;
+      quiet = idle || this.failures.length > 0 ? quiet + 1 : 0;
       if (!idle) await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
@@ -63,10 +56,6 @@ export class ConcurrentRunner extends Runner {
   async stop(): Promise<void> {
     await Promise.all([...this.#loops.values()].map((loop) => loop.stop()));
     this.#loops.clear();
-    const apps = [...this.apps.values()];
-    this.apps.clear();
-    await Promise.all(apps.map((app) => app.close()));
-    const [first] = this.#errors;
-    if (first) throw first;
+    await this.closeApplications();
   }
 }

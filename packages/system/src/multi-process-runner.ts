@@ -54,7 +54,6 @@ export class MultiProcessRunner extends Runner {
   readonly pollIntervalMs: number;
   readonly startTimeoutMs: number;
   readonly #workers = new Map<string, Worker>();
-  readonly #errors: EventProcessingError[] = [];
   #prompts: "channel" | "relay" = "relay";
   #restarts = 0;
 
@@ -71,11 +70,6 @@ export class MultiProcessRunner extends Runner {
     this.execArgv = execArgv;
     this.pollIntervalMs = positive(options.pollIntervalMs ?? 1_000, "pollIntervalMs");
     this.startTimeoutMs = positive(options.startTimeoutMs ?? 30_000, "startTimeoutMs");
-  }
-
-  /** The failures of workers that won't be restarted. */
-  get errors(): readonly EventProcessingError[] {
-    return this.#errors;
   }
 
   /** How many times workers that died were started again. */
@@ -110,27 +104,8 @@ export class MultiProcessRunner extends Runner {
         },
       });
     }
-    const started = this.system.followers.map((name) => {
-      const worker = new Worker(name, this);
-      this.#workers.set(name, worker);
-      return worker.start();
-    });
-    const failures = (await Promise.allSettled(started)).filter(
-      (result): result is PromiseRejectedResult => result.status === "rejected",
-    );
-    if (failures[0]) throw failures[0].reason;
-  }
-
-  /** Passes a prompt from `leaderName` to the workers of its followers. */
-  #relay(leaderName: string): void {
-    for (const follower of this.system.followersOf(leaderName)) {
-      this.#workers.get(follower)?.send({ type: "prompt", leader: leaderName });
-    }
-  }
-
-  /** What the workers need to be told and to tell: used by each `Worker`. */
-  get workerSetup(): Omit<Extract<ToWorker, { type: "start" }>, "type" | "name"> {
-    return {
+    const start: Omit<StartMessage, "name"> = {
+      type: "start",
       module: this.module,
       exportName: this.exportName,
       env: Object.fromEntries(
@@ -140,21 +115,31 @@ export class MultiProcessRunner extends Runner {
       prompts: this.#prompts,
       pollIntervalMs: this.pollIntervalMs,
     };
+    const started = this.system.followers.map((name) => {
+      const worker = new Worker({
+        start: { ...start, name },
+        execArgv: this.execArgv,
+        startTimeoutMs: this.startTimeoutMs,
+        onPrompt: (leaderName) => this.#relay(leaderName),
+        onFailed: (error) => this.failures.push(error),
+        onRestart: () => {
+          this.#restarts += 1;
+        },
+      });
+      this.#workers.set(name, worker);
+      return worker.start();
+    });
+    const failed = (await Promise.allSettled(started)).filter(
+      (result): result is PromiseRejectedResult => result.status === "rejected",
+    );
+    if (failed[0]) throw failed[0].reason;
   }
 
-  /** @internal A worker's message about something other than its own state. */
-  onWorkerMessage(message: FromWorker): void {
-    if (message.type === "prompt") this.#relay(message.leader);
-  }
-
-  /** @internal A worker failed in a way restarting wouldn't mend. */
-  onWorkerFailed(error: EventProcessingError): void {
-    this.#errors.push(error);
-  }
-
-  /** @internal A worker died and is being started again. */
-  onWorkerRestart(): void {
-    this.#restarts += 1;
+  /** Passes a prompt from `leaderName` to the workers of its followers. */
+  #relay(leaderName: string): void {
+    for (const follower of this.system.followersOf(leaderName)) {
+      this.#workers.get(follower)?.send({ type: "prompt", leader: leaderName });
+    }
   }
 
   /**
@@ -165,7 +150,7 @@ export class MultiProcessRunner extends Runner {
   async idle(): Promise<void> {
     let previous = "";
     for (;;) {
-      const [first] = this.#errors;
+      const [first] = this.failures;
       if (first) throw first;
       const maxima = await Promise.all(
         this.system.edges.map(async ([leader, follower]) => {
@@ -192,18 +177,29 @@ export class MultiProcessRunner extends Runner {
     const workers = [...this.#workers.values()];
     await Promise.all(workers.map((worker) => worker.stop()));
     this.#workers.clear();
-    const apps = [...this.apps.values()];
-    this.apps.clear();
-    await Promise.all(apps.map((app) => app.close()));
-    const [first] = this.#errors;
-    if (first) throw first;
+    await this.closeApplications();
   }
+}
+
+type StartMessage = Extract<ToWorker, { type: "start" }>;
+
+interface WorkerOptions {
+  /** What the worker is told to start with. */
+  readonly start: StartMessage;
+  readonly execArgv: readonly string[];
+  readonly startTimeoutMs: number;
+  /** A prompt from the worker's application, to relay. */
+  readonly onPrompt: (leaderName: string) => void;
+  /** A failure restarting wouldn't mend. */
+  readonly onFailed: (error: EventProcessingError) => void;
+  /** The worker died and is being started again. */
+  readonly onRestart: () => void;
 }
 
 /** The runner's handle on the worker process of one follower, restarted if it dies. */
 class Worker {
   readonly name: string;
-  readonly #runner: MultiProcessRunner;
+  readonly #options: WorkerOptions;
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
   #stopping = false;
@@ -212,9 +208,9 @@ class Worker {
   #restart: NodeJS.Timeout | undefined;
   #readyAt = 0;
 
-  constructor(name: string, runner: MultiProcessRunner) {
-    this.name = name;
-    this.#runner = runner;
+  constructor(options: WorkerOptions) {
+    this.name = options.start.name;
+    this.#options = options;
   }
 
   get pid(): number | undefined {
@@ -224,7 +220,7 @@ class Worker {
   /** Starts the process; resolves when its application is ready, rejects if it fails to start. */
   start(): Promise<void> {
     const child = fork(WORKER, [], {
-      execArgv: [...this.#runner.execArgv],
+      execArgv: [...this.#options.execArgv],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       serialization: "json",
     });
@@ -238,10 +234,10 @@ class Worker {
         rejectStart(new SystemError(`Application '${this.name}' failed to start: ${message}`));
       };
       const timeout = setTimeout(() => {
-        startFailed(`its worker process wasn't ready after ${this.#runner.startTimeoutMs} ms`);
+        startFailed(`its worker process wasn't ready after ${this.#options.startTimeoutMs} ms`);
         this.#failed = true;
         child.kill("SIGKILL");
-      }, this.#runner.startTimeoutMs);
+      }, this.#options.startTimeoutMs);
       this.#exited = new Promise<void>((resolveExit) => {
         child.once("exit", (code, signal) => {
           clearTimeout(timeout);
@@ -268,7 +264,7 @@ class Worker {
           this.#failed = true;
           if (message.starting && starting) startFailed(message.message);
           else {
-            this.#runner.onWorkerFailed(
+            this.#options.onFailed(
               new EventProcessingError(
                 message.message.startsWith(this.name)
                   ? message.message
@@ -277,15 +273,15 @@ class Worker {
             );
           }
         } else {
-          this.#runner.onWorkerMessage(message);
+          this.#options.onPrompt(message.leader);
         }
       });
-      this.send({ type: "start", name: this.name, ...this.#runner.workerSetup });
+      this.send(this.#options.start);
     });
   }
 
   #scheduleRestart(): void {
-    this.#runner.onWorkerRestart();
+    this.#options.onRestart();
     // A worker that died before it was ready may die again at once: it waits longer each time.
     const delay = this.#readyAt > 0 ? FIRST_RESTART_DELAY_MS : this.#delay;
     this.#delay = Math.min(delay * 2, LAST_RESTART_DELAY_MS);
@@ -296,7 +292,7 @@ class Worker {
       this.start().catch((error: unknown) => {
         // Killed while starting: its exit restarts it again. Otherwise it can't start.
         if (this.#failed) {
-          this.#runner.onWorkerFailed(new EventProcessingError(messageOf(error), { cause: error }));
+          this.#options.onFailed(new EventProcessingError(messageOf(error), { cause: error }));
         }
       });
     }, delay);

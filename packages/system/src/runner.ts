@@ -5,7 +5,7 @@
  */
 import { type Application, type ApplicationOptions, applicationNameOf } from "@es/application";
 import type { EnvValues } from "@es/persistence-core";
-import { RunnerAlreadyStarted, SystemError } from "./errors.js";
+import { type EventProcessingError, RunnerAlreadyStarted, SystemError } from "./errors.js";
 import type { System } from "./system.js";
 
 export interface RunnerOptions {
@@ -47,6 +47,25 @@ export abstract class Runner {
 
   /** The running applications, by name (none once stopped). */
   protected readonly apps = new Map<string, Application>();
+  /** Processing failures, each of which stopped its follower. */
+  protected readonly failures: EventProcessingError[] = [];
+
+  /**
+   * The processing failures so far, each of which stopped its follower (a single-threaded
+   * runner has none: a failure reaches the caller whose save prompted it).
+   */
+  get errors(): readonly EventProcessingError[] {
+    return this.failures;
+  }
+
+  /** Closes the applications, then rejects with the first processing failure, if any. */
+  protected async closeApplications(): Promise<void> {
+    const apps = [...this.apps.values()];
+    this.apps.clear();
+    await Promise.all(apps.map((app) => app.close()));
+    const [first] = this.failures;
+    if (first) throw first;
+  }
 
   /** The running application of class `cls`. */
   get<A extends Application>(cls: abstract new (options?: ApplicationOptions) => A): A {

@@ -45,8 +45,6 @@ export class SingleThreadedRunner extends Runner implements Promptable {
   }
 
   async stop(): Promise<void> {
-    const apps = [...this.apps.values()];
-    this.apps.clear();
-    await Promise.all(apps.map((app) => app.close()));
+    await this.closeApplications();
   }
 }
