@@ -6,7 +6,7 @@
  * when the runner's process goes away.
  */
 import type { Application } from "@es/application";
-import type { PromptChannel } from "@es/persistence-core";
+import { OperationalError, type PromptChannel } from "@es/persistence-core";
 import { EventProcessingError } from "./errors.js";
 import type { Follower } from "./follower.js";
 import { FollowerLoop } from "./follower-loop.js";
@@ -34,7 +34,9 @@ class Running {
     const system = await loadSystem(message);
     const app = (await this.#make(system, message)) as Follower;
     const leaders = system.leadersOf(message.name);
-    const loop = new FollowerLoop(app, (error) => void fail(error, false));
+    const loop = new FollowerLoop(app, (error) =>
+      isTransient(error) ? void retry(error) : void fail(error, false),
+    );
     this.#loop = loop;
     const prompt = (leader: string) => void loop.receivePrompt(leader);
     for (const leaderName of leaders) {
@@ -100,6 +102,28 @@ async function loadSystem({ module, exportName, definition }: Start): Promise<Sy
   return system;
 }
 
+/** The exit code of a worker that failed for a reason that may pass: the runner restarts it. */
+const EXIT_TRANSIENT = 75;
+
+/**
+ * Whether an error may pass by itself (a connection lost, a database busy or down): the store
+ * says so with an `OperationalError`, anywhere in the chain of causes. The notification being
+ * processed was not recorded, so a new worker processes it again.
+ */
+function isTransient(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 10; depth++) {
+    if (cause instanceof OperationalError) return true;
+    cause = cause.cause;
+  }
+  return false;
+}
+
+/** Ends after a failure that may pass, saying so: the runner starts a new worker. */
+async function retry(error: unknown): Promise<void> {
+  console.error(`${messageOf(error)} (the worker ends, and is started again)`);
+  await end(EXIT_TRANSIENT);
+}
+
 /** Reports a failure that restarting wouldn't mend, then ends. */
 async function fail(error: unknown, starting: boolean): Promise<void> {
   const reported = error instanceof EventProcessingError ? error.message : messageOf(error);
@@ -123,7 +147,8 @@ process.on("message", (raw: unknown) => {
     running = new Running();
     running.start(message).then(
       () => send({ type: "ready" }),
-      (error: unknown) => void fail(error, true),
+      // A store that can't be reached yet ends the worker quietly: the runner tries again.
+      (error: unknown) => void (isTransient(error) ? retry(error) : fail(error, true)),
     );
   } else if (message.type === "prompt") {
     running?.prompt(message.leader);

@@ -3,6 +3,10 @@
  * on PostgreSQL. Prompts cross processes (relayed by the runner, or by LISTEN/NOTIFY), a worker
  * that dies is started again and resumes, and one whose processing fails is reported.
  */
+import { randomUUID } from "node:crypto";
+import { existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   EventProcessingError,
@@ -13,6 +17,7 @@ import {
 } from "../src/index.js";
 import { system as chain, Recounters } from "./chain-system.js";
 import { Failing, system as failing } from "./failing-system.js";
+import { Flaky, system as flaky } from "./flaky-system.js";
 import { multiProcessRunner, systemModule } from "./processes.js";
 import { stores } from "./stores.js";
 import { Counters, Worlds } from "./worlds.js";
@@ -96,6 +101,27 @@ describe.each(durable)("the multi-process runner on %s", (_store, env) => {
     await runner.idle();
     expect(await runner.get(Counters).getCount("dinosaurs")).toBe(3);
     expect(runner.errors).toEqual([]);
+  });
+
+  it("starts a worker again after a failure of the store that may pass", async () => {
+    const marker = join(tmpdir(), `es-flaky-${randomUUID()}`);
+    process.env.FLAKY_MARKER = marker;
+    try {
+      const runner = run(flaky, env(), { module: systemModule("flaky-system") });
+      await runner.start();
+      const first = runner.pidOf(Flaky);
+      const worlds = runner.get(Worlds);
+      await worlds.makeItSo(await worlds.createWorld(), "dinosaurs");
+      await runner.idle();
+      expect(existsSync(marker)).toBe(true);
+      expect(runner.restarts).toBe(1);
+      expect(runner.pidOf(Flaky)).not.toBe(first);
+      expect(runner.errors).toEqual([]);
+      expect(await runner.get(Flaky).getCount("dinosaurs")).toBe(1);
+    } finally {
+      delete process.env.FLAKY_MARKER;
+      rmSync(marker, { force: true });
+    }
   });
 
   it("reports a follower whose processing fails, and doesn't start it again", async () => {
