@@ -20,3 +20,15 @@ nameErrorClass(RunnerAlreadyStarted, "RunnerAlreadyStarted");
 /** A follower failed to process a notification (its `cause` says why); it stopped. */
 export class EventProcessingError extends SystemError {}
 nameErrorClass(EventProcessingError, "EventProcessingError");
+
+/** An error's message, or what was thrown as a string. */
+export const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+/** The error to report when the follower `name` failed to process notifications. */
+export const processingFailed = (name: string, error: unknown): EventProcessingError =>
+  error instanceof EventProcessingError
+    ? error
+    : new EventProcessingError(`${name} failed to process notifications: ${messageOf(error)}`, {
+        cause: error,
+      });

@@ -3,7 +3,7 @@
  * application has new. Prompts coalesce: a loop prompted many times while busy pulls once more
  * when it is free. A failure stops the loop and is handed to `onError`.
  */
-import { EventProcessingError } from "./errors.js";
+import { type EventProcessingError, processingFailed } from "./errors.js";
 import type { Follower } from "./follower.js";
 import type { Promptable } from "./promptable.js";
 
@@ -57,12 +57,7 @@ export class FollowerLoop implements Promptable {
       } catch (error) {
         this.#stopping = true;
         this.#prompted.clear();
-        this.#onError(
-          new EventProcessingError(
-            `${this.app.name} failed to process notifications: ${error instanceof Error ? error.message : String(error)}`,
-            { cause: error },
-          ),
-        );
+        this.#onError(processingFailed(this.app.name, error));
       } finally {
         this.#busy = false;
       }

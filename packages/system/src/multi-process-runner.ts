@@ -18,10 +18,10 @@ import { type ChildProcess, fork } from "node:child_process";
 import { extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Application, ApplicationOptions } from "@es/application";
-import { EventProcessingError, SystemError } from "./errors.js";
+import { EventProcessingError, messageOf, SystemError } from "./errors.js";
 import type { Follower } from "./follower.js";
 import type { Leading } from "./leader.js";
-import { messageOf, Runner, type RunnerOptions } from "./runner.js";
+import { Runner, type RunnerOptions } from "./runner.js";
 import type { System } from "./system.js";
 import { definitionOf, FromWorker, type ToWorker } from "./worker-protocol.js";
 

@@ -5,7 +5,12 @@
  */
 import { type Application, type ApplicationOptions, applicationNameOf } from "@es/application";
 import type { EnvValues } from "@es/persistence-core";
-import { type EventProcessingError, RunnerAlreadyStarted, SystemError } from "./errors.js";
+import {
+  type EventProcessingError,
+  messageOf,
+  RunnerAlreadyStarted,
+  SystemError,
+} from "./errors.js";
 import type { System } from "./system.js";
 
 export interface RunnerOptions {
@@ -119,7 +124,3 @@ export async function makeApplication(
     });
   }
 }
-
-/** An error's message, or what was thrown as a string. */
-export const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);

@@ -6,6 +6,7 @@
  * queued, each name once, and processed before the first prompt returns.
  */
 import type { Application } from "@es/application";
+import { processingFailed } from "./errors.js";
 import type { Follower } from "./follower.js";
 import type { Leading } from "./leader.js";
 import type { Promptable } from "./promptable.js";
@@ -35,7 +36,12 @@ export class SingleThreadedRunner extends Runner implements Promptable {
     try {
       for (let name = this.#prompted.shift(); name !== undefined; name = this.#prompted.shift()) {
         for (const followerName of this.system.followersOf(name)) {
-          await (this.apps.get(followerName) as Follower).pullAndProcess(name);
+          // The save that prompted this was recorded: the caller learns it was not processed.
+          await (this.apps.get(followerName) as Follower)
+            .pullAndProcess(name)
+            .catch((error: unknown) => {
+              throw processingFailed(followerName, error);
+            });
         }
       }
     } finally {

@@ -7,11 +7,11 @@
  */
 import type { Application } from "@es/application";
 import { OperationalError, type PromptChannel } from "@es/persistence-core";
-import { EventProcessingError } from "./errors.js";
+import { messageOf } from "./errors.js";
 import type { Follower } from "./follower.js";
 import { FollowerLoop } from "./follower-loop.js";
 import { isLeaderClass, type Leading } from "./leader.js";
-import { makeApplication, messageOf } from "./runner.js";
+import { makeApplication } from "./runner.js";
 import { System } from "./system.js";
 import { definitionOf, type FromWorker, ToWorker } from "./worker-protocol.js";
 
@@ -126,8 +126,7 @@ async function retry(error: unknown): Promise<void> {
 
 /** Reports a failure that restarting wouldn't mend, then ends. */
 async function fail(error: unknown, starting: boolean): Promise<void> {
-  const reported = error instanceof EventProcessingError ? error.message : messageOf(error);
-  send({ type: "failed", message: reported, starting });
+  send({ type: "failed", message: messageOf(error), starting });
   await end(1);
 }
 

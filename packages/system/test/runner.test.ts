@@ -16,6 +16,7 @@ import {
   SystemDefinitionError,
   SystemError,
 } from "../src/index.js";
+import { Failing } from "./failing-system.js";
 import { multiProcessRunner } from "./processes.js";
 import { stores } from "./stores.js";
 import { Counters, Worlds } from "./worlds.js";
@@ -117,6 +118,19 @@ describe("a runner", () => {
     expect(() => system.get(Worlds)).toThrow(
       "The runner is stopped: start a new runner to use its applications",
     );
+  });
+
+  it("rejects a save whose processing failed with an EventProcessingError, the save recorded all the same", async () => {
+    const system = new SingleThreadedRunner(new System([[Worlds, Failing]]));
+    runners.push(system);
+    await system.start();
+    const worlds = system.get(Worlds);
+    const error = await worlds.createWorld().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventProcessingError);
+    expect((error as Error).message).toBe("Failing failed to process notifications: no, thanks");
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(await worlds.recorder.maxNotificationId()).toBe(1);
+    expect(await system.get(Failing).processRecorder.maxTrackingId("Worlds")).toBe(0);
   });
 
   it("processes, when it starts, what was recorded while the system wasn't running", async () => {
