@@ -22,6 +22,8 @@ const send = (message: FromWorker): void => {
 };
 
 let running: Running | undefined;
+/** The application's start, while in progress: stopping waits for it, then closes what it made. */
+let starting: Promise<void> | undefined;
 let ending = false;
 
 class Running {
@@ -133,6 +135,7 @@ async function fail(error: unknown, starting: boolean): Promise<void> {
 async function end(code: number): Promise<void> {
   if (ending) return;
   ending = true;
+  await starting?.catch(() => {});
   await running?.stop().catch(() => {});
   process.exitCode = code;
   if (process.connected) process.disconnect();
@@ -144,7 +147,8 @@ process.on("message", (raw: unknown) => {
   const message = parsed.data;
   if (message.type === "start" && !running) {
     running = new Running();
-    running.start(message).then(
+    starting = running.start(message);
+    starting.then(
       () => send({ type: "ready" }),
       // A store that can't be reached yet ends the worker quietly: the runner tries again.
       (error: unknown) => void (isTransient(error) ? retry(error) : fail(error, true)),
