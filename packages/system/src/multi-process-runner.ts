@@ -18,7 +18,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Application, ApplicationOptions } from "@es/application";
-import { EventProcessingError, messageOf, SystemError } from "./errors.js";
+import { EventProcessingError, messageOf, SystemDefinitionError, SystemError } from "./errors.js";
 import type { Follower } from "./follower.js";
 import type { Leading } from "./leader.js";
 import { Runner, type RunnerOptions } from "./runner.js";
@@ -36,6 +36,13 @@ export interface MultiProcessRunnerOptions extends RunnerOptions {
   readonly pollIntervalMs?: number;
   /** How long a worker may take to start, in milliseconds (default 30000). */
   readonly startTimeoutMs?: number;
+  /**
+   * The followers this runner runs workers for (default: all). Runners on other machines, on
+   * the same PostgreSQL database, run the others.
+   */
+  readonly followers?: readonly (abstract new (
+    options?: ApplicationOptions,
+  ) => Application)[];
 }
 
 const FIRST_RESTART_DELAY_MS = 50;
@@ -53,6 +60,8 @@ export class MultiProcessRunner extends Runner {
   readonly execArgv: readonly string[];
   readonly pollIntervalMs: number;
   readonly startTimeoutMs: number;
+  /** The names of the followers this runner runs workers for. */
+  readonly followerNames: readonly string[];
   readonly #workers = new Map<string, Worker>();
   #prompts: "channel" | "relay" = "relay";
   #restarts = 0;
@@ -70,6 +79,15 @@ export class MultiProcessRunner extends Runner {
     this.execArgv = execArgv;
     this.pollIntervalMs = positive(options.pollIntervalMs ?? 1_000, "pollIntervalMs");
     this.startTimeoutMs = positive(options.startTimeoutMs ?? 30_000, "startTimeoutMs");
+    this.followerNames = options.followers
+      ? options.followers.map((cls) => {
+          const name = this.nameOf(cls);
+          if (!system.followers.includes(name)) {
+            throw new SystemDefinitionError(`'${name}' doesn't follow anything in this system`);
+          }
+          return name;
+        })
+      : system.followers;
   }
 
   /** How many times workers that died were started again. */
@@ -115,7 +133,7 @@ export class MultiProcessRunner extends Runner {
       prompts: this.#prompts,
       pollIntervalMs: this.pollIntervalMs,
     };
-    const started = this.system.followers.map((name) => {
+    const started = this.followerNames.map((name) => {
       const worker = new Worker({
         start: { ...start, name },
         execArgv: this.execArgv,
@@ -143,9 +161,9 @@ export class MultiProcessRunner extends Runner {
   }
 
   /**
-   * Resolves when every follower has processed every notification of the applications it
-   * follows, as the store says (and what that processing recorded in turn); rejects with the
-   * first failure of a worker.
+   * Resolves when every follower this runner runs has processed every notification of the
+   * applications it follows, as the store says (and what that processing recorded in turn);
+   * rejects with the first failure of a worker.
    */
   async idle(): Promise<void> {
     let previous = "";
@@ -153,15 +171,17 @@ export class MultiProcessRunner extends Runner {
       const [first] = this.failures;
       if (first) throw first;
       const maxima = await Promise.all(
-        this.system.edges.map(async ([leader, follower]) => {
-          const done = await (this.apps.get(follower) as Follower).processRecorder.maxTrackingId(
-            leader,
-          );
-          const recorded = await (
-            this.apps.get(leader) as Application
-          ).recorder.maxNotificationId();
-          return [done, recorded] as const;
-        }),
+        this.system.edges
+          .filter(([, follower]) => this.followerNames.includes(follower))
+          .map(async ([leader, follower]) => {
+            const done = await (this.apps.get(follower) as Follower).processRecorder.maxTrackingId(
+              leader,
+            );
+            const recorded = await (
+              this.apps.get(leader) as Application
+            ).recorder.maxNotificationId();
+            return [done, recorded] as const;
+          }),
       );
       const caughtUp = maxima.every(([done, recorded]) => done >= recorded);
       const seen = JSON.stringify(maxima);

@@ -85,6 +85,27 @@ describe.each(durable)("the multi-process runner on %s", (_store, env) => {
     expect(await runner.get(Recounters).processRecorder.maxTrackingId("Counters")).toBe(4);
   });
 
+  it("shares a system with other runners (as on other machines), each running the followers it is given", async () => {
+    const store = env();
+    const options = { module: systemModule("chain-system") };
+    const first = run(chain, store, { ...options, followers: [Counters] });
+    const second = run(chain, store, { ...options, followers: [Recounters] });
+    await first.start();
+    await second.start();
+    expect(first.pidOf(Recounters)).toBeUndefined();
+    expect(second.pidOf(Counters)).toBeUndefined();
+    const worlds = first.get(Worlds);
+    const world = await worlds.createWorld();
+    await worlds.makeItSo(world, "dinosaurs");
+    await first.idle();
+    await second.idle();
+    expect(await second.get(Counters).getCount("dinosaurs")).toBe(1);
+    expect(await second.get(Recounters).processRecorder.maxTrackingId("Counters")).toBe(2);
+    expect(() => run(chain, store, { ...options, followers: [Worlds] })).toThrow(
+      "'Worlds' doesn't follow anything in this system",
+    );
+  });
+
   it("starts a worker again when it dies, and it resumes where it stopped", async () => {
     const runner = run(system, env());
     await runner.start();
