@@ -37,14 +37,17 @@ export class NotificationLogReader {
     }
   }
 
-  /** The notifications from id `start` on, a limited list at a time, until none are left. */
+  /**
+   * The notifications from id `start` on, a limited list at a time, until a list comes back
+   * short: the log had no more (a follower is prompted again for what is recorded after).
+   */
   async *select({ start }: { readonly start: number }): AsyncGenerator<Notification> {
     let next = start;
     for (;;) {
       const items = await this.log.select(next, this.sectionSize);
-      const last = items.at(-1);
-      if (last === undefined) return;
       yield* items;
+      const last = items.at(-1);
+      if (last === undefined || items.length < this.sectionSize) return;
       next = last.id + 1;
     }
   }
