@@ -9,6 +9,7 @@ import {
   EventProcessingError,
   Follower,
   type MultiProcessRunner,
+  type MultiProcessRunnerOptions,
   type Runner,
   RunnerAlreadyStarted,
   SingleThreadedRunner,
@@ -16,8 +17,9 @@ import {
   SystemDefinitionError,
   SystemError,
 } from "../src/index.js";
+import { system as cycle, Pings, Pongs, RALLY } from "./cycle-system.js";
 import { Failing } from "./failing-system.js";
-import { multiProcessRunner } from "./processes.js";
+import { multiProcessRunner, systemModule } from "./processes.js";
 import { stores } from "./stores.js";
 import { Counters, Worlds } from "./worlds.js";
 
@@ -36,13 +38,15 @@ type Env = Record<string, string>;
 const kinds = [
   [
     "single-threaded",
-    (system: System, env: Env) => new SingleThreadedRunner(system, { env }),
+    (system: System, env: Env, _options?: Partial<MultiProcessRunnerOptions>) =>
+      new SingleThreadedRunner(system, { env }),
     async () => {},
     stores,
   ],
   [
     "concurrent",
-    (system: System, env: Env) => new ConcurrentRunner(system, { env }),
+    (system: System, env: Env, _options?: Partial<MultiProcessRunnerOptions>) =>
+      new ConcurrentRunner(system, { env }),
     (r: Runner) => (r as ConcurrentRunner).idle(),
     stores,
   ],
@@ -102,6 +106,24 @@ describe.each(cases)("the system on the %s runner", (_name, make, settle, env) =
     ]);
   });
 });
+
+describe.each(cases.filter(([name]) => name.endsWith("sqlite")))(
+  "a system with a cycle on the %s runner",
+  (_name, make, settle, env) => {
+    it("goes round the cycle until the policies stop, each notification processed once", async () => {
+      const runner = make(cycle, env(), { module: systemModule("cycle-system") });
+      runners.push(runner);
+      await runner.start();
+      await runner.get(Pings).serve();
+      await settle(runner);
+      // Pings served (hit 1) and hit 3 and 5; Pongs hit 2, 4 and 6.
+      expect(await runner.get(Pings).recorder.maxNotificationId()).toBe(RALLY / 2);
+      expect(await runner.get(Pongs).recorder.maxNotificationId()).toBe(RALLY / 2);
+      expect(await runner.get(Pongs).processRecorder.maxTrackingId("Pings")).toBe(RALLY / 2);
+      expect(await runner.get(Pings).processRecorder.maxTrackingId("Pongs")).toBe(RALLY / 2);
+    });
+  },
+);
 
 describe("a runner", () => {
   it("refuses to start twice, and to give applications before it starts or not in its system", async () => {
