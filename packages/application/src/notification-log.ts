@@ -18,7 +18,7 @@ export interface NotificationLog {
   section(sectionId: string): Promise<Section>;
   select(start: number, limit: number): Promise<Notification[]>;
   /** The most notifications a section holds, and a select may ask for, if the log says. */
-  readonly sectionSize?: number;
+  readonly sectionSize?: number | undefined;
 }
 
 export class LocalNotificationLog implements NotificationLog {

@@ -151,6 +151,33 @@ describe("a JSON notification log", () => {
       2, 1,
     ]);
   });
+
+  it("lets a follower follow, over HTTP, an application whose sections are small, when told their size", async () => {
+    class SmallWorlds extends Worlds {
+      static override logSectionSize = 2;
+    }
+    const app = new SmallWorlds();
+    cleanups.push(() => app.close());
+    const world = await app.createWorld();
+    for (const what of ["dinosaurs", "trucks", "dinosaurs", "internet"]) {
+      await app.makeItSo(world, what);
+    }
+    const server = await served(app);
+    const follow = async (options: { sectionSize?: number }) => {
+      const counters = new Counters();
+      cleanups.push(() => counters.close());
+      const remote = new HttpNotificationLogInterface(server.url);
+      counters.follow("Worlds", new NotificationLogJSONClient(remote, options));
+      await counters.pullAndProcess("Worlds");
+      return counters.getCount("dinosaurs");
+    };
+    // Not told, it asks for more than a section holds, and the server refuses.
+    await expect(follow({})).rejects.toThrow(/400/);
+    expect(await follow({ sectionSize: 2 })).toBe(2);
+    expect(() => new NotificationLogJSONClient(answering("[]"), { sectionSize: 0 })).toThrow(
+      RangeError,
+    );
+  });
 });
 
 /** An interface that answers whatever it is given. */

@@ -95,9 +95,21 @@ function toNotifications(
 
 export class NotificationLogJSONClient implements NotificationLog {
   readonly interface: NotificationLogInterface;
+  /**
+   * The remote log's section size, when known: a follower then asks for no more at a time
+   * (a log refuses a select of more than its section size).
+   */
+  readonly sectionSize: number | undefined;
 
-  constructor(logInterface: NotificationLogInterface) {
+  constructor(
+    logInterface: NotificationLogInterface,
+    { sectionSize }: { sectionSize?: number } = {},
+  ) {
+    if (sectionSize !== undefined && !(Number.isSafeInteger(sectionSize) && sectionSize > 0)) {
+      throw new RangeError(`Section size must be a positive integer, got ${sectionSize}`);
+    }
     this.interface = logInterface;
+    this.sectionSize = sectionSize;
   }
 
   async section(sectionId: string): Promise<Section> {
