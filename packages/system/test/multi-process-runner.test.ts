@@ -4,9 +4,11 @@
  * that dies is started again and resumes, and one whose processing fails is reported.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AESCipher } from "@es/cipher";
+import type { Notification } from "@es/persistence-core";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   EventProcessingError,
@@ -162,6 +164,34 @@ describe.each(durable)("the multi-process runner on %s", (_store, env) => {
 });
 
 describe("the multi-process runner", () => {
+  it("gives the workers the environment, secrets included: what every process records is encrypted", async () => {
+    const env: Record<string, string> = {
+      ...(durable[0]?.[1]() ?? {}),
+      CIPHER_TOPIC: "@es/cipher:AESCipher",
+      CIPHER_KEY: AESCipher.createKey(),
+    };
+    const runner = run(system, env);
+    await runner.start();
+    const worlds = runner.get(Worlds);
+    await worlds.makeItSo(await worlds.createWorld(), "dinosaurs");
+    await runner.idle();
+    expect(await runner.get(Counters).getCount("dinosaurs")).toBe(1);
+    await runner.stop();
+    // Neither Worlds' event (recorded here) nor Counters' (recorded by the worker) is readable.
+    const file = env.SQLITE_DBNAME ?? "";
+    const stored = Buffer.concat(
+      [file, `${file}-wal`].filter((path) => existsSync(path)).map((path) => readFileSync(path)),
+    );
+    expect(stored.includes("Counter.Created")).toBe(true);
+    expect(stored.includes("dinosaurs")).toBe(false);
+    // Without the key, nothing can be read back.
+    const keyless = new Worlds({ env: { ...env, CIPHER_KEY: AESCipher.createKey() } });
+    const [first] = await keyless.log.select(1, 10);
+    expect(first).toBeDefined();
+    expect(() => keyless.mapper.toDomainEvent(first as Notification)).toThrow();
+    await keyless.close();
+  });
+
   it("refuses a store its processes wouldn't share", async () => {
     const runner = run(system, {});
     await expect(runner.start()).rejects.toThrow(
