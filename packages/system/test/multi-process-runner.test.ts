@@ -108,6 +108,21 @@ describe.each(durable)("the multi-process runner on %s", (_store, env) => {
     );
   });
 
+  it("processes by polling what was saved without a prompt, as when a prompt is lost", async () => {
+    const values = env();
+    const runner = run(system, values, { pollIntervalMs: 200 });
+    await runner.start();
+    // An application outside the runner prompts no one.
+    const outsider = new Worlds({ env: values });
+    try {
+      await outsider.makeItSo(await outsider.createWorld(), "trucks");
+    } finally {
+      await outsider.close();
+    }
+    await runner.idle();
+    expect(await runner.get(Counters).getCount("trucks")).toBe(1);
+  });
+
   it("starts a worker again when it dies, and it resumes where it stopped", async () => {
     const runner = run(system, env());
     await runner.start();
