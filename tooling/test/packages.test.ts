@@ -202,6 +202,20 @@ describe("a consumer installing the tarballs with npm", () => {
     expect(node(["dist/app.js", "Bella"], env).tricks).toEqual(["a-secret-trick"]);
   });
 
+  it("runs a system's follower in a worker process, from the built package in plain Node", () => {
+    npm(["install", tarballs.system]);
+    run(process.execPath, [tsc, "-p", "tsconfig.system.json"], { cwd: consumer });
+    const env = {
+      INFRASTRUCTURE_FACTORY: "@es/sqlite",
+      SQLITE_DBNAME: join(consumer, "kennel.db"),
+    };
+    expect(node(["dist/run-system.js", "Rex", "Bella"], env)).toEqual({
+      greeted: ["Rex", "Bella"],
+      inWorker: true,
+      notHere: true,
+    });
+  });
+
   it("runs from CommonJS", () => {
     expect(node(["counter.cjs"])).toEqual({ count: 5, version: 3 });
   });
