@@ -42,19 +42,19 @@ async function measureOne(
     const counters = runner.get(Counters);
     const ids: string[] = [];
     for (let i = 0; i < WORLDS; i++) ids.push(await worlds.createWorld());
-    const processed = (target: number) => async () => {
+    const processed = async (target: number) => {
       while ((await counters.processRecorder.maxTrackingId("Worlds")) < target) {
         await yieldToLoop();
       }
     };
     let target = await worlds.recorder.maxNotificationId();
-    await processed(target)();
+    await processed(target);
     const times: number[] = [];
     for (let i = 0; i < samples + 20; i++) {
       const started = performance.now();
       await worlds.makeItSo(ids[i % WORLDS] as string, WHATS[i % WHATS.length] as string);
       target += 1;
-      await processed(target)();
+      await processed(target);
       // The first few warm up connections and compiled code.
       if (i >= 20) times.push(performance.now() - started);
     }

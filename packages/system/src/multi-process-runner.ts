@@ -23,7 +23,7 @@ import type { Follower } from "./follower.js";
 import type { Leading } from "./leader.js";
 import { Runner, type RunnerOptions } from "./runner.js";
 import type { System } from "./system.js";
-import { definitionOf, FromWorker, type ToWorker } from "./worker-protocol.js";
+import { crossProcessPrompts, definitionOf, FromWorker, type ToWorker } from "./worker-protocol.js";
 
 export interface MultiProcessRunnerOptions extends RunnerOptions {
   /** The module that exports the system (a URL, or a file's path), for the workers to load. */
@@ -114,13 +114,7 @@ export class MultiProcessRunner extends Runner {
     this.#prompts = apps.every((app) => app.factory.promptChannel()) ? "channel" : "relay";
     for (const name of this.system.leaders) {
       const leader = this.apps.get(name) as Application & Leading;
-      const channel = this.#prompts === "channel" ? leader.factory.promptChannel() : undefined;
-      leader.lead({
-        receivePrompt: async (leaderName) => {
-          if (channel) await channel.publish(leaderName).catch(() => {});
-          else this.#relay(leaderName);
-        },
-      });
+      leader.lead(crossProcessPrompts(leader, this.#prompts, (name) => this.#relay(name)));
     }
     const start: Omit<StartMessage, "name"> = {
       type: "start",
@@ -166,25 +160,27 @@ export class MultiProcessRunner extends Runner {
    * rejects with the first failure of a worker.
    */
   async idle(): Promise<void> {
+    const edges = this.system.edges.filter(([, follower]) => this.followerNames.includes(follower));
+    // Each leader's last notification is read once a round, however many followers it has.
+    const leaders = [...new Set(edges.map(([leader]) => leader))];
     let previous = "";
     for (;;) {
       const [first] = this.failures;
       if (first) throw first;
-      const maxima = await Promise.all(
-        this.system.edges
-          .filter(([, follower]) => this.followerNames.includes(follower))
-          .map(async ([leader, follower]) => {
-            const done = await (this.apps.get(follower) as Follower).processRecorder.maxTrackingId(
-              leader,
-            );
-            const recorded = await (
-              this.apps.get(leader) as Application
-            ).recorder.maxNotificationId();
-            return [done, recorded] as const;
-          }),
+      const recorded = await Promise.all(
+        leaders.map((leader) =>
+          (this.apps.get(leader) as Application).recorder.maxNotificationId(),
+        ),
       );
-      const caughtUp = maxima.every(([done, recorded]) => done >= recorded);
-      const seen = JSON.stringify(maxima);
+      const done = await Promise.all(
+        edges.map(([leader, follower]) =>
+          (this.apps.get(follower) as Follower).processRecorder.maxTrackingId(leader),
+        ),
+      );
+      const caughtUp = edges.every(
+        ([leader], i) => (done[i] ?? 0) >= (recorded[leaders.indexOf(leader)] ?? 0),
+      );
+      const seen = JSON.stringify([recorded, done]);
       // Caught up twice with nothing new between: a step's output isn't still to come.
       if (caughtUp && seen === previous) return;
       previous = caughtUp ? seen : "";
@@ -226,7 +222,7 @@ class Worker {
   #failed = false;
   #delay = FIRST_RESTART_DELAY_MS;
   #restart: NodeJS.Timeout | undefined;
-  #readyAt = 0;
+  #wasReady = false;
 
   constructor(options: WorkerOptions) {
     this.name = options.start.name;
@@ -278,7 +274,7 @@ class Worker {
         if (message.type === "ready") {
           starting = false;
           clearTimeout(timeout);
-          this.#readyAt = Date.now();
+          this.#wasReady = true;
           resolveStart();
         } else if (message.type === "failed") {
           this.#failed = true;
@@ -303,9 +299,9 @@ class Worker {
   #scheduleRestart(): void {
     this.#options.onRestart();
     // A worker that died before it was ready may die again at once: it waits longer each time.
-    const delay = this.#readyAt > 0 ? FIRST_RESTART_DELAY_MS : this.#delay;
+    const delay = this.#wasReady ? FIRST_RESTART_DELAY_MS : this.#delay;
     this.#delay = Math.min(delay * 2, LAST_RESTART_DELAY_MS);
-    this.#readyAt = 0;
+    this.#wasReady = false;
     this.#restart = setTimeout(() => {
       this.#restart = undefined;
       if (this.#stopping) return;

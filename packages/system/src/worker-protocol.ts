@@ -1,8 +1,11 @@
 /**
  * The messages between a MultiProcessRunner and its worker processes (over the IPC channel
  * of `child_process.fork`), checked on arrival: a process only acts on messages it understands.
+ * Also how a leading application in such a system prompts across processes.
  */
+import type { Application } from "@es/application";
 import { z } from "zod";
+import type { Promptable } from "./promptable.js";
 
 const name = z.string().min(1);
 
@@ -48,3 +51,22 @@ export const definitionOf = (system: {
   nodes: [...system.nodes.keys()].sort(),
   edges: system.edges.map(([a, b]): [string, string] => [a, b]).sort(),
 });
+
+/**
+ * What a leading application in a multi-process system prompts: the store's channel, when the
+ * processes prompt each other through it, else `relay`. A prompt is a hint (followers also
+ * poll), so one that can't be sent is not a failure.
+ */
+export function crossProcessPrompts(
+  app: Application,
+  prompts: "channel" | "relay",
+  relay: (leaderName: string) => void,
+): Promptable {
+  const channel = prompts === "channel" ? app.factory.promptChannel() : undefined;
+  return {
+    receivePrompt: async (leaderName) => {
+      if (channel) await channel.publish(leaderName).catch(() => {});
+      else relay(leaderName);
+    },
+  };
+}

@@ -13,7 +13,7 @@ import { FollowerLoop } from "./follower-loop.js";
 import { isLeaderClass, type Leading } from "./leader.js";
 import { makeApplication } from "./runner.js";
 import { System } from "./system.js";
-import { definitionOf, type FromWorker, ToWorker } from "./worker-protocol.js";
+import { crossProcessPrompts, definitionOf, type FromWorker, ToWorker } from "./worker-protocol.js";
 
 type Start = Extract<ToWorker, { type: "start" }>;
 
@@ -53,14 +53,9 @@ class Running {
       isLeaderClass(system.leaderClassOf(message.name)) &&
       system.followersOf(message.name).length > 0
     ) {
-      const channel = message.prompts === "channel" ? app.factory.promptChannel() : undefined;
-      (app as unknown as Leading).lead({
-        // A prompt is a hint (followers also poll): one that can't be sent is not a failure.
-        receivePrompt: async (leader) => {
-          if (channel) await channel.publish(leader).catch(() => {});
-          else send({ type: "prompt", leader });
-        },
-      });
+      (app as unknown as Leading).lead(
+        crossProcessPrompts(app, message.prompts, (leader) => send({ type: "prompt", leader })),
+      );
     }
     loop.start();
     const pullAll = () => {
