@@ -13,6 +13,7 @@ import {
   type AggregateConstructor,
   type DomainEvent,
   derivedClassName,
+  messageOf,
   Snapshot,
 } from "@es/domain";
 import {
@@ -307,9 +308,9 @@ export class Application {
     const ids = failure.notificationIds.join(", ");
     process.emitWarning(
       `The events of ${failure.aggregateId} were recorded (notifications ${ids}), but its ` +
-        `snapshot at version ${failure.version} could not be taken: ${
-          error instanceof Error ? error.message : String(error)
-        }. The save succeeded; a snapshot can be taken later with takeSnapshot().`,
+        `snapshot at version ${failure.version} could not be taken: ${messageOf(
+          error,
+        )}. The save succeeded; a snapshot can be taken later with takeSnapshot().`,
       { code: "ES_SNAPSHOT_FAILED" },
     );
   }

@@ -1,5 +1,6 @@
 /** Compressors for stored state, from node:zlib. */
 import { deflateSync, inflateSync } from "node:zlib";
+import { messageOf } from "@es/domain";
 import { type Compressor, DataError } from "@es/persistence-core";
 
 export interface ZlibCompressorOptions {
@@ -46,7 +47,7 @@ export class ZlibCompressor implements Compressor {
       throw new DataError(
         tooLarge
           ? `Can't decompress: the state would be larger than the limit of ${this.#maxOutputBytes} bytes`
-          : `Can't decompress: ${(error as Error).message}`,
+          : `Can't decompress: ${messageOf(error)}`,
         { cause: error },
       );
     }

@@ -24,7 +24,7 @@ import {
   type EventAttributes,
   eventClassName,
 } from "./domain-event.js";
-import { quoted } from "./errors.js";
+import { messageOf, quoted } from "./errors.js";
 import {
   argumentsFrom,
   attributeMismatch,
@@ -324,7 +324,7 @@ function constructEvent<E>(
         ? " (declare event attributes with `declare`, not as initialised class fields)"
         : "";
     throw new TypeError(
-      `Can't construct event ${eventClassName(eventClass)}: ${(error as Error).message}${hint}`,
+      `Can't construct event ${eventClassName(eventClass)}: ${messageOf(error)}${hint}`,
       { cause: error },
     );
   }

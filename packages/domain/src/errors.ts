@@ -32,6 +32,19 @@ export function hasBrandedInstance(cls: ErrorClass, value: unknown): boolean {
   return false;
 }
 
+/**
+ * The message of a thrown value: an `Error`'s message, or the value as a string (a rejection
+ * may be anything, even a thrown string or `undefined`).
+ *
+ * @example
+ * ```ts
+ * try { JSON.parse("{"); } catch (error) { console.error(`Can't read it: ${messageOf(error)}`); }
+ * ```
+ */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Base class of this library's own errors. */
 export class EventSourcingError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {

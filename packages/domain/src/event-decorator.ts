@@ -13,7 +13,7 @@
  */
 import { declareLazyStatic } from "./aggregate-class.js";
 import { AggregateEvent, BASE_KEYS, eventClassName, setApplier } from "./domain-event.js";
-import { EventAttributesError } from "./errors.js";
+import { EventAttributesError, messageOf } from "./errors.js";
 import { DECLARED_EVENTS, type DeclaredEvent } from "./metadata.js";
 import {
   argumentsFrom,
@@ -116,7 +116,7 @@ function decorate(
   try {
     params = functionParameters(method, label);
   } catch (error) {
-    const reason = error instanceof ParameterError ? error.reason : (error as Error).message;
+    const reason = error instanceof ParameterError ? error.reason : messageOf(error);
     throw new TypeError(`@event can't determine the event attributes of ${label}: ${reason}`, {
       cause: error,
     });

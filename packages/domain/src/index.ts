@@ -26,6 +26,7 @@ export {
 export {
   EventAttributesError,
   EventSourcingError,
+  messageOf,
   nameErrorClass,
   TopicError,
   VersionError,

@@ -8,6 +8,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { messageOf } from "@es/domain";
 import type { Cipher, Compressor } from "./codecs.js";
 import { bounded, Environment, type EnvValues, envSchemas } from "./environment.js";
 import { ConfigurationError } from "./errors.js";
@@ -152,9 +153,9 @@ async function resolveFactoryClass(env: Environment): Promise<InfrastructureFact
     resolved = await resolveModuleTopic(topic);
   } catch (error) {
     throw new ConfigurationError(
-      `Failed to resolve infrastructure factory topic: '${bounded(topic)}' from environment variable '${variable}': ${
-        (error as Error).message
-      }`,
+      `Failed to resolve infrastructure factory topic: '${bounded(topic)}' from environment variable '${variable}': ${messageOf(
+        error,
+      )}`,
       { cause: error },
     );
   }
@@ -221,9 +222,7 @@ async function constructCipher(env: Environment): Promise<Cipher | undefined> {
     return new (cipherClass as new (key: string) => Cipher)(key);
   } catch (error) {
     // The cipher's own message describes the key; never let it quote the key.
-    const message = (error instanceof Error ? error.message : String(error))
-      .split(key)
-      .join("<key>");
+    const message = messageOf(error).split(key).join("<key>");
     throw new ConfigurationError(
       `Environment variable '${env.source(CIPHER_KEY)}' is invalid: ${message}`,
     );
@@ -249,7 +248,7 @@ async function constructCompressor(env: Environment): Promise<Compressor | undef
     return new (resolved as new () => Compressor)();
   } catch (error) {
     throw new ConfigurationError(
-      `Can't construct the compressor ${topic} (from '${variable}'): ${(error as Error).message}`,
+      `Can't construct the compressor ${topic} (from '${variable}'): ${messageOf(error)}`,
     );
   }
 }
@@ -259,7 +258,7 @@ async function resolveConfigured(topic: string, variable: string): Promise<unkno
     return await resolveModuleTopic(topic);
   } catch (error) {
     throw new ConfigurationError(
-      `Failed to resolve topic '${bounded(topic)}' from environment variable '${variable}': ${(error as Error).message}`,
+      `Failed to resolve topic '${bounded(topic)}' from environment variable '${variable}': ${messageOf(error)}`,
       { cause: error },
     );
   }
@@ -309,7 +308,7 @@ async function importFromApplication(specifier: string): Promise<unknown> {
   try {
     return await import(specifier);
   } catch (error) {
-    throw new Error(`module '${specifier}' is not installed (${(error as Error).message})`, {
+    throw new Error(`module '${specifier}' is not installed (${messageOf(error)})`, {
       cause: error,
     });
   }

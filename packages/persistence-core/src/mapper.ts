@@ -9,6 +9,7 @@ import {
   classVersionOf,
   type DomainEvent,
   getTopic,
+  messageOf,
   nameErrorClass,
   resolveTopic,
   upcast,
@@ -33,9 +34,9 @@ export class StoredEventDecodingError extends DataError {
     cause: unknown,
   ) {
     super(
-      `Can't reconstruct stored event ${originatorId} version ${originatorVersion} (${topic}): ${
-        cause instanceof Error ? cause.message : String(cause)
-      }`,
+      `Can't reconstruct stored event ${originatorId} version ${originatorVersion} (${topic}): ${messageOf(
+        cause,
+      )}`,
       { cause },
     );
   }

@@ -6,6 +6,7 @@
  * writes that as `{"_type_": name, "_data_": data}` and works recursively, so custom types may
  * contain other custom types. Decoding runs innermost first.
  */
+import { messageOf } from "@es/domain";
 
 // biome-ignore lint/complexity/noBannedTypes: transcodings are keyed by any constructor, BigInt included.
 type AnyConstructor = Function;
@@ -142,7 +143,7 @@ export class JSONTranscoder implements Transcoder {
     try {
       data = transcoding.encode(value);
     } catch (error) {
-      throw new EncodeError((error as Error).message ?? String(error));
+      throw new EncodeError(messageOf(error));
     }
     return { [TYPE]: transcoding.name, [DATA]: this.#toJSON(data) };
   }

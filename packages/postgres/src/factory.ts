@@ -6,6 +6,7 @@
  * `worlds_snapshots`, `worlds_tracking`), in the schema `POSTGRES_SCHEMA` (default `public`).
  */
 import { readFileSync } from "node:fs";
+import { messageOf } from "@es/domain";
 import {
   ConfigurationError,
   CREATE_TABLE,
@@ -250,7 +251,7 @@ function readCertificate(path: string, variable: string): string {
     return readFileSync(path, "utf8");
   } catch (error) {
     throw new ConfigurationError(
-      `Environment variable '${variable}' names a file that can't be read: ${(error as Error).message}`,
+      `Environment variable '${variable}' names a file that can't be read: ${messageOf(error)}`,
     );
   }
 }

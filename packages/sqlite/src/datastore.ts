@@ -7,6 +7,7 @@
  * notification ids are assigned in commit order. File databases use WAL mode, so readers
  * don't block the writer.
  */
+import { messageOf } from "@es/domain";
 import { OperationalError } from "@es/persistence-core";
 import Database from "better-sqlite3";
 import { translateError, translating } from "./errors.js";
@@ -99,11 +100,8 @@ function openDatabase(dbName: string, lockTimeoutMs: number): Database.Database 
     const translated = translateError(error);
     if (translated !== error) throw translated;
     // better-sqlite3 reports some failures to open (a missing directory) as plain TypeErrors.
-    throw new OperationalError(
-      `Can't open SQLite database '${dbName}': ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    throw new OperationalError(`Can't open SQLite database '${dbName}': ${messageOf(error)}`, {
+      cause: error,
+    });
   }
 }

@@ -1,5 +1,5 @@
 /** Errors raised by systems, followers and runners. */
-import { EventSourcingError, nameErrorClass } from "@es/domain";
+import { EventSourcingError, messageOf, nameErrorClass } from "@es/domain";
 
 /** The root of the system layer's errors. */
 export class SystemError extends EventSourcingError {}
@@ -20,10 +20,6 @@ nameErrorClass(RunnerAlreadyStarted, "RunnerAlreadyStarted");
 /** A follower failed to process a notification (its `cause` says why); it stopped. */
 export class EventProcessingError extends SystemError {}
 nameErrorClass(EventProcessingError, "EventProcessingError");
-
-/** An error's message, or what was thrown as a string. */
-export const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
 
 /** The error to report when the follower `name` failed to process notifications. */
 export const processingFailed = (name: string, error: unknown): EventProcessingError =>

@@ -4,13 +4,9 @@
  * after each save. Runners differ in how and when followers process what they are prompted.
  */
 import { type Application, type ApplicationOptions, applicationNameOf } from "@es/application";
+import { messageOf } from "@es/domain";
 import type { EnvValues } from "@es/persistence-core";
-import {
-  type EventProcessingError,
-  messageOf,
-  RunnerAlreadyStarted,
-  SystemError,
-} from "./errors.js";
+import { type EventProcessingError, RunnerAlreadyStarted, SystemError } from "./errors.js";
 import type { System } from "./system.js";
 
 export interface RunnerOptions {

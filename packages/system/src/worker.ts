@@ -6,8 +6,8 @@
  * when the runner's process goes away.
  */
 import type { Application } from "@es/application";
+import { messageOf } from "@es/domain";
 import { OperationalError, type PromptChannel } from "@es/persistence-core";
-import { messageOf } from "./errors.js";
 import type { Follower } from "./follower.js";
 import { FollowerLoop } from "./follower-loop.js";
 import { isLeaderClass, type Leading } from "./leader.js";

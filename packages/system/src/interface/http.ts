@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { messageOf } from "@es/domain";
 import { NotificationLogReadError } from "./json-client.js";
 import type { NotificationLogInterface } from "./notification-log-interface.js";
 
@@ -115,7 +116,7 @@ export class HttpNotificationLogInterface implements NotificationLogInterface {
       });
     } catch (error) {
       throw new NotificationLogReadError(
-        `Can't reach the notification log at ${this.url}: ${error instanceof Error ? error.message : String(error)}`,
+        `Can't reach the notification log at ${this.url}: ${messageOf(error)}`,
         { cause: error },
       );
     }
