@@ -10,7 +10,7 @@
  * base's in its place.
  */
 import { aggregateConstructorParameters } from "./construct.js";
-import { AggregateCreated, DomainEvent, setOwner } from "./domain-event.js";
+import { AggregateCreated, DomainEvent } from "./domain-event.js";
 import { quoted } from "./errors.js";
 import { looksMangledParameters } from "./identifiers.js";
 import { DECLARED_EVENTS, type DeclaredEvent, METADATA } from "./metadata.js";
@@ -37,35 +37,26 @@ interface AggregateStatics {
 }
 
 const infos = new WeakMap<Callable, AggregateClassInfo>();
+/** The event classes generated for or attached to each class, by static member name. */
+const members = new WeakMap<Callable, Map<string, Callable | undefined>>();
 
-/** The base aggregate class (its lookups stop there), and names declared before it existed. */
-let base: Callable | undefined;
-const pendingNames = new Set<string>();
-
-/** Called once by the aggregate module with the `Aggregate` class, already registered. */
-export function setAggregateClassBase(
-  aggregate: Callable,
-  info: AggregateClassInfo,
-  values: Readonly<Record<string, Callable>>,
-): void {
-  base = aggregate;
-  infos.set(aggregate, info);
-  for (const [name, value] of Object.entries(values)) defineMember(aggregate, name, value);
-  for (const name of pendingNames) declareLazyStatic(name);
-  pendingNames.clear();
+/**
+ * Makes `root` (the `Aggregate` class, as it is defined) the class at which lookups of
+ * inherited information stop: its created event class is `AggregateCreated`, also read through
+ * an accessor, so that `World.Created` is World's own.
+ */
+export function defineAggregateRoot(root: Callable): void {
+  infos.set(root, { createdEventClass: AggregateCreated, createdEventProblem: undefined });
+  defineMember(root, "Created", AggregateCreated);
 }
 
 /**
  * Makes `Subclass[name]` resolve to the subclass's own member (`@event` declares `name` on
  * some aggregate class), working out the subclass's events first if that is still to do.
  */
-export function declareLazyStatic(name: string): void {
-  if (!base) pendingNames.add(name);
-  else if (!(name in base)) defineMember(base, name, undefined);
+export function declareLazyStatic(root: Callable, name: string): void {
+  if (!(name in root)) defineMember(root, name, undefined);
 }
-
-/** The event classes generated for or attached to each class, by static member name. */
-const members = new WeakMap<Callable, Map<string, Callable | undefined>>();
 
 /**
  * Defines a generated or attached event class as a static member. It is an accessor rather
@@ -104,12 +95,11 @@ function memberOf(cls: Callable, name: string): unknown {
 export function aggregateClassInfo(cls: Callable): AggregateClassInfo {
   const known = infos.get(cls);
   if (known) return known;
-  if (!base) throw new TypeError("The Aggregate class is not defined yet");
   const parent: unknown = Object.getPrototypeOf(cls);
   if (typeof parent !== "function" || parent === Function.prototype) {
     throw new TypeError(`${cls.name} is not a subclass of this copy of Aggregate`);
   }
-  if (parent !== base) aggregateClassInfo(parent);
+  aggregateClassInfo(parent);
 
   attachDeclaredEvents(cls);
   const info = chooseCreatedEventClass(cls as Callable & AggregateStatics);
@@ -120,7 +110,6 @@ export function aggregateClassInfo(cls: Callable): AggregateClassInfo {
   for (const key of Object.getOwnPropertyNames(cls)) {
     const member = ownValue(cls, key);
     if (typeof member === "function" && isSubclass(member, DomainEvent)) {
-      setOwner(member, cls);
       registerClass(member, `${topic}.${key}`);
     }
   }
@@ -129,8 +118,9 @@ export function aggregateClassInfo(cls: Callable): AggregateClassInfo {
 
 /** The events the class's own `@event` methods declare. */
 function declaredEvents(cls: Callable): readonly DeclaredEvent[] {
-  const metadata = (cls as unknown as Record<symbol, object | undefined>)[METADATA];
-  if (!metadata || !Object.hasOwn(metadata, DECLARED_EVENTS)) return [];
+  const metadata: unknown = Reflect.get(cls, METADATA);
+  if (typeof metadata !== "object" || metadata === null) return [];
+  if (!Object.hasOwn(metadata, DECLARED_EVENTS)) return [];
   return (metadata as Record<symbol, DeclaredEvent[]>)[DECLARED_EVENTS] ?? [];
 }
 

@@ -8,12 +8,11 @@
  * refused, since it would make an aggregate that has no event.
  */
 import { inspect, isDeepStrictEqual } from "node:util";
-import { aggregateClassInfo, setAggregateClassBase } from "./aggregate-class.js";
+import { aggregateClassInfo, defineAggregateRoot } from "./aggregate-class.js";
 import {
   type AggregateInit,
   aggregateConstructorParameters,
   SUPPLIED_TO_CONSTRUCTORS,
-  setAggregateBase,
   takeAggregateInit,
 } from "./construct.js";
 import {
@@ -45,14 +44,6 @@ export type TriggerArguments<E> =
   object extends EventAttributes<E>
     ? [attributes?: EventAttributes<E>]
     : [attributes: EventAttributes<E>];
-
-interface Internals {
-  _id: string;
-  _version: number;
-  _createdOn: Date;
-  _modifiedOn: Date;
-  _pendingEvents: AggregateEvent[];
-}
 
 /** Base class for event-sourced aggregates. */
 export class Aggregate {
@@ -225,7 +216,7 @@ export class Aggregate {
       timestamp: createTimestamp(),
       originatorTopic: getTopic(cls),
     });
-    const aggregate = event.mutate(null) as unknown as Aggregate;
+    const aggregate = event.mutate(null);
     aggregate._pendingEvents.push(event);
     return aggregate as InstanceType<T>;
   }
@@ -265,18 +256,15 @@ export class Aggregate {
   [inspect.custom](): string {
     return this.toString();
   }
-}
 
-// The library's own classes have fixed topics: their names are identifiers a minifier renames.
-setAggregateBase(Aggregate);
-registerLibraryClass("Aggregate", Aggregate);
-registerLibraryClass("Aggregate.Created", AggregateCreated);
-registerLibraryClass("Aggregate.Event", AggregateEvent);
-setAggregateClassBase(
-  Aggregate,
-  { createdEventClass: AggregateCreated, createdEventProblem: undefined },
-  { Created: AggregateCreated },
-);
+  static {
+    defineAggregateRoot(this);
+    // The library's own classes have fixed topics: their names are identifiers a minifier renames.
+    registerLibraryClass("Aggregate", this);
+    registerLibraryClass("Aggregate.Created", AggregateCreated);
+    registerLibraryClass("Aggregate.Event", AggregateEvent);
+  }
+}
 
 /** The aggregate's own state: its enumerable fields (the internals are not enumerable). */
 export function stateOf(aggregate: Aggregate): Record<string, unknown> {
@@ -290,13 +278,16 @@ export function restoreAggregate<A extends Aggregate>(
   state: Readonly<Record<string, unknown>>,
 ): A {
   const aggregate = Object.create(cls.prototype) as A;
-  installInternals(aggregate, init);
-  (aggregate as unknown as Internals)._createdOn = init.createdOn;
+  installInternals(aggregate, init, init.createdOn);
   Object.assign(aggregate, state);
   return aggregate;
 }
 
-function installInternals(aggregate: Aggregate, init: AggregateInit): void {
+function installInternals(
+  aggregate: Aggregate,
+  init: AggregateInit,
+  createdOn = init.timestamp,
+): void {
   const hidden = (value: unknown) => ({
     value,
     writable: true,
@@ -306,7 +297,7 @@ function installInternals(aggregate: Aggregate, init: AggregateInit): void {
   Object.defineProperties(aggregate, {
     _id: hidden(init.id),
     _version: hidden(init.version),
-    _createdOn: hidden(init.timestamp),
+    _createdOn: hidden(createdOn),
     _modifiedOn: hidden(init.timestamp),
     _pendingEvents: hidden([]),
   });

@@ -37,15 +37,13 @@ export function takeAggregateInit(): AggregateInit | undefined {
   return init;
 }
 
-/** The base class at which constructor-signature lookups stop; set by the aggregate module. */
-let aggregateBase: Callable = Object;
-export function setAggregateBase(base: Callable): void {
-  aggregateBase = base;
-}
-
-/** The constructor's parameters, as the created event's attributes name them. */
+/**
+ * The constructor's parameters, as the created event's attributes name them: those of the
+ * nearest class that declares a constructor. The lookup needs no stop: the base `Aggregate`
+ * declares one, which takes none.
+ */
 export function aggregateConstructorParameters(cls: Callable): ParameterSpec {
-  return constructorParameters(cls, aggregateBase);
+  return constructorParameters(cls);
 }
 
 /** The aggregate's id is given to a constructor that takes `id`, never recorded as an attribute. */
@@ -76,7 +74,7 @@ export function constructAggregate<T>(
   const args = argumentsFrom(spec, { ...attributes, id: init.id });
   slot.init = init;
   try {
-    return new (cls as unknown as new (...args: unknown[]) => T)(...args);
+    return Reflect.construct(cls, args);
   } finally {
     slot.init = undefined;
   }

@@ -55,15 +55,6 @@ export function attributesOf(event: DomainEvent): Record<string, unknown> {
   return attrs;
 }
 
-/** Applies a decorated method's body for events declared with `@event`. */
-type Applier = (aggregate: object, event: AggregateEvent) => unknown;
-const appliers = new WeakMap<Callable, Applier>();
-
-/** Installs the `apply` behaviour of an event class declared by the `@event` decorator. */
-export function setApplier(eventClass: Callable, applier: Applier): void {
-  appliers.set(eventClass, applier);
-}
-
 /** An event in an aggregate's sequence after the first. */
 export class AggregateEvent extends DomainEvent {
   /**
@@ -98,10 +89,12 @@ export class AggregateEvent extends DomainEvent {
     return aggregate;
   }
 
-  /** Applies the event to the aggregate's state. Override it, or let `@event` supply it. */
-  apply(aggregate: object): unknown {
-    const applier = appliers.get(this.constructor);
-    return applier ? applier(aggregate, this) : undefined;
+  /**
+   * Applies the event to the aggregate's state: override it, or let `@event` supply it (the
+   * decorated method's body). The base changes nothing.
+   */
+  apply(_aggregate: object): unknown {
+    return undefined;
   }
 }
 
@@ -146,24 +139,17 @@ export type EventAttributes<E> = {
       : K]: E[K];
 };
 
-const owners = new WeakMap<Callable, Callable>();
-
-/** Records the aggregate class an event class belongs to, for readable names. */
-export function setOwner(eventClass: Callable, owner: Callable): void {
-  if (!owners.has(eventClass)) owners.set(eventClass, owner);
-}
-
-/** A readable name for an event's class: `World.SomethingHappened` where the owner is known. */
+/** A readable name for an event's class: `World.SomethingHappened` once its topic is known. */
 export function eventName(event: object): string {
   return eventClassName(event.constructor);
 }
 
-/** Its topic where it has one (the stable name), else `Owner.Name` or its name. */
+/**
+ * Its topic where it has one (the stable name; a nested event class's is `Owner.Name`, given
+ * when its aggregate class is first used), else its name.
+ */
 export function eventClassName(cls: Callable): string {
-  const topic = registeredTopic(cls);
-  if (topic !== undefined) return topic;
-  const owner = owners.get(cls);
-  return owner ? `${owner.name}.${cls.name}` : cls.name;
+  return registeredTopic(cls) ?? cls.name;
 }
 
 /** A new event timestamp: now, but never earlier than the previous event of the aggregate. */

@@ -24,7 +24,7 @@ export function nameErrorClass(cls: ErrorClass, name: string): void {
 /** `instanceof` for error classes named by `nameErrorClass`, across copies of a package. */
 export function hasBrandedInstance(cls: ErrorClass, value: unknown): boolean {
   if (Function.prototype[Symbol.hasInstance].call(cls, value)) return true;
-  const wanted: unknown = (cls.prototype as unknown as Record<symbol, unknown>)[BRAND];
+  const wanted: unknown = Reflect.get(cls.prototype, BRAND);
   if (typeof value !== "object" || value === null || wanted === undefined) return false;
   for (let p: object | null = Object.getPrototypeOf(value); p; p = Object.getPrototypeOf(p)) {
     if (Object.hasOwn(p, BRAND) && (p as Record<symbol, unknown>)[BRAND] === wanted) return true;

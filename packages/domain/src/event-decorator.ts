@@ -11,8 +11,9 @@
  * class is recorded in the decorator metadata and attached to the aggregate class (as
  * `World.SomethingHappened`) when the class is first used, or its name first read.
  */
+import { Aggregate } from "./aggregate.js";
 import { declareLazyStatic } from "./aggregate-class.js";
-import { AggregateEvent, BASE_KEYS, eventClassName, setApplier } from "./domain-event.js";
+import { AggregateEvent, BASE_KEYS, eventClassName } from "./domain-event.js";
 import { EventAttributesError, messageOf } from "./errors.js";
 import { DECLARED_EVENTS, type DeclaredEvent } from "./metadata.js";
 import {
@@ -133,10 +134,37 @@ function decorate(
   }
   const declared = (metadata as Record<symbol, DeclaredEvent[]>)[DECLARED_EVENTS] ?? [];
 
+  // The method's body is the event's apply(): run when the event is triggered and on replay.
+  function apply(this: AggregateEvent, aggregate: object): void {
+    const mismatch = attributeMismatch(params, this, BASE_KEYS);
+    if (mismatch) {
+      throw new EventAttributesError(
+        getTopic(this.constructor),
+        this.originatorId,
+        this.originatorVersion,
+        mismatch.missing,
+        mismatch.unexpected,
+        `${ownerName(this)}${methodName}()`,
+      );
+    }
+    const returned: unknown = method.call(aggregate, ...argumentsFrom(params, this));
+    if (returned !== undefined) {
+      throw new TypeError(
+        `Unexpected value returned from ${ownerName(this)}${methodName}(). Values returned from 'apply' methods are discarded.`,
+      );
+    }
+  }
+
   const given = spec.eventClass !== undefined;
   const eventClass = spec.eventClass
     ? adoptEventClass(spec.eventClass)
     : generateEventClass(spec.name ?? pascalCase(methodName));
+  Object.defineProperty(eventClass.prototype, "apply", {
+    value: apply,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
   const name = eventClass.name;
   const clash = given ? undefined : declared.find((other) => other.name === name);
   if (clash) {
@@ -146,30 +174,7 @@ function decorate(
     );
   }
   declared.push({ name, eventClass, methodName, given, params });
-  if (!given) declareLazyStatic(name);
-
-  setApplier(eventClass, (aggregate, triggered) => {
-    const mismatch = attributeMismatch(params, triggered, BASE_KEYS);
-    if (mismatch) {
-      throw new EventAttributesError(
-        getTopic(triggered.constructor),
-        triggered.originatorId,
-        triggered.originatorVersion,
-        mismatch.missing,
-        mismatch.unexpected,
-        `${ownerName(triggered)}${methodName}()`,
-      );
-    }
-    const returned: unknown = method.call(
-      aggregate,
-      ...argumentsFrom(params, triggered as unknown as Record<string, unknown>),
-    );
-    if (returned !== undefined) {
-      throw new TypeError(
-        `Unexpected value returned from ${ownerName(triggered)}${methodName}(). Values returned from 'apply' methods are discarded.`,
-      );
-    }
-  });
+  if (!given) declareLazyStatic(Aggregate, name);
 
   const triggering = function (this: unknown, ...args: unknown[]): void {
     if (typeof (this as Partial<Triggering> | null)?.triggerEvent !== "function") {
@@ -182,11 +187,11 @@ function decorate(
 }
 
 function adoptEventClass(eventClass: typeof AggregateEvent): typeof AggregateEvent {
-  if (Object.hasOwn(eventClass.prototype, "apply")) {
-    throw new TypeError(`${eventClass.name} event class has unexpected apply() method`);
-  }
   if (usedEventClasses.has(eventClass)) {
     throw new TypeError(`${eventClass.name} event class used in more than one decorator`);
+  }
+  if (Object.hasOwn(eventClass.prototype, "apply")) {
+    throw new TypeError(`${eventClass.name} event class has unexpected apply() method`);
   }
   usedEventClasses.add(eventClass);
   return eventClass;

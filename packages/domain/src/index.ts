@@ -2,8 +2,6 @@
  * @es/domain — event-sourced aggregates, domain events, the `@event` decorator, snapshots,
  * versioning (upcasting) and topics. Depends on nothing but Node's standard library.
  */
-import "./metadata.js";
-
 export {
   Aggregate,
   type AggregateConstructor,

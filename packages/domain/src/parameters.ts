@@ -66,14 +66,14 @@ export function functionParameters(fn: Callable, label: string): ParameterSpec {
 
 /**
  * The constructor parameters of a class: those of the nearest class in its prototype chain
- * (stopping before `stop`) that declares a constructor. A class without one inherits its
+ * (stopping before `stop`, if given) that declares a constructor. A class without one inherits its
  * parent's, as JavaScript's implicit `constructor(...args) { super(...args) }` does.
  */
-export function constructorParameters(cls: Callable, stop: Callable): ParameterSpec {
+export function constructorParameters(cls: Callable, stop?: Callable): ParameterSpec {
   const cached = cache.get(cls);
   if (cached) return cached;
   let spec: ParameterSpec = { kind: "positional", names: [], optional: NONE };
-  for (let c: Callable | null = cls; c && c !== stop; c = Object.getPrototypeOf(c)) {
+  for (let c: unknown = cls; typeof c === "function" && c !== stop; c = Object.getPrototypeOf(c)) {
     const source = Function.prototype.toString.call(c);
     const list = constructorParameterList(source, c);
     if (list !== undefined) {
@@ -429,10 +429,8 @@ export function attributeMismatch(
 }
 
 /** The call arguments that re-create a call from recorded attributes. */
-export function argumentsFrom(
-  spec: ParameterSpec,
-  attrs: Readonly<Record<string, unknown>>,
-): unknown[] {
+export function argumentsFrom(spec: ParameterSpec, recorded: object): unknown[] {
+  const attrs = recorded as Readonly<Record<string, unknown>>;
   if (spec.kind === "object") {
     const object: Record<string, unknown> = {};
     for (const key of spec.names) if (attrs[key] !== undefined) object[key] = attrs[key];

@@ -68,7 +68,7 @@ export class Snapshot extends DomainEvent {
       { id: this.originatorId, version: this.originatorVersion, timestamp: modifiedOn, createdOn },
       state,
     );
-    return aggregate as unknown as A;
+    return aggregate as A;
   }
 }
 

@@ -36,7 +36,7 @@ export function upcast(cls: Callable, state: Record<string, unknown>): Record<st
   let current = state;
   while (from < to) {
     const name = `upcastV${from}V${from + 1}`;
-    const upcaster = (cls as unknown as Record<string, unknown>)[name];
+    const upcaster: unknown = Reflect.get(cls, name);
     if (typeof upcaster !== "function") {
       throw new TypeError(
         `${cls.name} has classVersion ${to} but no static ${name}() to upcast recorded state from version ${from}`,
