@@ -49,6 +49,7 @@ describe("public API", () => {
 
   it("keeps the packages' own helpers out of their indexes", () => {
     const internal: Record<string, string[]> = {
+      "@es/domain": ["pascalCase", "aggregateClassInfo", "constructAggregate"],
       "@es/persistence-core": [
         "resolveModuleTopic",
         "DEFAULT_CIPHER_TOPIC",

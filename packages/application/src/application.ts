@@ -39,6 +39,7 @@ import { Repository } from "./repository.js";
 
 /** An automatic snapshot that failed after the events it follows were recorded. */
 export interface SnapshotFailure {
+  /** The aggregate whose snapshot failed. */
   readonly aggregateId: string;
   /** The version the snapshot was to be taken at. */
   readonly version: number;
@@ -46,6 +47,7 @@ export interface SnapshotFailure {
   readonly notificationIds: readonly number[];
 }
 
+/** How an application is configured in code; the environment configures the rest. */
 export interface ApplicationOptions {
   /** Environment variables for this application; they win over the process environment. */
   readonly env?: EnvValues;
@@ -72,6 +74,31 @@ interface ApplicationInfrastructure {
   readonly log: LocalNotificationLog;
 }
 
+/**
+ * An event-sourced application: it saves aggregates' new events atomically, gets aggregates
+ * back from their events (and snapshots), and presents its events in order as a notification
+ * log that other applications and read models follow. Its store is chosen by configuration —
+ * in code (`infrastructure`), or by the environment (`INFRASTRUCTURE_FACTORY`, in memory by
+ * default) — so the same class runs in memory in tests and on a database in production.
+ *
+ * @example
+ * ```ts
+ * class Worlds extends Application {
+ *   static override applicationName = "Worlds";
+ *
+ *   async createWorld(): Promise<string> {
+ *     const world = World.create();
+ *     await this.save(world);
+ *     return world.id;
+ *   }
+ * }
+ *
+ * const app = new Worlds({ env: { INFRASTRUCTURE_FACTORY: "@es/sqlite", SQLITE_DBNAME: "worlds.db" } });
+ * const id = await app.createWorld();
+ * const world = await app.repository.get<World>(id);
+ * await app.close();
+ * ```
+ */
 export class Application {
   /** Default environment of the class; the process environment and constructor `env` win. */
   static env: EnvValues = {};
@@ -198,6 +225,11 @@ export class Application {
   /** Registers custom transcodings; extend it and call `super.registerTranscodings(transcoder)`. */
   protected registerTranscodings(_transcoder: Transcoder): void {}
 
+  /**
+   * The infrastructure factory the store was built with.
+   *
+   * @throws {@link ApplicationStateError} before the application is ready, or once closed.
+   */
   get factory(): InfrastructureFactory {
     return this.#get().factory;
   }
@@ -205,6 +237,11 @@ export class Application {
   get mapper(): Mapper {
     return this.#get().mapper;
   }
+  /**
+   * The application recorder: the store's events and notifications, as stored records.
+   *
+   * @throws {@link ApplicationStateError} before the application is ready, or once closed.
+   */
   get recorder(): ApplicationRecorder {
     return this.#get().recorder;
   }
@@ -249,6 +286,10 @@ export class Application {
    * are recorded, so a save that fails (a conflict, a lock timeout, a value that can't be
    * encoded) loses nothing and can be retried. Once they are recorded the save succeeds: an
    * automatic snapshot that fails then is reported by `snapshotFailed()`, not thrown.
+   *
+   * @throws IntegrityError (a `RecordConflictError`) if another save recorded one of these
+   *   aggregates' versions first: nothing of this save is recorded.
+   * @throws {@link ApplicationStateError} once the application is closed.
    */
   async save(...aggregates: readonly (Aggregate | null | undefined)[]): Promise<readonly number[]> {
     const present = [...new Set(aggregates.filter((a): a is Aggregate => a != null))];
@@ -318,6 +359,9 @@ export class Application {
   /**
    * Takes a snapshot of the aggregate as recorded (at `version`, default latest), reading it
    * from the store rather than trusting an object in memory.
+   *
+   * @throws {@link SnapshottingDisabledError} if snapshotting is not enabled.
+   * @throws {@link AggregateNotFoundError} if the aggregate has no events.
    */
   async takeSnapshot(aggregateId: string, version?: number): Promise<void> {
     const { snapshots, repository } = await this.infrastructure();

@@ -3,7 +3,10 @@ import { EventSourcingError, nameErrorClass } from "@es/domain";
 
 /** The repository has no events (and no snapshot) for the requested aggregate id. */
 export class AggregateNotFoundError extends EventSourcingError {
-  constructor(readonly aggregateId: string) {
+  constructor(
+    /** The id asked for. */
+    readonly aggregateId: string,
+  ) {
     super(`Aggregate ${aggregateId} not found`);
   }
 }

@@ -6,25 +6,42 @@
  */
 import type { ApplicationRecorder, Notification } from "@es/persistence-core";
 
+/** A section of a notification log: up to a section size of notifications, in id order. */
 export interface Section {
   /** `"first,last"` of the notifications held, or null when there are none. */
   readonly id: string | null;
+  /** The notifications, in id order. */
   readonly items: readonly Notification[];
   /** The id of the next section, or null when this one was not full. */
   readonly nextId: string | null;
 }
 
+/** An application's notifications in order: in linked sections, or selected from an id on. */
 export interface NotificationLog {
+  /** The section `"first,last"`: the notifications from `first` on, up to the section size. */
   section(sectionId: string): Promise<Section>;
+  /** Up to `limit` notifications from id `start` on. */
   select(start: number, limit: number): Promise<Notification[]>;
   /** The most notifications a section holds, and a select may ask for, if the log says. */
   readonly sectionSize?: number | undefined;
 }
 
+/**
+ * The notification log of an application in this process, read from its recorder: what
+ * `app.log` is, and what `NotificationLogJSONService` presents to other processes.
+ *
+ * @example
+ * ```ts
+ * const section = await app.log.section("1,10"); // { id: "1,4", items, nextId: null }
+ * const next = await app.log.select(5, 100);
+ * ```
+ */
 export class LocalNotificationLog implements NotificationLog {
+  /** The section size when none is given: 10, as in the Python original. */
   static readonly DEFAULT_SECTION_SIZE = 10;
 
   constructor(
+    /** The recorder of the application whose notifications the log presents. */
     readonly recorder: ApplicationRecorder,
     readonly sectionSize = LocalNotificationLog.DEFAULT_SECTION_SIZE,
   ) {

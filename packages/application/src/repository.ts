@@ -6,18 +6,34 @@ import type { Aggregate, AggregateEvent, Snapshot } from "@es/domain";
 import type { EventStore } from "@es/persistence-core";
 import { AggregateNotFoundError } from "./errors.js";
 
+/** What a repository reads from. */
 export interface RepositoryOptions {
+  /** The aggregates' events. */
   readonly eventStore: EventStore;
+  /** Their snapshots, or none when snapshotting is disabled. */
   readonly snapshotStore?: EventStore | null | undefined;
 }
 
+/** Which version of an aggregate `get` returns. */
 export interface GetOptions {
   /** The version wanted; the highest there is when it asks for more. */
   readonly version?: number | undefined;
 }
 
+/**
+ * Gets aggregates by id: from the latest snapshot at or below the version asked for (when there
+ * are snapshots), then the events after it.
+ *
+ * @example
+ * ```ts
+ * const world = await app.repository.get<World>(id);
+ * const earlier = await app.repository.get<World>(id, { version: 2 });
+ * ```
+ */
 export class Repository {
+  /** The aggregates' events. */
   readonly eventStore: EventStore;
+  /** Their snapshots, or null when snapshotting is disabled. */
   readonly snapshotStore: EventStore | null;
 
   constructor({ eventStore, snapshotStore }: RepositoryOptions) {
@@ -25,7 +41,12 @@ export class Repository {
     this.snapshotStore = snapshotStore ?? null;
   }
 
-  /** The aggregate at `version` (default: latest); `AggregateNotFoundError` if it has no events. */
+  /**
+   * The aggregate at `version` (default: latest; the latest there is when it asks for more).
+   *
+   * @throws {@link AggregateNotFoundError} if it has no events (and no snapshot).
+   * @throws StoredEventDecodingError if a stored event can't be decoded or applied.
+   */
   async get<A extends Aggregate = Aggregate>(
     aggregateId: string,
     options: GetOptions = {},

@@ -21,11 +21,26 @@ const KEY_LENGTHS = [16, 24, 32] as const;
 export class CipherError extends PersistenceError {}
 nameErrorClass(CipherError, "CipherError");
 
+/**
+ * AES-GCM encryption of stored state (authenticated: a wrong key or altered data fails to
+ * decrypt, never reads as garbage). Selected by `CIPHER_KEY` (with `CIPHER_TOPIC`
+ * `@es/cipher:AESCipher`, the default), or given in code.
+ *
+ * @example
+ * ```ts
+ * const key = AESCipher.createKey();
+ * const app = new Worlds({ cipher: new AESCipher(key) }); // or env: { CIPHER_KEY: key }
+ * ```
+ */
 export class AESCipher implements Cipher {
   readonly #key: Buffer;
   readonly #algorithm: CipherGCMTypes;
 
-  /** `cipherKey` is a base64 string of 16, 24 or 32 bytes (see `createKey`). */
+  /**
+   * `cipherKey` is a base64 string of 16, 24 or 32 bytes (see `createKey`).
+   *
+   * @throws {@link CipherError} for a key that is not base64, or not of those sizes.
+   */
   constructor(cipherKey: string) {
     if (typeof cipherKey !== "string" || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(cipherKey.trim())) {
       throw new CipherError("Invalid cipher key: expected a base64 string");

@@ -3,6 +3,7 @@ import { deflateSync, inflateSync } from "node:zlib";
 import { messageOf } from "@es/domain";
 import { type Compressor, DataError } from "@es/persistence-core";
 
+/** Limits of a `ZlibCompressor`. */
 export interface ZlibCompressorOptions {
   /**
    * The most bytes a decompressed state may have (default 64 MiB). A few kilobytes of stored
@@ -13,6 +14,7 @@ export interface ZlibCompressorOptions {
 
 /** zlib (deflate) compression, the format of the Python original's `ZlibCompressor`. */
 export class ZlibCompressor implements Compressor {
+  /** The most bytes a decompressed state may have when no limit is given: 64 MiB. */
   static readonly DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
   readonly #level: number;

@@ -11,6 +11,7 @@ import { Aggregate } from "./aggregate.js";
 import { getTopic, registerTopic } from "./topics.js";
 import type { Callable } from "./types.js";
 
+/** Options of the `@aggregate` class decorator. */
 export interface AggregateOptions {
   /** The topic to register the class under (default: the class name). */
   readonly topic?: string;
@@ -24,7 +25,26 @@ type ClassDecorator = <C extends AggregateClass>(
   context: ClassDecoratorContext<C>,
 ) => void;
 
-/** `@aggregate`, `@aggregate("topic")` or `@aggregate({ topic, createdEventName })`. */
+/**
+ * Registers an aggregate class when it is defined: `@aggregate`, `@aggregate("topic")` or
+ * `@aggregate({ topic, createdEventName })`. A topic given as a string survives minification,
+ * which renames classes.
+ *
+ * @example
+ * ```ts
+ * @aggregate("Dog")
+ * class Dog extends Aggregate {
+ *   tricks: string[] = [];
+ *
+ *   @event("TrickAdded")
+ *   addTrick({ trick }: { trick: string }) {
+ *     this.tricks.push(trick);
+ *   }
+ * }
+ * ```
+ * @throws TypeError if the class does not extend `Aggregate`.
+ * @throws {@link TopicError} if the topic is already another class's.
+ */
 export function aggregate<C extends AggregateClass>(
   value: C,
   context: ClassDecoratorContext<C>,

@@ -45,7 +45,28 @@ export type TriggerArguments<E> =
     ? [attributes?: EventAttributes<E>]
     : [attributes: EventAttributes<E>];
 
-/** Base class for event-sourced aggregates. */
+/**
+ * Base class for event-sourced aggregates: their state is the fold of their events. Create one
+ * with `create(...)`, change it with `@event` methods (or `triggerEvent`), and save it with an
+ * application, which records its pending events.
+ *
+ * @example
+ * ```ts
+ * @aggregate("World")
+ * class World extends Aggregate {
+ *   history: string[] = [];
+ *
+ *   @event("SomethingHappened")
+ *   makeItSo({ what }: { what: string }) {
+ *     this.history.push(what);
+ *   }
+ * }
+ *
+ * const world = World.create();
+ * world.makeItSo({ what: "dinosaurs" });
+ * world.collectEvents(); // [World.Created, World.SomethingHappened]
+ * ```
+ */
 export class Aggregate {
   /** The version of a new aggregate. Override per class (e.g. `static INITIAL_VERSION = 0`). */
   static INITIAL_VERSION = 1;
@@ -121,6 +142,8 @@ export class Aggregate {
   /**
    * Triggers an event: constructs it as the aggregate's next version, applies it, and only if
    * that succeeds appends it to the pending events.
+   *
+   * @throws {@link EventAttributesError} if the attributes don't fit the method that applies it.
    */
   triggerEvent<E extends AggregateEvent>(
     eventClass: new (attributes: DomainEventInit & Readonly<Record<string, unknown>>) => E,
@@ -142,6 +165,10 @@ export class Aggregate {
    * whose attributes are the constructor's parameters, and the aggregate is constructed from it.
    * The id is the `id` argument where the constructor takes one, else `createId(...)` where the
    * class defines it, else a random UUID.
+   *
+   * @throws TypeError if the arguments don't fit the constructor, or the class defines several
+   *   created event classes without naming one (`static createdEventName`).
+   * @throws {@link TopicError} if the class's name can't be trusted as its topic (minified code).
    */
   static create<T extends AggregateConstructor>(
     this: T,

@@ -14,15 +14,21 @@ import type { Callable } from "./types.js";
 
 /** The attributes every domain event has. */
 export interface DomainEventInit {
+  /** The id of the aggregate (or other originator) whose sequence the event is in. */
   readonly originatorId: string;
+  /** The event's position in its originator's sequence. */
   readonly originatorVersion: number;
+  /** When the event happened (UTC); never earlier than the event before it. */
   readonly timestamp: Date;
 }
 
 /** The state an event changes: what `mutate` reads and advances. */
 export interface MutableAggregate {
+  /** The aggregate's id, which the event's originator id must equal. */
   readonly id: string;
+  /** The version of the last event applied; an event applies only as the next one. */
   version: number;
+  /** The timestamp of the last event applied. */
   modifiedOn: Date;
 }
 
@@ -34,10 +40,23 @@ export const BASE_KEYS: ReadonlySet<string> = new Set([
   "originatorTopic",
 ]);
 
-/** Base class of domain events: a frozen value object. */
+/**
+ * Base class of domain events: a frozen value object. Subclasses declare their attributes with
+ * `declare` (a field with an initialiser would be reset after the base constructor ran).
+ *
+ * @example
+ * ```ts
+ * class Renamed extends AggregateEvent {
+ *   declare readonly name: string;
+ * }
+ * ```
+ */
 export class DomainEvent implements DomainEventInit {
+  /** The id of the aggregate (or other originator) whose sequence the event is in. */
   declare readonly originatorId: string;
+  /** The event's position in its originator's sequence. */
   declare readonly originatorVersion: number;
+  /** When the event happened (UTC); never earlier than the event before it. */
   declare readonly timestamp: Date;
 
   constructor(attributes: DomainEventInit & Readonly<Record<string, unknown>>) {
@@ -60,6 +79,9 @@ export class AggregateEvent extends DomainEvent {
   /**
    * Evolves the aggregate: calls `apply()` first and only then advances the version and
    * modification time, so an `apply()` that throws leaves the aggregate as it was.
+   *
+   * @throws {@link OriginatorIdError} if the event names another aggregate.
+   * @throws {@link VersionError} if the event is not the aggregate's next one.
    */
   mutate(aggregate?: null): Aggregate | null | undefined;
   mutate<A extends MutableAggregate>(aggregate: A | null | undefined): A | null | undefined;

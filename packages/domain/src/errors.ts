@@ -14,7 +14,14 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 
 /**
  * Names an error class: its instances' `name`, and the brand other copies of the package
- * recognise. Every error class of the library calls it; so can an adapter's own.
+ * recognise. Every error class of the library calls it; so can an adapter's own. The name is
+ * given as a string because a minifier renames classes.
+ *
+ * @example
+ * ```ts
+ * class QuotaExceeded extends EventSourcingError {}
+ * nameErrorClass(QuotaExceeded, "QuotaExceeded");
+ * ```
  */
 export function nameErrorClass(cls: ErrorClass, name: string): void {
   Object.defineProperty(cls.prototype, BRAND, { value: name });
@@ -70,7 +77,9 @@ export class EventAttributesError extends EventSourcingError {
   constructor(
     /** The topic of the event's class. */
     readonly topic: string,
+    /** The id of the aggregate whose event it is. */
     readonly originatorId: string,
+    /** The event's version in the aggregate's sequence. */
     readonly originatorVersion: number,
     /** Attributes the signature needs that the event lacks. */
     readonly missing: readonly string[],

@@ -44,7 +44,27 @@ export type EventDecorator = <This, Args extends unknown[]>(
 
 const usedEventClasses = new WeakSet<Callable>();
 
-/** Declares that calling the decorated command method triggers an event; see module doc. */
+/**
+ * Declares that calling the decorated command method triggers an event, whose attributes are
+ * the method's parameters and whose `apply()` is the method's body (run when the event is
+ * triggered, and again whenever the aggregate is reconstructed). The event class is reachable
+ * as a static member of the aggregate class (`World.SomethingHappened`).
+ *
+ * @example
+ * ```ts
+ * class World extends Aggregate {
+ *   history: string[] = [];
+ *
+ *   @event("SomethingHappened") // or bare @event (named from the method), or @event(EventClass)
+ *   makeItSo({ what }: { what: string }) {
+ *     this.history.push(what);
+ *   }
+ * }
+ * ```
+ * @throws TypeError when the class is defined, if the decorated member is not an instance
+ *   method (or a named setter), its parameter names can't be read, or two methods trigger one
+ *   event class.
+ */
 export function event<This, Args extends unknown[]>(
   method: Method<This, Args>,
   context: ClassMethodDecoratorContext<This, Method<This, Args>>,
@@ -79,7 +99,7 @@ export function event(first?: unknown, second?: unknown): unknown {
   };
 }
 
-/** Alias of `event`, the Python original's other name for it. */
+/** Alias of {@link event}, the Python original's other name for it. */
 export const triggers = event;
 
 interface DecoratorSpec {

@@ -29,7 +29,7 @@ export {
   TopicError,
   VersionError,
 } from "./errors.js";
-export { type EventDecorator, event, pascalCase, triggers } from "./event-decorator.js";
+export { type EventDecorator, event, triggers } from "./event-decorator.js";
 export { type RetryOptions, retry } from "./retry.js";
 export { Snapshot, type SnapshotInit } from "./snapshot.js";
 export { strtobool } from "./strtobool.js";

@@ -5,6 +5,7 @@
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
+/** When and how often `retry` tries again. */
 export interface RetryOptions {
   /** Error classes worth retrying (default: `Error`, i.e. any error). */
   readonly errors?: ErrorClass | readonly ErrorClass[];
@@ -53,7 +54,19 @@ function check(options: RetryOptions): CheckedOptions {
 const sleep = (seconds: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, seconds * 1000));
 
-/** Wraps an async function so that the given errors are retried; options are checked at once. */
+/**
+ * Wraps an async function so that the given errors are retried; options are checked at once.
+ *
+ * @example
+ * ```ts
+ * const fetchSection = retry((id: string) => client.section(id), {
+ *   errors: OperationalError,
+ *   maxAttempts: 3,
+ *   wait: 0.5,
+ * });
+ * ```
+ * @throws TypeError at once, for options that are not error classes or not positive numbers.
+ */
 export function retry<Args extends unknown[], R>(
   fn: (...args: Args) => Promise<R>,
   options: RetryOptions = {},

@@ -8,11 +8,26 @@ import { EventAttributesError } from "./errors.js";
 import { getTopic, registerLibraryClass, resolveTopic } from "./topics.js";
 import { CLASS_VERSION_KEY, classVersionOf, upcast } from "./upcast.js";
 
+/** What a snapshot is made of: the event's attributes, the class's topic and the state. */
 export interface SnapshotInit extends DomainEventInit {
+  /** The topic of the aggregate's class. */
   readonly topic: string;
+  /** The aggregate's fields, plus `createdOn` and `modifiedOn`. */
   readonly state: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * The state of an aggregate at a version, stored beside its events so that getting the
+ * aggregate can start there instead of at its first event. Applications take and store them
+ * (`app.takeSnapshot(id)`, or automatically with `snapshottingIntervals`); the repository uses
+ * the latest at or below the version asked for.
+ *
+ * @example
+ * ```ts
+ * const snapshot = Snapshot.take(world);
+ * const copy = snapshot.mutate<World>();
+ * ```
+ */
 export class Snapshot extends DomainEvent {
   /** The topic of the aggregate's class. */
   declare readonly topic: string;
@@ -42,7 +57,12 @@ export class Snapshot extends DomainEvent {
     });
   }
 
-  /** Reconstructs the aggregate (upcasting older state), without running its constructor. */
+  /**
+   * Reconstructs the aggregate (upcasting older state), without running its constructor.
+   *
+   * @throws {@link TopicError} if no class is registered under the snapshot's topic.
+   * @throws {@link EventAttributesError} if the state holds keys the class can't take as fields.
+   */
   mutate<A extends Aggregate = Aggregate>(_aggregate?: unknown): A {
     const cls = resolveTopic<typeof Aggregate>(this.topic);
     const { createdOn, modifiedOn, ...state } = upcast(cls, { ...this.state });

@@ -8,7 +8,14 @@ const FALSE = new Set(["n", "no", "f", "false", "off", "0"]);
 
 /**
  * `y`, `yes`, `t`, `true`, `on`, `1` → true; `n`, `no`, `f`, `false`, `off`, `0` → false
- * (case-insensitive). Any other string is a `RangeError`; a non-string is a `TypeError`.
+ * (case-insensitive): how every boolean environment variable is read.
+ *
+ * @example
+ * ```ts
+ * strtobool("Yes"); // true
+ * strtobool("off"); // false
+ * ```
+ * @throws RangeError for any other string; TypeError for a value that is not a string.
  */
 export function strtobool(value: string): boolean {
   if (typeof value !== "string") {

@@ -44,7 +44,12 @@ interface WithNested {
   [REGISTER_NESTED]?: () => void;
 }
 
-/** The topic of a class, registering it under its default topic on first use. */
+/**
+ * The topic of a class, registering it under its default topic (its name) on first use.
+ *
+ * @throws {@link TopicError} if the class has no registered topic and its name can't be trusted
+ *   (anonymous, or renamed by a minifier).
+ */
 export function getTopic(cls: Topical): string {
   const known = byClass.get(cls);
   if (known !== undefined) return known;
@@ -59,7 +64,15 @@ export function getTopic(cls: Topical): string {
 
 /**
  * Registers `cls` under `topic`. The first topic registered for a class is its topic; later
- * ones are aliases that also resolve to it. Returns the class's topic.
+ * ones are aliases that also resolve to it, which is how a renamed class keeps reading what
+ * was stored under its old name. Returns the class's topic.
+ *
+ * @example
+ * ```ts
+ * registerTopic("Dog", Dog); // Dog's topic, before it is first used
+ * registerTopic("Hound", Dog); // records stored as "Hound" resolve to Dog
+ * ```
+ * @throws {@link TopicError} if the topic is empty or is another class's.
  */
 export function registerTopic(topic: string, cls: Topical): string {
   if (typeof topic !== "string" || topic.trim() === "") {
@@ -105,7 +118,11 @@ export function registerClass(cls: Topical, topic?: string): string {
   return byClass.get(cls) ?? registerTopic(topic ?? defaultTopic(cls), cls);
 }
 
-/** The class registered under `topic` (or an alias of it). */
+/**
+ * The class registered under `topic` (or an alias of it).
+ *
+ * @throws {@link TopicError} if no class is registered under it.
+ */
 export function resolveTopic<T extends Topical = Topical>(topic: string): T {
   const found = byTopic.get(topic) ?? resolveNested(topic);
   if (found === undefined) {

@@ -16,7 +16,20 @@ export function uuid4(): string {
   return randomUUID();
 }
 
-/** A name-based (version 5, SHA-1) UUID: the same namespace and name always give the same id. */
+/**
+ * A name-based (version 5, SHA-1) UUID: the same namespace and name always give the same id,
+ * as Python's `uuid.uuid5`.
+ *
+ * @example
+ * ```ts
+ * class Page extends Aggregate {
+ *   static override createId(slug: string) {
+ *     return uuid5(NAMESPACE_URL, `/pages/${slug}`);
+ *   }
+ * }
+ * ```
+ * @throws TypeError if the namespace is not a UUID.
+ */
 export function uuid5(namespace: string, name: string): string {
   const hash = createHash("sha1")
     .update(Buffer.from(parseUuid(namespace)))
@@ -33,7 +46,11 @@ export function isUuid(value: unknown): value is string {
   return typeof value === "string" && UUID_PATTERN.test(value);
 }
 
-/** The 16 bytes of a UUID string (any case, with or without hyphens). */
+/**
+ * The 16 bytes of a UUID string (any case, with or without hyphens).
+ *
+ * @throws TypeError if the value is not a UUID.
+ */
 export function parseUuid(value: string): Uint8Array {
   const hex = value.replace(/-/g, "").toLowerCase();
   if (!/^[0-9a-f]{32}$/.test(hex)) throw new TypeError(`Not a UUID: ${JSON.stringify(value)}`);

@@ -9,6 +9,7 @@ import { strtobool } from "@es/domain";
 import { z } from "zod";
 import { ConfigurationError } from "./errors.js";
 
+/** Environment variables by name, as `process.env` holds them. */
 export type EnvValues = Readonly<Record<string, string | undefined>>;
 
 /** Variables whose values are secrets, by name: never shown in errors or when inspected. */
@@ -41,8 +42,22 @@ const REDACTED = "<redacted>";
 /** At most this much of a bad value is quoted in an error. */
 const QUOTED_LENGTH = 40;
 
+/**
+ * An application's environment: its variables, read application-prefixed first
+ * (`WORLDS_SQLITE_DBNAME` before `SQLITE_DBNAME`), checked by zod schemas, with secrets
+ * redacted wherever the values are shown.
+ *
+ * @example
+ * ```ts
+ * const env = new Environment("Worlds", { WORLDS_SQLITE_DBNAME: "worlds.db" });
+ * env.get("SQLITE_DBNAME"); // "worlds.db"
+ * env.read("CREATE_TABLE", envSchemas.boolean(true)); // true
+ * ```
+ */
 export class Environment {
+  /** The application's name, whose upper-cased form prefixes its own variables. */
   readonly name: string;
+  /** The variables (frozen; inspected or serialised with secrets redacted). */
   readonly values: EnvValues;
 
   constructor(name = "", values: EnvValues = {}) {
@@ -72,8 +87,9 @@ export class Environment {
 
   /**
    * The value of `key` parsed by `schema` (which sees `undefined` when the variable is unset).
-   * Throws `ConfigurationError` naming the variable and the problem; a bad value is quoted
-   * (a bounded prefix of it), unless the variable is a secret.
+   *
+   * @throws {@link ConfigurationError} naming the variable and the problem; a bad value is
+   *   quoted (a bounded prefix of it), unless the variable is a secret.
    */
   read<T>(key: string, schema: z.ZodType<T, unknown>): T {
     const name = this.source(key);
@@ -92,6 +108,7 @@ export class Environment {
     return `Environment(${inspect(this.name)}) ${inspect(redactedValues(this.values), options)}`;
   }
 
+  /** The name and the values, secrets redacted: what `JSON.stringify` shows. */
   toJSON(): { name: string; values: Record<string, string> } {
     return { name: this.name, values: redactedValues(this.values) };
   }

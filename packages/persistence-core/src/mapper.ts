@@ -19,17 +19,24 @@ import { DataError } from "./errors.js";
 import { type StoredEvent, storedEvent } from "./records.js";
 import type { Transcoder } from "./transcoder.js";
 
+/** What a mapper is made of. */
 export interface MapperOptions {
+  /** Turns attributes into bytes and back. */
   readonly transcoder: Transcoder;
+  /** Compresses the bytes (none by default). */
   readonly compressor?: Compressor | undefined;
+  /** Encrypts the (compressed) bytes (none by default). */
   readonly cipher?: Cipher | undefined;
 }
 
 /** Stored state that can't be decrypted, decompressed, decoded or reconstructed. */
 export class StoredEventDecodingError extends DataError {
   constructor(
+    /** The stored event's originator id. */
     readonly originatorId: string,
+    /** The stored event's originator version. */
     readonly originatorVersion: number,
+    /** The stored event's topic. */
     readonly topic: string,
     cause: unknown,
   ) {
@@ -64,9 +71,24 @@ function checkStateKeys(state: Record<string, unknown>, prototype: object): void
   }
 }
 
+/**
+ * Maps domain events to stored events and back: transcodes an event's attributes, then
+ * compresses them, then encrypts them (binding the ciphertext to the event's originator id and
+ * version), and the reverse on the way out, upcasting state recorded by older class versions.
+ *
+ * @example
+ * ```ts
+ * const mapper = new Mapper({ transcoder: new JSONTranscoder(), cipher: new AESCipher(key) });
+ * const stored = mapper.fromDomainEvent(event);
+ * const again = mapper.toDomainEvent(stored);
+ * ```
+ */
 export class Mapper {
+  /** Turns attributes into bytes and back. */
   readonly transcoder: Transcoder;
+  /** Compresses the bytes, if configured. */
   readonly compressor: Compressor | undefined;
+  /** Encrypts the (compressed) bytes, if configured. */
   readonly cipher: Cipher | undefined;
 
   constructor({ transcoder, compressor, cipher }: MapperOptions) {
@@ -75,7 +97,12 @@ export class Mapper {
     this.cipher = cipher;
   }
 
-  /** A domain event as a stored event. */
+  /**
+   * A domain event as a stored event.
+   *
+   * @throws TypeError naming a value of the event's that can't be encoded exactly.
+   * @throws {@link TopicError} if the event's class has no topic it can be stored under.
+   */
   fromDomainEvent(event: DomainEvent): StoredEvent {
     const cls = event.constructor;
     const { originatorId, originatorVersion, ...state } = event as DomainEvent &
@@ -90,7 +117,10 @@ export class Mapper {
 
   /**
    * A stored event as a domain event, built without running the event class's constructor
-   * (as events are rebuilt, not re-decided). Failures name the stored event.
+   * (as events are rebuilt, not re-decided).
+   *
+   * @throws {@link StoredEventDecodingError} naming the stored event, if its state can't be
+   *   decrypted, decompressed, decoded or upcast, or its topic resolves to no class.
    */
   toDomainEvent<E extends DomainEvent = DomainEvent>(stored: StoredEvent): E {
     const { originatorId, originatorVersion, topic } = stored;

@@ -22,20 +22,40 @@ export interface SelectEventsOptions {
   readonly limit?: number | undefined;
 }
 
+/** What else an insert records with the events. */
 export interface InsertEventsOptions {
   /** The upstream notification these events were made from (process recorders only). */
   readonly tracking?: Tracking | undefined;
 }
 
+/**
+ * Stores sequences of events, one per originator (aggregate): what snapshots are kept in, and
+ * the base of the other recorders. Implemented in memory by `@es/persistence-core`, and by
+ * `@es/sqlite` and `@es/postgres`; the conformance kit (`@es/persistence-core/testing`) checks
+ * any implementation.
+ */
 export interface AggregateRecorder {
-  /** Inserts the events atomically; resolves to their notification ids, if the recorder assigns any. */
+  /**
+   * Inserts the events atomically; resolves to their notification ids, if the recorder
+   * assigns any.
+   *
+   * @throws IntegrityError if an event's originator id and version are recorded already (or
+   *   repeated in the batch): nothing is stored.
+   * @throws OperationalError if the store can't be reached, or a lock wasn't had in time.
+   */
   insertEvents(
     events: readonly StoredEvent[],
     options?: InsertEventsOptions,
   ): Promise<readonly number[]>;
+  /** The events of one originator, by version: ascending unless `desc`, at most `limit`. */
   selectEvents(originatorId: string, options?: SelectEventsOptions): Promise<StoredEvent[]>;
 }
 
+/**
+ * An aggregate recorder that also gives every event a notification id: the application's total
+ * order, in which ids increase in commit order, so a reader that has read up to id N never
+ * finds a new notification at or below N.
+ */
 export interface ApplicationRecorder extends AggregateRecorder {
   /** Up to `limit` notifications with ids from `start` (inclusive), in id order. Ids start at 1. */
   selectNotifications(start: number, limit: number): Promise<Notification[]>;
@@ -43,6 +63,10 @@ export interface ApplicationRecorder extends AggregateRecorder {
   maxNotificationId(): Promise<number>;
 }
 
+/**
+ * An application recorder that also records tracking: with new events, in the same transaction,
+ * the upstream notification they were made from, so each is processed exactly once.
+ */
 export interface ProcessRecorder extends ApplicationRecorder {
   /** The largest notification id of `applicationName` tracked, 0 when there is none. */
   maxTrackingId(applicationName: string): Promise<number>;

@@ -6,20 +6,27 @@
 
 /** A domain event serialised for storage. `state` is the transcoded (maybe compressed, maybe encrypted) bytes. */
 export interface StoredEvent {
+  /** The id of the aggregate (or other originator) whose sequence the event is in. */
   readonly originatorId: string;
+  /** The event's position in that sequence: unique per originator. */
   readonly originatorVersion: number;
+  /** The topic of the event's class, which decoding resolves. */
   readonly topic: string;
+  /** The event's attributes, transcoded (then compressed and encrypted, if configured). */
   readonly state: Uint8Array;
 }
 
 /** A stored event with its notification id: its position in the application's sequence. */
 export interface Notification extends StoredEvent {
+  /** The notification id: ids increase in commit order, from 1, perhaps with gaps. */
   readonly id: number;
 }
 
 /** The position of a processed notification in an upstream application's log. */
 export interface Tracking {
+  /** The name of the upstream application. */
   readonly applicationName: string;
+  /** The id of its notification that was processed. */
   readonly notificationId: number;
 }
 

@@ -17,21 +17,41 @@ export interface Transcoding<T = unknown, D = unknown> {
   readonly type: AnyConstructor;
   /** The name written with encoded values; keep it stable, it is in your stored events. */
   readonly name: string;
+  /** The value as JSON-able data (which may hold other values that have transcodings). */
   encode(value: T): D;
+  /** The value again, from what `encode` gave. */
   decode(data: D): T;
 }
 
 /** Serialises objects to bytes and back. */
 export interface Transcoder {
+  /** Adds a transcoding for a type JSON can't carry. */
   register(transcoding: Transcoding): void;
+  /** The value as bytes; throws a `TypeError` naming a value it can't encode exactly. */
   encode(value: unknown): Uint8Array;
+  /** The value again; throws a `TypeError` naming a type name no transcoding has. */
   decode(data: Uint8Array): unknown;
 }
 
 const TYPE = "_type_";
 const DATA = "_data_";
 
-/** A JSON transcoder extensible with transcodings; Date, bigint, bytes, Map and Set built in. */
+/**
+ * A JSON transcoder extensible with transcodings; Date, bigint, bytes, Map and Set built in.
+ * A value of another type is written as `{"_type_": name, "_data_": data}`.
+ *
+ * @example
+ * ```ts
+ * class Money { constructor(readonly cents: bigint, readonly currency: string) {} }
+ * const transcoder = new JSONTranscoder();
+ * transcoder.register({
+ *   type: Money,
+ *   name: "money",
+ *   encode: (money: Money) => ({ cents: money.cents, currency: money.currency }),
+ *   decode: ({ cents, currency }: { cents: bigint; currency: string }) => new Money(cents, currency),
+ * });
+ * ```
+ */
 export class JSONTranscoder implements Transcoder {
   readonly #byType = new Map<AnyConstructor, Transcoding>();
   readonly #byName = new Map<string, Transcoding>();
