@@ -20,6 +20,7 @@ import {
   type Tracking,
 } from "../records.js";
 
+/** Sequences of events per originator, in memory: what the in-memory store keeps snapshots in. */
 export class InMemoryAggregateRecorder implements AggregateRecorder {
   /** Each originator's events, in version order. */
   protected readonly sequences = new Map<string, StoredEvent[]>();
@@ -97,6 +98,17 @@ export class InMemoryAggregateRecorder implements AggregateRecorder {
   }
 }
 
+/**
+ * Events with notification ids, in memory: ids are contiguous from 1, in the order inserts
+ * were made.
+ *
+ * @example
+ * ```ts
+ * const recorder = new InMemoryApplicationRecorder();
+ * await recorder.insertEvents([storedEvent]); // [1]
+ * await recorder.selectNotifications(1, 10);
+ * ```
+ */
 export class InMemoryApplicationRecorder
   extends InMemoryAggregateRecorder
   implements ApplicationRecorder
@@ -129,6 +141,7 @@ export class InMemoryApplicationRecorder
   }
 }
 
+/** Events with notification ids and tracking records, in memory: what followers record in tests. */
 export class InMemoryProcessRecorder
   extends InMemoryApplicationRecorder
   implements ProcessRecorder

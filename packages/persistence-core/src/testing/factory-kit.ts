@@ -13,15 +13,36 @@ import { Mapper } from "../mapper.js";
 
 type AnyClass = abstract new (...args: never[]) => unknown;
 
+/** What the factory conformance tests need to know of an adapter. */
 export interface FactoryKitOptions {
   /** The environment that selects and configures the adapter. */
   readonly env: () => EnvValues | Promise<EnvValues>;
+  /** The adapter's factory class, which that environment should construct. */
   readonly factoryClass: AnyClass;
+  /** The class of the recorders it gives for snapshots (and other sequences). */
   readonly aggregateRecorderClass: AnyClass;
+  /** The class of the application recorders it gives. */
   readonly applicationRecorderClass: AnyClass;
+  /** The class of the process recorders it gives. */
   readonly processRecorderClass: AnyClass;
 }
 
+/**
+ * Declares the vitest tests of an adapter's infrastructure factory: the environment given
+ * constructs the adapter's factory, with a mapper without codecs, and the factory gives the
+ * adapter's recorders with tables created and not.
+ *
+ * @example
+ * ```ts
+ * describeInfrastructureFactory("SQLite", {
+ *   env: () => ({ INFRASTRUCTURE_FACTORY: "@es/sqlite", SQLITE_DBNAME: ":memory:" }),
+ *   factoryClass: SqliteFactory,
+ *   aggregateRecorderClass: SqliteAggregateRecorder,
+ *   applicationRecorderClass: SqliteApplicationRecorder,
+ *   processRecorderClass: SqliteProcessRecorder,
+ * });
+ * ```
+ */
 export function describeInfrastructureFactory(name: string, options: FactoryKitOptions): void {
   const construct = async (extra: EnvValues = {}): Promise<InfrastructureFactory> =>
     Factory.construct({ applicationName: "TestCase", env: { ...(await options.env()), ...extra } });

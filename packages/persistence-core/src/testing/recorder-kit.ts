@@ -11,6 +11,7 @@ import { IntegrityError } from "../errors.js";
 import type { AggregateRecorder, ApplicationRecorder, ProcessRecorder } from "../recorders.js";
 import { type StoredEvent, tracking } from "../records.js";
 
+/** How the recorder conformance tests make, use and release recorders. */
 export interface RecorderKitOptions<R> {
   /** Releases a recorder made for a test (close connections, remove files). */
   readonly dispose?: (recorder: R) => Promise<void> | void;
