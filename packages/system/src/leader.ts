@@ -2,7 +2,7 @@
  * A `Leader` prompts its followers after each save that recorded new events; a
  * `ProcessApplication` follows some applications and leads others.
  */
-import { Application } from "@es/application";
+import { Application, type ApplicationClass } from "@es/application";
 import type { DomainEvent } from "@es/domain";
 import { Follower } from "./follower.js";
 import { Followers, type Promptable } from "./promptable.js";
@@ -52,9 +52,9 @@ export abstract class ProcessApplication extends Follower implements Leading {
 }
 
 /** Whether instances of `cls` lead (prompt followers). */
-export const isLeaderClass = (cls: typeof Application): boolean =>
+export const isLeaderClass = (cls: ApplicationClass): boolean =>
   typeof (cls.prototype as Partial<Leading>).lead === "function";
 
 /** Whether instances of `cls` follow (pull and process). */
-export const isFollowerClass = (cls: typeof Application): boolean =>
+export const isFollowerClass = (cls: ApplicationClass): boolean =>
   cls.prototype instanceof Follower;

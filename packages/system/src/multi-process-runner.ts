@@ -17,7 +17,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Application, ApplicationOptions } from "@es/application";
+import type { Application, ApplicationClass } from "@es/application";
 import { messageOf } from "@es/domain";
 import { EventProcessingError, SystemDefinitionError, SystemError } from "./errors.js";
 import type { Follower } from "./follower.js";
@@ -41,9 +41,7 @@ export interface MultiProcessRunnerOptions extends RunnerOptions {
    * The followers this runner runs workers for (default: all). Runners on other machines, on
    * the same PostgreSQL database, run the others.
    */
-  readonly followers?: readonly (abstract new (
-    options?: ApplicationOptions,
-  ) => Application)[];
+  readonly followers?: readonly ApplicationClass[];
 }
 
 const FIRST_RESTART_DELAY_MS = 50;
@@ -97,7 +95,7 @@ export class MultiProcessRunner extends Runner {
   }
 
   /** The process id of the worker running the follower `cls`, while one runs. */
-  pidOf(cls: abstract new (options?: ApplicationOptions) => Application): number | undefined {
+  pidOf(cls: ApplicationClass): number | undefined {
     return this.#workers.get(this.nameOf(cls))?.pid;
   }
 
