@@ -21,7 +21,7 @@ import type { Application, ApplicationClass } from "@es/application";
 import { messageOf } from "@es/domain";
 import { EventProcessingError, SystemDefinitionError, SystemError } from "./errors.js";
 import type { Follower } from "./follower.js";
-import type { Leading } from "./leader.js";
+import type { Leading } from "./leading.js";
 import { Runner, type RunnerOptions } from "./runner.js";
 import type { System } from "./system.js";
 import { crossProcessPrompts, definitionOf, FromWorker, type ToWorker } from "./worker-protocol.js";

@@ -4,10 +4,9 @@
  * first follows the one before it. The definition is checked when it is made.
  */
 import { Application, type ApplicationClass, applicationNameOf } from "@es/application";
-import type { DomainEvent } from "@es/domain";
 import { SystemDefinitionError } from "./errors.js";
-import { isFollowerClass, isLeaderClass } from "./leader.js";
-import { Followers, type Promptable } from "./promptable.js";
+import { isFollowerClass } from "./follower.js";
+import { isLeaderClass, leading } from "./leading.js";
 
 const describe = (cls: ApplicationClass) => cls.name || "an anonymous class";
 
@@ -95,27 +94,8 @@ export class System {
   leaderClassOf(name: string): ApplicationClass {
     const cls = this.classOf(name);
     if (isLeaderClass(cls) || !this.leaders.includes(name)) return cls;
-    return leading(cls, name);
+    return class extends leading(cls) {
+      static override applicationName = name;
+    };
   }
-}
-
-/** A subclass of a plain application class that prompts followers after each save. */
-function leading(cls: ApplicationClass, name: string): ApplicationClass {
-  return class extends cls {
-    static override applicationName = name;
-    readonly #followers = new Followers();
-
-    lead(follower: Promptable): void {
-      this.#followers.add(follower);
-    }
-
-    promptFollowers(): Promise<void> {
-      return this.#followers.prompt(this.name);
-    }
-
-    protected override async notify(newEvents: readonly DomainEvent[]): Promise<void> {
-      await super.notify(newEvents);
-      if (newEvents.length > 0) await this.promptFollowers();
-    }
-  };
 }

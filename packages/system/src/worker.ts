@@ -10,7 +10,7 @@ import { messageOf } from "@es/domain";
 import { OperationalError, type PromptChannel } from "@es/persistence-core";
 import type { Follower } from "./follower.js";
 import { FollowerLoop } from "./follower-loop.js";
-import { isLeaderClass, type Leading } from "./leader.js";
+import { isLeaderClass, type Leading } from "./leading.js";
 import { makeApplication } from "./runner.js";
 import { System } from "./system.js";
 import { crossProcessPrompts, definitionOf, type FromWorker, ToWorker } from "./worker-protocol.js";
@@ -53,7 +53,7 @@ class Running {
       isLeaderClass(system.leaderClassOf(message.name)) &&
       system.followersOf(message.name).length > 0
     ) {
-      (app as unknown as Leading).lead(
+      (app as Follower & Leading).lead(
         crossProcessPrompts(app, message.prompts, (leader) => send({ type: "prompt", leader })),
       );
     }
