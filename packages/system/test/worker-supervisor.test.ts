@@ -236,7 +236,7 @@ describe("a worker supervisor", () => {
   });
 
   it("asks a worker to stop, then kills it when it doesn't", async () => {
-    const { supervisor, events } = supervise(["ignore-stop"], { stopTimeoutMs: 1_000 });
+    const { supervisor, events } = supervise(["ignore-stop"], { stopTimeoutMs: 5_000 });
     await supervisor.start();
     const pid = supervisor.pid as number;
     await supervisor.stop();
