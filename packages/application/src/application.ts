@@ -131,7 +131,7 @@ export class Application {
   #snapshots: Pick<EventStore, "put" | "get"> | undefined;
 
   constructor(options: ApplicationOptions = {}) {
-    const cls = this.constructor as typeof Application;
+    const cls = this.constructor as ApplicationClass;
     this.name = applicationNameOf(cls);
     // An environment's values are frozen, and shown with secrets (CIPHER_KEY, passwords)
     // redacted when inspected.
@@ -146,7 +146,7 @@ export class Application {
 
   /** Merges class env, snapshotting defaults, process env and constructor env. */
   protected constructEnv(given: EnvValues): Record<string, string> {
-    const cls = this.constructor as typeof Application;
+    const cls = this.constructor as ApplicationClass;
     const env: Record<string, string | undefined> = { ...cls.env };
     if (cls.isSnapshottingEnabled || (cls.snapshottingIntervals?.size ?? 0) > 0) {
       env[IS_SNAPSHOTTING_ENABLED] = "y";
@@ -182,7 +182,7 @@ export class Application {
       const snapshots = this.#snapshotting
         ? factory.eventStore(mapper, await factory.aggregateRecorder("snapshots"))
         : null;
-      const cls = this.constructor as typeof Application;
+      const cls = this.constructor as ApplicationClass;
       this.#infrastructure = {
         factory,
         mapper,
@@ -263,7 +263,7 @@ export class Application {
   get log(): NotificationLog {
     this.#log ??= {
       ...deferred(async () => (await this.infrastructure()).log, ["section", "select"]),
-      sectionSize: (this.constructor as typeof Application).logSectionSize,
+      sectionSize: (this.constructor as ApplicationClass).logSectionSize,
     };
     return this.#log;
   }
@@ -300,7 +300,7 @@ export class Application {
     const { events } = await this.infrastructure();
     const ids = await events.put(newEvents);
     for (const [aggregate, count] of batches) aggregate.collectEvents(count);
-    if ((this.constructor as typeof Application).snapshottingIntervals?.size) {
+    if ((this.constructor as ApplicationClass).snapshottingIntervals?.size) {
       await this.takeSnapshotsDue(present, newEvents, ids);
     }
     await this.notify(newEvents);
@@ -315,7 +315,7 @@ export class Application {
     newEvents: readonly DomainEvent[],
     notificationIds: readonly number[] = [],
   ) {
-    const intervals = (this.constructor as typeof Application).snapshottingIntervals;
+    const intervals = (this.constructor as ApplicationClass).snapshottingIntervals;
     if (!intervals) return;
     const byId = new Map(aggregates.map((a) => [a.id, a]));
     for (const event of newEvents) {
@@ -391,10 +391,23 @@ export class Application {
 }
 
 /**
+ * A class of applications `A`: `Application` or a subclass, with the statics it inherits
+ * (`applicationName`, `env`, …). What a system is defined with, and what a runner looks its
+ * applications up by: `runner.get(Worlds)` is a `Worlds`. Not abstract, as a system makes
+ * instances of its classes.
+ */
+export type ApplicationClass<A extends Application = Application> = (new (
+  options?: ApplicationOptions,
+) => A) &
+  Omit<typeof Application, "prototype">;
+
+/**
  * The name an application class's instances get (`static applicationName`, else the class
  * name, checked): for code that names applications before making them, as a system does.
+ *
+ * @throws {@link ConfigurationError} when the name would come from a class name a minifier made.
  */
-export function applicationNameOf(cls: typeof Application): string {
+export function applicationNameOf(cls: ApplicationClass): string {
   if (Object.hasOwn(cls, "applicationName") && cls.applicationName !== undefined) {
     return cls.applicationName;
   }

@@ -4,6 +4,7 @@
  */
 export {
   Application,
+  type ApplicationClass,
   type ApplicationOptions,
   applicationNameOf,
   type SnapshotFailure,

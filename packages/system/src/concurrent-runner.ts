@@ -12,7 +12,7 @@
 import type { Application } from "@es/application";
 import type { Follower } from "./follower.js";
 import { FollowerLoop } from "./follower-loop.js";
-import type { Leading } from "./leader.js";
+import type { Leading } from "./leading.js";
 import { Runner } from "./runner.js";
 
 export class ConcurrentRunner extends Runner {

@@ -4,7 +4,7 @@
  * of the notification, in one transaction. It resumes after the last notification it
  * recorded, so each notification is processed exactly once, across crashes and restarts.
  */
-import { Application, type NotificationLog } from "@es/application";
+import { Application, type ApplicationClass, type NotificationLog } from "@es/application";
 import type { DomainEvent } from "@es/domain";
 import {
   type ApplicationRecorder,
@@ -134,3 +134,7 @@ export abstract class Follower extends Application {
    */
   abstract policy(domainEvent: DomainEvent, processEvent: ProcessEvent): void | Promise<void>;
 }
+
+/** Whether instances of `cls` follow (pull and process). */
+export const isFollowerClass = (cls: ApplicationClass): boolean =>
+  cls.prototype instanceof Follower;

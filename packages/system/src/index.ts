@@ -25,7 +25,8 @@ export {
   type SectionJSON,
 } from "./interface/json-service.js";
 export type { NotificationLogInterface } from "./interface/notification-log-interface.js";
-export { Leader, type Leading, ProcessApplication } from "./leader.js";
+export { Leader, ProcessApplication } from "./leader.js";
+export type { Leading } from "./leading.js";
 export { MultiProcessRunner, type MultiProcessRunnerOptions } from "./multi-process-runner.js";
 export { NotificationLogReader } from "./notification-log-reader.js";
 export { ProcessEvent } from "./process-event.js";

@@ -12,19 +12,19 @@
  * A worker that dies (killed, out of memory) is started again, and resumes after the last
  * notification it recorded: each notification is still processed exactly once. A worker whose
  * application fails to start or to process is not (it would fail again): the failure is in
- * `errors`, and `stop()` rejects with the first.
+ * `errors`, and `stop()` rejects with the first. Each worker's process is kept so by a
+ * `WorkerSupervisor`.
  */
-import { type ChildProcess, fork } from "node:child_process";
 import { extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Application, ApplicationOptions } from "@es/application";
-import { messageOf } from "@es/domain";
-import { EventProcessingError, SystemDefinitionError, SystemError } from "./errors.js";
+import type { Application, ApplicationClass } from "@es/application";
+import { SystemDefinitionError, SystemError } from "./errors.js";
 import type { Follower } from "./follower.js";
-import type { Leading } from "./leader.js";
+import type { Leading } from "./leading.js";
 import { Runner, type RunnerOptions } from "./runner.js";
 import type { System } from "./system.js";
-import { crossProcessPrompts, definitionOf, FromWorker, type ToWorker } from "./worker-protocol.js";
+import { crossProcessPrompts, definitionOf, type StartMessage } from "./worker-protocol.js";
+import { WorkerSupervisor } from "./worker-supervisor.js";
 
 export interface MultiProcessRunnerOptions extends RunnerOptions {
   /** The module that exports the system (a URL, or a file's path), for the workers to load. */
@@ -41,14 +41,8 @@ export interface MultiProcessRunnerOptions extends RunnerOptions {
    * The followers this runner runs workers for (default: all). Runners on other machines, on
    * the same PostgreSQL database, run the others.
    */
-  readonly followers?: readonly (abstract new (
-    options?: ApplicationOptions,
-  ) => Application)[];
+  readonly followers?: readonly ApplicationClass[];
 }
-
-const FIRST_RESTART_DELAY_MS = 50;
-const LAST_RESTART_DELAY_MS = 5_000;
-const STOP_TIMEOUT_MS = 10_000;
 
 /** The worker script beside this file: `.ts` in the sources, `.js` when built. */
 const WORKER = fileURLToPath(
@@ -63,7 +57,7 @@ export class MultiProcessRunner extends Runner {
   readonly startTimeoutMs: number;
   /** The names of the followers this runner runs workers for. */
   readonly followerNames: readonly string[];
-  readonly #workers = new Map<string, Worker>();
+  readonly #workers = new Map<string, WorkerSupervisor>();
   #prompts: "channel" | "relay" = "relay";
   #restarts = 0;
 
@@ -97,7 +91,7 @@ export class MultiProcessRunner extends Runner {
   }
 
   /** The process id of the worker running the follower `cls`, while one runs. */
-  pidOf(cls: abstract new (options?: ApplicationOptions) => Application): number | undefined {
+  pidOf(cls: ApplicationClass): number | undefined {
     return this.#workers.get(this.nameOf(cls))?.pid;
   }
 
@@ -129,7 +123,8 @@ export class MultiProcessRunner extends Runner {
       pollIntervalMs: this.pollIntervalMs,
     };
     const started = this.followerNames.map((name) => {
-      const worker = new Worker({
+      const worker = new WorkerSupervisor({
+        script: WORKER,
         start: { ...start, name },
         execArgv: this.execArgv,
         startTimeoutMs: this.startTimeoutMs,
@@ -195,142 +190,6 @@ export class MultiProcessRunner extends Runner {
     await Promise.all(workers.map((worker) => worker.stop()));
     this.#workers.clear();
     await this.closeApplications();
-  }
-}
-
-type StartMessage = Extract<ToWorker, { type: "start" }>;
-
-interface WorkerOptions {
-  /** What the worker is told to start with. */
-  readonly start: StartMessage;
-  readonly execArgv: readonly string[];
-  readonly startTimeoutMs: number;
-  /** A prompt from the worker's application, to relay. */
-  readonly onPrompt: (leaderName: string) => void;
-  /** A failure restarting wouldn't mend. */
-  readonly onFailed: (error: EventProcessingError) => void;
-  /** The worker died and is being started again. */
-  readonly onRestart: () => void;
-}
-
-/** The runner's handle on the worker process of one follower, restarted if it dies. */
-class Worker {
-  readonly name: string;
-  readonly #options: WorkerOptions;
-  #child: ChildProcess | undefined;
-  #exited: Promise<void> = Promise.resolve();
-  #stopping = false;
-  #failed = false;
-  #delay = FIRST_RESTART_DELAY_MS;
-  #restart: NodeJS.Timeout | undefined;
-  #wasReady = false;
-
-  constructor(options: WorkerOptions) {
-    this.name = options.start.name;
-    this.#options = options;
-  }
-
-  get pid(): number | undefined {
-    return this.#child?.pid;
-  }
-
-  /** Starts the process; resolves when its application is ready, rejects if it fails to start. */
-  start(): Promise<void> {
-    const child = fork(WORKER, [], {
-      execArgv: [...this.#options.execArgv],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-      serialization: "json",
-    });
-    this.#child = child;
-    return new Promise<void>((resolveStart, rejectStart) => {
-      let starting = true;
-      const startFailed = (message: string) => {
-        if (!starting) return;
-        starting = false;
-        clearTimeout(timeout);
-        rejectStart(new SystemError(`Application '${this.name}' failed to start: ${message}`));
-      };
-      const timeout = setTimeout(() => {
-        startFailed(`its worker process wasn't ready after ${this.#options.startTimeoutMs} ms`);
-        this.#failed = true;
-        child.kill("SIGKILL");
-      }, this.#options.startTimeoutMs);
-      this.#exited = new Promise<void>((resolveExit) => {
-        child.once("exit", (code, signal) => {
-          clearTimeout(timeout);
-          if (this.#child === child) this.#child = undefined;
-          startFailed(`its worker process ended (${signal ?? `exit code ${code}`})`);
-          resolveExit();
-          if (!this.#stopping && !this.#failed) this.#scheduleRestart();
-        });
-      });
-      child.on("error", () => {
-        // A process that can't be started or signalled also emits 'exit' (or never started:
-        // then 'spawn' never came, and the start times out).
-      });
-      child.on("message", (raw: unknown) => {
-        const parsed = FromWorker.safeParse(raw);
-        if (!parsed.success) return;
-        const message = parsed.data;
-        if (message.type === "ready") {
-          starting = false;
-          clearTimeout(timeout);
-          this.#wasReady = true;
-          resolveStart();
-        } else if (message.type === "failed") {
-          this.#failed = true;
-          if (message.starting && starting) startFailed(message.message);
-          else {
-            this.#options.onFailed(
-              new EventProcessingError(
-                message.message.startsWith(this.name)
-                  ? message.message
-                  : `${this.name}: ${message.message}`,
-              ),
-            );
-          }
-        } else {
-          this.#options.onPrompt(message.leader);
-        }
-      });
-      this.send(this.#options.start);
-    });
-  }
-
-  #scheduleRestart(): void {
-    this.#options.onRestart();
-    // A worker that died before it was ready may die again at once: it waits longer each time.
-    const delay = this.#wasReady ? FIRST_RESTART_DELAY_MS : this.#delay;
-    this.#delay = Math.min(delay * 2, LAST_RESTART_DELAY_MS);
-    this.#wasReady = false;
-    this.#restart = setTimeout(() => {
-      this.#restart = undefined;
-      if (this.#stopping) return;
-      this.start().catch((error: unknown) => {
-        // Killed while starting: its exit restarts it again. Otherwise it can't start.
-        if (this.#failed) {
-          this.#options.onFailed(new EventProcessingError(messageOf(error), { cause: error }));
-        }
-      });
-    }, delay);
-  }
-
-  send(message: ToWorker): void {
-    const child = this.#child;
-    if (child?.connected) child.send(message, (error) => void error);
-  }
-
-  /** Asks the process to stop, and kills it if it hasn't ended in time. */
-  async stop(): Promise<void> {
-    this.#stopping = true;
-    if (this.#restart) clearTimeout(this.#restart);
-    const child = this.#child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      this.send({ type: "stop" });
-      const kill = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-      await this.#exited;
-      clearTimeout(kill);
-    }
   }
 }
 

@@ -3,7 +3,7 @@
  * leaders' notification logs, and each leader prompts the runner (or the follower's loop)
  * after each save. Runners differ in how and when followers process what they are prompted.
  */
-import { type Application, type ApplicationOptions, applicationNameOf } from "@es/application";
+import { type Application, type ApplicationClass, applicationNameOf } from "@es/application";
 import { messageOf } from "@es/domain";
 import type { EnvValues } from "@es/persistence-core";
 import { type EventProcessingError, RunnerAlreadyStarted, SystemError } from "./errors.js";
@@ -69,7 +69,7 @@ export abstract class Runner {
   }
 
   /** The running application of class `cls`. */
-  get<A extends Application>(cls: abstract new (options?: ApplicationOptions) => A): A {
+  get<A extends Application>(cls: ApplicationClass<A>): A {
     if (!this.#started) this.notStarted();
     const app = this.apps.get(this.nameOf(cls));
     if (!app) {
@@ -88,8 +88,8 @@ export abstract class Runner {
   }
 
   /** The name `cls` has in the system, or an error saying it isn't in it. */
-  protected nameOf(cls: abstract new (options?: ApplicationOptions) => Application): string {
-    const name = applicationNameOf(cls as unknown as typeof Application);
+  protected nameOf(cls: ApplicationClass): string {
+    const name = applicationNameOf(cls);
     this.system.classOf(name);
     return name;
   }
@@ -104,9 +104,7 @@ export async function makeApplication(
   name: string,
   env: EnvValues,
 ): Promise<Application> {
-  const Cls = system.leaderClassOf(name) as unknown as new (
-    options: ApplicationOptions,
-  ) => Application;
+  const Cls = system.leaderClassOf(name);
   try {
     const app = new Cls({ env });
     await app.ready.catch(async (error: unknown) => {

@@ -8,7 +8,7 @@
 import type { Application } from "@es/application";
 import { processingFailed } from "./errors.js";
 import type { Follower } from "./follower.js";
-import type { Leading } from "./leader.js";
+import type { Leading } from "./leading.js";
 import type { Promptable } from "./promptable.js";
 import { Runner } from "./runner.js";
 

@@ -3,22 +3,21 @@
  * says that `Counters` follows `Worlds`. Each pipe is a chain: every application in it but the
  * first follows the one before it. The definition is checked when it is made.
  */
-import { Application, applicationNameOf } from "@es/application";
-import type { DomainEvent } from "@es/domain";
+import { Application, type ApplicationClass, applicationNameOf } from "@es/application";
 import { SystemDefinitionError } from "./errors.js";
-import { isFollowerClass, isLeaderClass } from "./leader.js";
-import { Followers, type Promptable } from "./promptable.js";
+import { isFollowerClass } from "./follower.js";
+import { isLeaderClass, leading } from "./leading.js";
 
-const describe = (cls: typeof Application) => cls.name || "an anonymous class";
+const describe = (cls: ApplicationClass) => cls.name || "an anonymous class";
 
 export class System {
   /** The application classes, by application name, in the order they first appear. */
-  readonly nodes: ReadonlyMap<string, typeof Application>;
+  readonly nodes: ReadonlyMap<string, ApplicationClass>;
   /** `[leader, follower]` name pairs, each once. */
   readonly edges: readonly (readonly [string, string])[];
 
-  constructor(pipes: readonly (readonly (typeof Application)[])[]) {
-    const nodes = new Map<string, typeof Application>();
+  constructor(pipes: readonly (readonly ApplicationClass[])[]) {
+    const nodes = new Map<string, ApplicationClass>();
     const edges: [string, string][] = [];
     for (const pipe of pipes) {
       let previous: string | undefined;
@@ -82,7 +81,7 @@ export class System {
   }
 
   /** The class for `name`. */
-  classOf(name: string): typeof Application {
+  classOf(name: string): ApplicationClass {
     const cls = this.nodes.get(name);
     if (!cls) throw new SystemDefinitionError(`No application named '${name}' in this system`);
     return cls;
@@ -92,30 +91,11 @@ export class System {
    * The class a runner makes for `name`: the class itself, or, for a plain application that
    * leads, a subclass of it that prompts its followers after each save.
    */
-  leaderClassOf(name: string): typeof Application {
+  leaderClassOf(name: string): ApplicationClass {
     const cls = this.classOf(name);
     if (isLeaderClass(cls) || !this.leaders.includes(name)) return cls;
-    return leading(cls, name);
+    return class extends leading(cls) {
+      static override applicationName = name;
+    };
   }
-}
-
-/** A subclass of a plain application class that prompts followers after each save. */
-function leading(cls: typeof Application, name: string): typeof Application {
-  return class extends cls {
-    static override applicationName = name;
-    readonly #followers = new Followers();
-
-    lead(follower: Promptable): void {
-      this.#followers.add(follower);
-    }
-
-    promptFollowers(): Promise<void> {
-      return this.#followers.prompt(this.name);
-    }
-
-    protected override async notify(newEvents: readonly DomainEvent[]): Promise<void> {
-      await super.notify(newEvents);
-      if (newEvents.length > 0) await this.promptFollowers();
-    }
-  };
 }

@@ -34,6 +34,8 @@ export const ToWorker = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("stop") }),
 ]);
 export type ToWorker = z.infer<typeof ToWorker>;
+/** What a worker is told to start with. */
+export type StartMessage = Extract<ToWorker, { type: "start" }>;
 
 export const FromWorker = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("ready") }),

@@ -10,12 +10,16 @@ import { messageOf } from "@es/domain";
 import { OperationalError, type PromptChannel } from "@es/persistence-core";
 import type { Follower } from "./follower.js";
 import { FollowerLoop } from "./follower-loop.js";
-import { isLeaderClass, type Leading } from "./leader.js";
+import { isLeaderClass, type Leading } from "./leading.js";
 import { makeApplication } from "./runner.js";
 import { System } from "./system.js";
-import { crossProcessPrompts, definitionOf, type FromWorker, ToWorker } from "./worker-protocol.js";
-
-type Start = Extract<ToWorker, { type: "start" }>;
+import {
+  crossProcessPrompts,
+  definitionOf,
+  type FromWorker,
+  type StartMessage,
+  ToWorker,
+} from "./worker-protocol.js";
 
 const send = (message: FromWorker): void => {
   if (process.connected) process.send?.(message);
@@ -32,7 +36,7 @@ class Running {
   #loop: FollowerLoop | undefined;
   #poll: NodeJS.Timeout | undefined;
 
-  async start(message: Start): Promise<void> {
+  async start(message: StartMessage): Promise<void> {
     const system = await loadSystem(message);
     const app = (await this.#make(system, message)) as Follower;
     const leaders = system.leadersOf(message.name);
@@ -53,7 +57,7 @@ class Running {
       isLeaderClass(system.leaderClassOf(message.name)) &&
       system.followersOf(message.name).length > 0
     ) {
-      (app as unknown as Leading).lead(
+      (app as Follower & Leading).lead(
         crossProcessPrompts(app, message.prompts, (leader) => send({ type: "prompt", leader })),
       );
     }
@@ -67,7 +71,10 @@ class Running {
     this.#poll = setInterval(pullAll, message.pollIntervalMs);
   }
 
-  async #make(system: System, { name, env }: Pick<Start, "name" | "env">): Promise<Application> {
+  async #make(
+    system: System,
+    { name, env }: Pick<StartMessage, "name" | "env">,
+  ): Promise<Application> {
     const app = await makeApplication(system, name, env);
     this.#apps.push(app);
     return app;
@@ -85,7 +92,7 @@ class Running {
   }
 }
 
-async function loadSystem({ module, exportName, definition }: Start): Promise<System> {
+async function loadSystem({ module, exportName, definition }: StartMessage): Promise<System> {
   const loaded = (await import(module)) as Record<string, unknown>;
   const system = loaded[exportName];
   if (!(system instanceof System)) {

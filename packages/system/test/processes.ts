@@ -6,7 +6,8 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { MultiProcessRunner, type MultiProcessRunnerOptions, type System } from "../src/index.js";
 
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+/** The tsx loader, for worker processes that run these TypeScript sources. */
+export const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /** The modules in this folder that export a system. */
 export const systemModule = (name: string): URL => new URL(`./${name}.ts`, import.meta.url);
