@@ -15,6 +15,19 @@ import { FollowerLoop } from "./follower-loop.js";
 import type { Leading } from "./leading.js";
 import { Runner } from "./runner.js";
 
+/**
+ * Runs each follower in a loop of its own: saves return at once, and followers catch up
+ * concurrently. `idle()` waits until they have.
+ *
+ * @example
+ * ```ts
+ * const runner = new ConcurrentRunner(new System([[Worlds, Counters]]));
+ * await runner.start();
+ * await runner.get(Worlds).createWorld();
+ * await runner.idle(); // Counters has processed it
+ * await runner.stop(); // rejects with an EventProcessingError if a follower failed
+ * ```
+ */
 export class ConcurrentRunner extends Runner {
   readonly #loops = new Map<string, FollowerLoop>();
 

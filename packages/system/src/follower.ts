@@ -26,6 +26,11 @@ interface Followed {
   readonly mapper: Mapper | undefined;
 }
 
+/**
+ * An application that follows others: it pulls their notifications and processes each through
+ * its `policy()`, exactly once. Subclass `ProcessApplication` (a follower that also leads) to
+ * write a policy; runners call `follow` and `pullAndProcess`.
+ */
 export abstract class Follower extends Application {
   readonly #followed = new Map<string, Followed>();
   /** Each application's pull, so that pulls of one application never overlap. */

@@ -9,6 +9,7 @@ import { Followers, type Promptable } from "./promptable.js";
 
 /** What a leader has: followers to prompt. */
 export interface Leading {
+  /** The leader's application name: what it prompts its followers with. */
   readonly name: string;
   /** Adds a follower (a runner, or a follower's loop) to prompt after each save. */
   lead(follower: Promptable): void;

@@ -26,6 +26,7 @@ import type { System } from "./system.js";
 import { crossProcessPrompts, definitionOf, type StartMessage } from "./worker-protocol.js";
 import { WorkerSupervisor } from "./worker-supervisor.js";
 
+/** How a `MultiProcessRunner` starts its workers. */
 export interface MultiProcessRunnerOptions extends RunnerOptions {
   /** The module that exports the system (a URL, or a file's path), for the workers to load. */
   readonly module: string | URL;
@@ -49,11 +50,36 @@ const WORKER = fileURLToPath(
   new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
 );
 
+/**
+ * Runs each follower in a worker process of its own, on a store the processes share (a SQLite
+ * file, or PostgreSQL); the runner's process has every application, for commands and queries.
+ * A worker that dies is started again and resumes after the last notification it recorded.
+ *
+ * @example
+ * ```ts
+ * // system.ts exports `system`; the workers import it too.
+ * const runner = new MultiProcessRunner(system, {
+ *   module: new URL("./system.ts", import.meta.url),
+ *   env: { INFRASTRUCTURE_FACTORY: "@es/sqlite", SQLITE_DBNAME: "counters.db" },
+ * });
+ * await runner.start();
+ * await runner.get(Worlds).createWorld();
+ * await runner.idle();
+ * await runner.stop();
+ * ```
+ * @throws {@link SystemError} from `start()`, for a store in memory or a worker that fails to
+ *   start.
+ */
 export class MultiProcessRunner extends Runner {
+  /** The module that exports the system, as a URL: what the workers import. */
   readonly module: string;
+  /** The name the module exports the system by. */
   readonly exportName: string;
+  /** Node's options for the workers. */
   readonly execArgv: readonly string[];
+  /** How often each worker pulls, prompted or not, in milliseconds. */
   readonly pollIntervalMs: number;
+  /** How long a worker may take to start, in milliseconds. */
   readonly startTimeoutMs: number;
   /** The names of the followers this runner runs workers for. */
   readonly followerNames: readonly string[];

@@ -5,7 +5,17 @@
 import type { NotificationLog } from "@es/application";
 import type { Notification } from "@es/persistence-core";
 
+/**
+ * Reads a notification log in order from a position on, a section size at a time.
+ *
+ * @example
+ * ```ts
+ * const reader = new NotificationLogReader(app.log);
+ * for await (const notification of reader.read({ start: 1 })) console.log(notification.id);
+ * ```
+ */
 export class NotificationLogReader {
+  /** The log read. */
   readonly log: NotificationLog;
   /** Notifications asked for at a time (at most the log's section size). */
   readonly sectionSize: number;

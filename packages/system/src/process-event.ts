@@ -6,6 +6,11 @@
 import type { Aggregate, DomainEvent } from "@es/domain";
 import type { Tracking } from "@es/persistence-core";
 
+/**
+ * What a policy's processing of one notification produced: the policy collects the aggregates
+ * it changed (`processEvent.collectEvents(counter)`), and the follower records their new events
+ * with the notification's tracking record, in one transaction.
+ */
 export class ProcessEvent {
   /** The notification processed (its application's name and id), if any. */
   readonly tracking: Tracking | undefined;

@@ -9,13 +9,21 @@ import type { EnvValues } from "@es/persistence-core";
 import { type EventProcessingError, RunnerAlreadyStarted, SystemError } from "./errors.js";
 import type { System } from "./system.js";
 
+/** What every runner is given. */
 export interface RunnerOptions {
   /** Environment variables for every application (each may also be prefixed with its name). */
   readonly env?: EnvValues;
 }
 
+/**
+ * Makes a system's applications and connects them; runners differ in when and where
+ * followers process what their leaders saved: `SingleThreadedRunner` (in the save's call),
+ * `ConcurrentRunner` (a loop each), `MultiProcessRunner` (a worker process each).
+ */
 export abstract class Runner {
+  /** The system run. */
   readonly system: System;
+  /** Environment variables for every application (each may also be prefixed with its name). */
   readonly env: EnvValues;
   #started = false;
 
@@ -24,6 +32,7 @@ export abstract class Runner {
     this.env = env;
   }
 
+  /** Whether `start()` was called (and `stop()` not since). */
   get isStarted(): boolean {
     return this.#started;
   }

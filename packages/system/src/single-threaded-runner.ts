@@ -12,6 +12,18 @@ import type { Leading } from "./leading.js";
 import type { Promptable } from "./promptable.js";
 import { Runner } from "./runner.js";
 
+/**
+ * Runs a system in the caller's flow: a save returns once every follower downstream has
+ * processed it. Deterministic: the runner for tests.
+ *
+ * @example
+ * ```ts
+ * const runner = new SingleThreadedRunner(new System([[Worlds, Counters]]));
+ * await runner.start();
+ * await runner.get(Worlds).createWorld(); // Counters has processed it when this returns
+ * await runner.stop();
+ * ```
+ */
 export class SingleThreadedRunner extends Runner implements Promptable {
   readonly #prompted: string[] = [];
   #processing = false;

@@ -10,6 +10,17 @@ import { isLeaderClass, leading } from "./leading.js";
 
 const describe = (cls: ApplicationClass) => cls.name || "an anonymous class";
 
+/**
+ * How applications follow each other: each pipe is a chain in which every application but the
+ * first follows the one before it. Checked when made.
+ *
+ * @example
+ * ```ts
+ * const system = new System([[Worlds, Counters]]); // Counters follows Worlds
+ * ```
+ * @throws {@link SystemDefinitionError} for a class that is not an application, a follower that
+ *   is not a `Follower`, two classes of one name, or an application that follows itself.
+ */
 export class System {
   /** The application classes, by application name, in the order they first appear. */
   readonly nodes: ReadonlyMap<string, ApplicationClass>;

@@ -9,13 +9,17 @@ import { messageOf } from "@es/domain";
 import { NotificationLogReadError } from "./json-client.js";
 import type { NotificationLogInterface } from "./notification-log-interface.js";
 
+/** A notification log served over HTTP, until closed. */
 export interface NotificationLogServer {
   /** The server's base URL, e.g. `http://127.0.0.1:8080`. */
   readonly url: string;
+  /** Stops serving, and resolves when the server is closed. */
   close(): Promise<void>;
 }
 
+/** Where to serve a notification log. */
 export interface ServeOptions {
+  /** The address to listen on (default `127.0.0.1`: this machine only). */
   readonly host?: string;
   /** The port (0, the default, picks a free one). */
   readonly port?: number;
@@ -78,6 +82,7 @@ export async function serveNotificationLog(
   };
 }
 
+/** Limits of a request to a notification log over HTTP. */
 export interface HttpClientOptions {
   /** Milliseconds a request may take (default 10,000). */
   readonly timeoutMs?: number;
@@ -87,6 +92,7 @@ export interface HttpClientOptions {
 
 /** Calls a log served by `serveNotificationLog` (or anything serving the same routes). */
 export class HttpNotificationLogInterface implements NotificationLogInterface {
+  /** The served log's base URL. */
   readonly url: string;
   readonly #timeoutMs: number;
   readonly #maxBytes: number;

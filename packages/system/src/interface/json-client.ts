@@ -93,7 +93,13 @@ function toNotifications(
   });
 }
 
+/**
+ * A notification log read from JSON text: a remote application's log, through a
+ * `NotificationLogInterface` (e.g. `HttpNotificationLogInterface`). Everything received is
+ * checked; what doesn't fit is a `NotificationLogReadError`, never a partly read section.
+ */
 export class NotificationLogJSONClient implements NotificationLog {
+  /** Where the JSON comes from. */
   readonly interface: NotificationLogInterface;
   /**
    * The remote log's section size, when known: a follower then asks for no more at a time

@@ -7,17 +7,27 @@ import type { Application, Section } from "@es/application";
 import type { Notification } from "@es/persistence-core";
 import type { NotificationLogInterface } from "./notification-log-interface.js";
 
+/** A notification as JSON (the Python original's field names). */
 export interface NotificationJSON {
+  /** Its notification id. */
   readonly id: number;
+  /** The originator id of its event. */
   readonly originator_id: string;
+  /** The originator version of its event. */
   readonly originator_version: number;
+  /** The topic of its event's class. */
   readonly topic: string;
+  /** Its stored state, base64-encoded (still encrypted, if it was stored encrypted). */
   readonly state: string;
 }
 
+/** A section of a notification log as JSON. */
 export interface SectionJSON {
+  /** `"first,last"` of the notifications held, or null when there are none. */
   readonly id: string | null;
+  /** The id of the next section, or null when this one was not full. */
   readonly next_id: string | null;
+  /** The notifications, in id order. */
   readonly items: readonly NotificationJSON[];
 }
 
@@ -35,7 +45,19 @@ const sectionToJSON = (section: Section): SectionJSON => ({
   items: section.items.map(toJSON),
 });
 
+/**
+ * Presents an application's notification log as JSON text, for another process to follow
+ * (serve it over HTTP with `serveNotificationLog`, or any other transport).
+ *
+ * @example
+ * ```ts
+ * const server = await serveNotificationLog(new NotificationLogJSONService(worlds));
+ * // elsewhere:
+ * const log = new NotificationLogJSONClient(new HttpNotificationLogInterface(server.url));
+ * ```
+ */
 export class NotificationLogJSONService implements NotificationLogInterface {
+  /** The application whose log is presented. */
   readonly app: Application;
 
   constructor(app: Application) {
