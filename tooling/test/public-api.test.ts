@@ -67,7 +67,7 @@ describe("public API", () => {
       ],
       "@es/application": ["formatSectionId", "deferred"],
       "@es/system": ["Followers", "isLeaderClass", "isFollowerClass"],
-      "@es/sqlite": ["translateError", "tableName", "translating"],
+      "@es/sqlite": ["translateError", "tableName", "translating", "quoted"],
       "@es/postgres": [
         "translateError",
         "identifier",
