@@ -74,6 +74,7 @@ describe("public API", () => {
         "Prepared",
         "boundExpression",
         "insertApplicationStatement",
+        "insertApplication",
         "lockNamespace",
       ],
     };
