@@ -1,14 +1,12 @@
 /**
  * The base of SQL adapters' factories, with an adapter of its own: a "database" of named
- * tables in memory, whose recorders are the in-memory ones that create their table there.
+ * tables in memory, whose recorders are the in-memory ones that create their tables there.
  */
 import { describe, expect, it } from "vitest";
 import {
   ConfigurationError,
   Environment,
   type FactoryInit,
-  InMemoryAggregateRecorder,
-  InMemoryApplicationRecorder,
   InMemoryProcessRecorder,
   ProgrammingError,
 } from "../src/index.js";
@@ -30,44 +28,15 @@ class Database {
   }
 }
 
-class AggregateTable extends InMemoryAggregateRecorder {
-  readonly database: Database;
-  readonly table: string;
-
-  constructor(database: Database, table: string) {
-    super();
-    this.database = database;
-    this.table = table;
-  }
-
-  createTable(): void {
-    this.database.tables.push(this.table);
-  }
-}
-
-class ApplicationTable extends InMemoryApplicationRecorder {
-  readonly database: Database;
-  readonly table: string;
-
-  constructor(database: Database, table: string) {
-    super();
-    this.database = database;
-    this.table = table;
-  }
-
-  async createTable(): Promise<void> {
-    this.database.tables.push(this.table);
-  }
-}
-
-class ProcessTables extends InMemoryProcessRecorder {
+/** A recorder of some of the database's tables: in memory, but it creates them there. */
+class Tables extends InMemoryProcessRecorder {
   readonly database: Database;
   readonly tables: readonly string[];
 
-  constructor(database: Database, events: string, tracking: string) {
+  constructor(database: Database, ...tables: string[]) {
     super();
     this.database = database;
-    this.tables = [events, tracking];
+    this.tables = tables;
   }
 
   createTable(): void {
@@ -84,15 +53,11 @@ class ExampleFactory extends SqlInfrastructureFactory<{
   options: Options;
   datastore: Database;
   table: string;
-  aggregateRecorder: AggregateTable;
-  applicationRecorder: ApplicationTable;
-  processRecorder: ProcessTables;
+  aggregateRecorder: Tables;
+  applicationRecorder: Tables;
+  processRecorder: Tables;
 }> {
-  protected readonly recorderClasses = {
-    aggregate: AggregateTable,
-    application: ApplicationTable,
-    process: ProcessTables,
-  };
+  protected readonly recorderClasses = { aggregate: Tables, application: Tables, process: Tables };
 
   constructor(options: { url: string; createTable?: boolean | undefined }, init: FactoryInit = {}) {
     super({ url: options.url, createTable: options.createTable ?? true }, init);
@@ -143,7 +108,7 @@ describe("SqlInfrastructureFactory", () => {
     ]);
     const unnamed = new ExampleFactory({ url: "x" });
     expect(unnamed.tablePrefix).toBe("stored");
-    expect((await unnamed.aggregateRecorder()).table).toBe("stored_events");
+    expect((await unnamed.aggregateRecorder()).tables).toEqual(["stored_events"]);
   });
 
   it("creates no tables when createTable is false", async () => {
