@@ -9,14 +9,18 @@ import { readFileSync } from "node:fs";
 import { messageOf } from "@es/domain";
 import {
   ConfigurationError,
-  CREATE_TABLE,
   type Environment,
   envSchemas,
   type FactoryInit,
   type Infrastructure,
-  InfrastructureFactory,
   parseOptions,
 } from "@es/persistence-core";
+import {
+  isIdentifier,
+  requiredVariable,
+  SqlInfrastructureFactory,
+  tableName,
+} from "@es/persistence-core/sql";
 import { z } from "zod";
 import { PostgresDatastore } from "./datastore.js";
 import { PostgresPromptChannel } from "./prompt-channel.js";
@@ -25,7 +29,7 @@ import {
   PostgresApplicationRecorder,
   PostgresProcessRecorder,
 } from "./recorders.js";
-import { identifier, TableName } from "./schema.js";
+import { TableName } from "./schema.js";
 
 export const POSTGRES_DBNAME = "POSTGRES_DBNAME";
 export const POSTGRES_HOST = "POSTGRES_HOST";
@@ -47,7 +51,7 @@ const MAX_MS = 2 ** 31 - 1;
 const milliseconds = z.number().int({ error: "expected whole milliseconds" }).min(0).max(MAX_MS);
 const SSL_MODES = ["disable", "require", "verify-full"] as const;
 
-const SCHEMA_NAME = z.string().refine((name) => /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name), {
+const SCHEMA_NAME = z.string().refine(isIdentifier, {
   error: "expected a schema name of letters, digits and underscores",
 });
 
@@ -92,47 +96,32 @@ export function postgres(options: PostgresOptions): Infrastructure {
   return { name: "@es/postgres", create: (init) => new PostgresFactory(options, init) };
 }
 
-export class PostgresFactory extends InfrastructureFactory {
-  readonly options: ResolvedPostgresOptions;
-  /** The prefix of this application's tables: its name, or "stored". */
-  readonly tablePrefix: string;
+export class PostgresFactory extends SqlInfrastructureFactory<{
+  options: ResolvedPostgresOptions;
+  datastore: PostgresDatastore;
+  table: TableName;
+  aggregateRecorder: PostgresAggregateRecorder;
+  applicationRecorder: PostgresApplicationRecorder;
+  processRecorder: PostgresProcessRecorder;
+}> {
   readonly #password: string;
-  #datastore: PostgresDatastore | undefined;
   #promptChannel: PostgresPromptChannel | undefined;
 
   constructor(options: PostgresOptions, init: FactoryInit = {}) {
-    super(init);
     const { password, ...resolved } = parseOptions(OPTIONS, options, "@es/postgres");
     if (resolved.sslMode !== "verify-full" && resolved.sslRootCert !== undefined) {
       throw new ConfigurationError(
         "option 'sslRootCert' of @es/postgres is only used with sslMode 'verify-full'",
       );
     }
-    this.options = Object.freeze(resolved);
+    super(resolved, init);
     this.#password = password;
-    this.tablePrefix = this.applicationName.trim() === "" ? "stored" : this.applicationName;
-    // Fail fast on names that can't be tables, before anything is opened.
-    for (const purpose of ["events", "snapshots", "tracking"]) this.#table(purpose);
   }
 
   /** The options from the environment's variables, each checked and named if it is bad. */
-  static fromEnvironment<F extends PostgresFactory>(
-    this: new (
-      options: PostgresOptions,
-      init: FactoryInit,
-    ) => F,
-    env: Environment,
-    init: FactoryInit = {},
-  ): F {
-    const required = (key: string, what: string): string => {
-      const value = env.get(key);
-      if (value === undefined || (key !== POSTGRES_PASSWORD && value.trim() === "")) {
-        throw new ConfigurationError(
-          `PostgreSQL ${what} not found in environment with keys: ${env.keysFor(key).join(", ")}`,
-        );
-      }
-      return key === POSTGRES_PASSWORD ? value : value.trim();
-    };
+  static optionsFromEnvironment(env: Environment): PostgresOptions {
+    const required = (key: string, what: string): string =>
+      requiredVariable(env, key, `PostgreSQL ${what}`, { exact: key === POSTGRES_PASSWORD });
     const seconds = (key: string) =>
       env.read(key, envSchemas.integer(0, { min: 0, max: Math.floor(MAX_MS / 1000) }));
     const connMaxAge = env.read(POSTGRES_CONN_MAX_AGE, envSchemas.number(undefined));
@@ -155,7 +144,7 @@ export class PostgresFactory extends InfrastructureFactory {
         `Environment variable '${env.source(POSTGRES_SSLROOTCERT)}' is only used when '${env.source(POSTGRES_SSLMODE)}' is verify-full`,
       );
     }
-    const options: PostgresOptions = {
+    return {
       database: required(POSTGRES_DBNAME, "database name"),
       host: required(POSTGRES_HOST, "host"),
       port: env.read(POSTGRES_PORT, envSchemas.integer(5432, { min: 1, max: 65_535 })),
@@ -182,15 +171,13 @@ export class PostgresFactory extends InfrastructureFactory {
       lockTimeoutMs: (seconds(POSTGRES_LOCK_TIMEOUT) ?? 0) * 1000,
       idleInTransactionSessionTimeoutMs:
         (seconds(POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT) ?? 0) * 1000,
-      createTable: env.read(CREATE_TABLE, envSchemas.boolean(true)),
     };
-    return new this(options, { ...init, env });
   }
 
   /** The pool of connections, opened on first use and shared by this factory's recorders. */
-  get datastore(): PostgresDatastore {
+  protected openDatastore(): PostgresDatastore {
     const { sslMode, sslRootCert } = this.options;
-    this.#datastore ??= new PostgresDatastore({
+    return new PostgresDatastore({
       ...this.options,
       password: this.#password,
       applicationName: this.tablePrefix,
@@ -201,22 +188,17 @@ export class PostgresFactory extends InfrastructureFactory {
             ? { rejectUnauthorized: false }
             : { rejectUnauthorized: true, ...(sslRootCert ? { ca: sslRootCert } : {}) },
     });
-    return this.#datastore;
   }
 
-  async aggregateRecorder(purpose = "events"): Promise<PostgresAggregateRecorder> {
-    return this.#prepared(new PostgresAggregateRecorder(this.datastore, this.#table(purpose)));
+  protected table(purpose: string): TableName {
+    return new TableName(this.options.schema, tableName(this.tablePrefix, purpose));
   }
 
-  async applicationRecorder(): Promise<PostgresApplicationRecorder> {
-    return this.#prepared(new PostgresApplicationRecorder(this.datastore, this.#table("events")));
-  }
-
-  async processRecorder(): Promise<PostgresProcessRecorder> {
-    return this.#prepared(
-      new PostgresProcessRecorder(this.datastore, this.#table("events"), this.#table("tracking")),
-    );
-  }
+  protected readonly recorderClasses = {
+    aggregate: PostgresAggregateRecorder,
+    application: PostgresApplicationRecorder,
+    process: PostgresProcessRecorder,
+  };
 
   /** A server is shared by every process given its address. */
   override get isSharedByProcesses(): boolean {
@@ -229,18 +211,8 @@ export class PostgresFactory extends InfrastructureFactory {
     return this.#promptChannel;
   }
 
-  #table(suffix: string): TableName {
-    return new TableName(this.options.schema, identifier(`${this.tablePrefix}_${suffix}`));
-  }
-
-  async #prepared<R extends PostgresAggregateRecorder>(recorder: R): Promise<R> {
-    if (this.options.createTable) await recorder.createTable();
-    return recorder;
-  }
-
   override async close(): Promise<void> {
-    await this.#datastore?.close();
-    this.#datastore = undefined;
+    await super.close();
     this.#promptChannel = undefined;
   }
 }

@@ -16,25 +16,60 @@ import {
   type ProcessRecorder,
   type SelectEventsOptions,
   type StoredEvent,
+  type Tracking,
 } from "@es/persistence-core";
-import { type PostgresDatastore, Prepared, type Rows } from "./datastore.js";
+import {
+  DOLLAR_NUMBERS,
+  hasTrackingId,
+  insertTracking,
+  maxNotificationId,
+  maxTrackingId,
+  type NotificationRow,
+  type SelectEventsArgs,
+  type SelectNotificationsArgs,
+  type Sql,
+  type Statement,
+  type StoredEventRow,
+  selectEventsStatements,
+  selectNotifications,
+  sql,
+  toBuffer,
+  toNotification,
+  toStoredEvent,
+} from "@es/persistence-core/sql";
+import { type PostgresDatastore, Prepared } from "./datastore.js";
 import {
   boundExpression,
   createAggregateTable,
   createApplicationTable,
   createSchema,
   createTrackingTable,
-  type Rows as InsertedRows,
-  insertAggregateStatement,
-  insertApplicationStatement,
-  insertTrackingStatement,
+  type EventValues,
+  insertAggregate,
+  insertApplication,
+  type Rows,
   SCHEMA_CHANGES_LOCK,
   sequenceOf,
   type TableName,
 } from "./schema.js";
 
-const toBuffer = (bytes: Uint8Array) =>
-  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/**
+ * A recorder's statement: compiled once, named so that each connection prepares it once, its
+ * values made from a call's arguments.
+ */
+class PostgresStatement<A> extends Prepared {
+  readonly #statement: Statement<A>;
+
+  constructor(query: Sql<A>) {
+    const statement = query.compile(DOLLAR_NUMBERS);
+    super(statement.text);
+    this.#statement = statement;
+  }
+
+  params(args: A): unknown[] {
+    return this.#statement.params(args);
+  }
+}
 
 /** `String.prototype.isWellFormed` (Node 20; not yet in TypeScript's ES2023 library). */
 const isWellFormed = (value: string): boolean =>
@@ -49,69 +84,62 @@ function text(value: string, what: string): string {
 }
 
 /** The statements that insert one event, and any number. */
-type Inserts = Readonly<Record<InsertedRows, Prepared>>;
+type Inserts<A> = Readonly<Record<Rows, PostgresStatement<A>>>;
 
-const prepareInserts = (statement: (rows: InsertedRows) => string): Inserts => ({
-  one: new Prepared(statement("one")),
-  many: new Prepared(statement("many")),
+const prepareInserts = <A>(statement: (rows: Rows) => Sql<A>): Inserts<A> => ({
+  one: new PostgresStatement(statement("one")),
+  many: new PostgresStatement(statement("many")),
 });
 
-/** Runs the insert for the events' number, with their values. */
-const insert = (
+/** Runs the insert for the events' number, with their values and anything else it takes. */
+function insert<A>(
   datastore: PostgresDatastore,
-  inserts: Inserts,
+  inserts: Inserts<EventValues & A>,
   events: readonly StoredEvent[],
-  extra: readonly unknown[] = [],
-) =>
-  datastore.write(events.length === 1 ? inserts.one : inserts.many, [...values(events), ...extra]);
-
-/** The events' values as the insert statements take them: four values, or four arrays. */
-function values(events: readonly StoredEvent[]): unknown[] {
-  const [event] = events;
-  if (events.length === 1 && event) {
-    return [
-      text(event.originatorId, "originator id"),
-      event.originatorVersion,
-      text(event.topic, "topic"),
-      toBuffer(event.state),
-    ];
-  }
-  return columns(events);
+  extra: A,
+) {
+  const statement = events.length === 1 ? inserts.one : inserts.many;
+  return datastore.write(statement, statement.params({ ...values(events), ...extra }));
 }
 
-/** The events as four arrays. */
-function columns(events: readonly StoredEvent[]): unknown[] {
-  const ids: string[] = [];
-  const versions: number[] = [];
-  const topics: string[] = [];
-  const states: Buffer[] = [];
-  for (const event of events) {
-    ids.push(text(event.originatorId, "originator id"));
-    versions.push(event.originatorVersion);
-    topics.push(text(event.topic, "topic"));
-    states.push(toBuffer(event.state));
-  }
-  return [ids, versions, topics, states];
-}
-
-const ids = (rows: Rows): number[] => rows.map((row) => row.notification_id as number);
-
-const toStoredEvent = (row: Record<string, unknown>): StoredEvent => ({
-  originatorId: row.originator_id as string,
-  originatorVersion: row.originator_version as number,
-  topic: row.topic as string,
-  state: row.state as Uint8Array,
+/** One event's values, refused if PostgreSQL would store them altered. */
+const checked = (event: StoredEvent): StoredEvent => ({
+  originatorId: text(event.originatorId, "originator id"),
+  originatorVersion: event.originatorVersion,
+  topic: text(event.topic, "topic"),
+  state: toBuffer(event.state),
 });
+
+/** The events' values as the insert statements take them: one event's, or four arrays. */
+function values(events: readonly StoredEvent[]): EventValues {
+  const [event] = events;
+  if (events.length === 1 && event) return checked(event);
+  const all = events.map(checked);
+  return {
+    originatorId: all.map((e) => e.originatorId),
+    originatorVersion: all.map((e) => e.originatorVersion),
+    topic: all.map((e) => e.topic),
+    state: all.map((e) => e.state),
+  };
+}
+
+const ids = (rows: readonly Record<string, unknown>[]): number[] =>
+  rows.map((row) => row.notification_id as number);
 
 export class PostgresAggregateRecorder implements AggregateRecorder {
   readonly datastore: PostgresDatastore;
   readonly eventsTable: TableName;
-  readonly #inserts: Inserts;
+  readonly #inserts: Inserts<EventValues>;
+  readonly #select: (options: SelectEventsOptions) => PostgresStatement<SelectEventsArgs>;
 
   constructor(datastore: PostgresDatastore, eventsTable: TableName) {
     this.datastore = datastore;
     this.eventsTable = eventsTable;
-    this.#inserts = prepareInserts((rows) => insertAggregateStatement(eventsTable, rows));
+    this.#inserts = prepareInserts((rows) => insertAggregate(eventsTable, rows));
+    this.#select = selectEventsStatements(
+      eventsTable.qualified,
+      (query) => new PostgresStatement(query),
+    );
   }
 
   /** The statements that create this recorder's tables (and their schema). */
@@ -148,30 +176,17 @@ export class PostgresAggregateRecorder implements AggregateRecorder {
     events: readonly StoredEvent[],
     _options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
-    if (events.length > 0) await insert(this.datastore, this.#inserts, events);
+    if (events.length > 0) await insert(this.datastore, this.#inserts, events, {});
     return [];
   }
 
   async selectEvents(
     originatorId: string,
-    { gt, lte, desc = false, limit }: SelectEventsOptions = {},
+    options: SelectEventsOptions = {},
   ): Promise<StoredEvent[]> {
-    const values: unknown[] = [originatorId];
-    let where = "originator_id = $1";
-    if (gt !== undefined) {
-      values.push(gt);
-      where += ` AND originator_version > $${values.length}`;
-    }
-    if (lte !== undefined) {
-      values.push(lte);
-      where += ` AND originator_version <= $${values.length}`;
-    }
-    let text = `SELECT originator_id, originator_version, topic, state FROM ${this.eventsTable.qualified} WHERE ${where} ORDER BY originator_version ${desc ? "DESC" : "ASC"}`;
-    if (limit !== undefined) {
-      values.push(Math.max(0, limit));
-      text += ` LIMIT $${values.length}`;
-    }
-    return (await this.datastore.query(new Prepared(text), values)).map(toStoredEvent);
+    const select = this.#select(options);
+    const rows = await this.datastore.query(select, select.params({ ...options, originatorId }));
+    return (rows as StoredEventRow[]).map(toStoredEvent);
   }
 }
 
@@ -184,22 +199,18 @@ export class PostgresApplicationRecorder
    * that starts after it was measured (see `boundExpression`).
    */
   #bound = 0;
-  readonly #inserts: Inserts;
+  readonly #inserts: Inserts<EventValues>;
   readonly #measure: Prepared;
-  readonly #select: Prepared;
-  readonly #max: Prepared;
+  readonly #select: PostgresStatement<SelectNotificationsArgs>;
+  readonly #max: PostgresStatement<{ readonly bound?: number }>;
 
   constructor(datastore: PostgresDatastore, eventsTable: TableName) {
     super(datastore, eventsTable);
-    this.#inserts = prepareInserts((rows) => insertApplicationStatement(eventsTable, rows));
+    this.#inserts = prepareInserts((rows) => insertApplication(eventsTable, rows));
     this.#measure = new Prepared(`SELECT ${boundExpression(eventsTable)} AS bound`);
-    this.#select = new Prepared(
-      `SELECT notification_id, originator_id, originator_version, topic, state FROM ${eventsTable.qualified}
-  WHERE notification_id >= $1 AND notification_id < $2 ORDER BY notification_id LIMIT $3`,
-    );
-    this.#max = new Prepared(
-      `SELECT max(notification_id) AS max FROM ${eventsTable.qualified} WHERE notification_id < $1`,
-    );
+    const bounded = { bounded: true };
+    this.#select = new PostgresStatement(selectNotifications(eventsTable.qualified, bounded));
+    this.#max = new PostgresStatement(maxNotificationId(eventsTable.qualified, bounded));
   }
 
   override createTableStatements(): string[] {
@@ -221,7 +232,7 @@ export class PostgresApplicationRecorder
     _options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
     if (events.length === 0) return [];
-    return ids(await insert(this.datastore, this.#inserts, events));
+    return ids(await insert(this.datastore, this.#inserts, events, {}));
   }
 
   /**
@@ -235,30 +246,29 @@ export class PostgresApplicationRecorder
     const most = Math.max(0, Math.floor(limit));
     if (most === 0) return [];
     let bound = this.#bound;
-    let rows = from < bound ? await this.datastore.query(this.#select, [from, bound, most]) : [];
+    let rows = from < bound ? await this.#selectBelow(from, bound, most) : [];
     if (rows.length < most) {
       // Every id from `from` below the old bound is read: go on from the next, below a new one.
-      const next = rows.length > 0 ? (rows.at(-1)?.notification_id as number) + 1 : from;
+      const next = rows.length > 0 ? (rows.at(-1)?.notification_id ?? from) + 1 : from;
       bound = await this.#measureBound();
-      if (next < bound) {
-        rows = rows.concat(
-          await this.datastore.query(this.#select, [next, bound, most - rows.length]),
-        );
-      }
+      if (next < bound)
+        rows = rows.concat(await this.#selectBelow(next, bound, most - rows.length));
     }
-    return rows.map((row) => ({
-      id: row.notification_id as number,
-      originatorId: row.originator_id as string,
-      originatorVersion: row.originator_version as number,
-      topic: row.topic as string,
-      state: row.state as Uint8Array,
-    }));
+    return rows.map(toNotification);
+  }
+
+  async #selectBelow(start: number, bound: number, limit: number): Promise<NotificationRow[]> {
+    const select = this.#select;
+    return (await this.datastore.query(
+      select,
+      select.params({ start, bound, limit }),
+    )) as NotificationRow[];
   }
 
   /** The largest notification id below a bound measured now (every id up to it can be read). */
   async maxNotificationId(): Promise<number> {
     const bound = await this.#measureBound();
-    const [row] = await this.datastore.query(this.#max, [bound]);
+    const [row] = await this.datastore.query(this.#max, this.#max.params({ bound }));
     return (row?.max as number | null | undefined) ?? 0;
   }
 
@@ -275,29 +285,21 @@ export class PostgresProcessRecorder
   implements ProcessRecorder
 {
   readonly trackingTable: TableName;
-  readonly #insertTracking: Prepared;
-  readonly #insertsWithTracking: Inserts;
-  readonly #maxTrackingId: Prepared;
-  readonly #hasTrackingId: Prepared;
+  readonly #insertTracking: PostgresStatement<Tracking>;
+  readonly #insertsWithTracking: Inserts<EventValues & Tracking>;
+  readonly #maxTrackingId: PostgresStatement<Pick<Tracking, "applicationName">>;
+  readonly #hasTrackingId: PostgresStatement<Tracking>;
 
   constructor(datastore: PostgresDatastore, eventsTable: TableName, trackingTable: TableName) {
     super(datastore, eventsTable);
     this.trackingTable = trackingTable;
-    this.#insertTracking = new Prepared(insertTrackingStatement(trackingTable, 1));
+    const tracking = insertTracking(trackingTable.qualified);
+    this.#insertTracking = new PostgresStatement(tracking);
     this.#insertsWithTracking = prepareInserts((rows) =>
-      insertApplicationStatement(
-        eventsTable,
-        rows,
-        // The tracking record's values follow the events' four.
-        `tracked AS (${insertTrackingStatement(trackingTable, 5)})`,
-      ),
+      insertApplication(eventsTable, rows, sql`tracked AS (${tracking})`),
     );
-    this.#maxTrackingId = new Prepared(
-      `SELECT coalesce(max(notification_id), 0) AS max FROM ${trackingTable.qualified} WHERE application_name = $1`,
-    );
-    this.#hasTrackingId = new Prepared(
-      `SELECT 1 FROM ${trackingTable.qualified} WHERE application_name = $1 AND notification_id = $2`,
-    );
+    this.#maxTrackingId = new PostgresStatement(maxTrackingId(trackingTable.qualified));
+    this.#hasTrackingId = new PostgresStatement(hasTrackingId(trackingTable.qualified));
   }
 
   override createTableStatements(): string[] {
@@ -314,23 +316,29 @@ export class PostgresProcessRecorder
     { tracking }: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
     if (!tracking) return super.insertEvents(events);
-    const tracked = [text(tracking.applicationName, "application name"), tracking.notificationId];
+    const tracked: Tracking = {
+      applicationName: text(tracking.applicationName, "application name"),
+      notificationId: tracking.notificationId,
+    };
     if (events.length === 0) {
-      await this.datastore.write(this.#insertTracking, tracked);
+      await this.datastore.write(this.#insertTracking, this.#insertTracking.params(tracked));
       return [];
     }
     return ids(await insert(this.datastore, this.#insertsWithTracking, events, tracked));
   }
 
   async maxTrackingId(applicationName: string): Promise<number> {
-    const [row] = await this.datastore.query(this.#maxTrackingId, [applicationName]);
+    const select = this.#maxTrackingId;
+    const [row] = await this.datastore.query(select, select.params({ applicationName }));
     return (row?.max as number | undefined) ?? 0;
   }
 
   async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
-    return (
-      (await this.datastore.query(this.#hasTrackingId, [applicationName, notificationId])).length >
-      0
+    const select = this.#hasTrackingId;
+    const rows = await this.datastore.query(
+      select,
+      select.params({ applicationName, notificationId }),
     );
+    return rows.length > 0;
   }
 }

@@ -12,20 +12,16 @@
  * never misses a notification, and never makes a writer wait for another's commit.
  */
 import { createHash } from "node:crypto";
-import { ProgrammingError } from "@es/persistence-core";
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-/** A name made from configuration, checked to be a plain identifier, lower-cased. */
-export function identifier(name: string, what = "table name"): string {
-  const lowered = name.toLowerCase();
-  if (!IDENTIFIER.test(lowered)) {
-    throw new ProgrammingError(
-      `Invalid ${what} '${name.slice(0, 80)}': names are made of letters, digits and underscores, start with a letter or underscore, and have at most 63 characters`,
-    );
-  }
-  return lowered;
-}
+import type { StoredEvent } from "@es/persistence-core";
+import {
+  DOLLAR_NUMBERS,
+  EVENT_COLUMNS,
+  identifier,
+  type Parameter,
+  raw,
+  type Sql,
+  sql,
+} from "@es/persistence-core/sql";
 
 /** A table's name, qualified by its schema and quoted. */
 export class TableName {
@@ -121,37 +117,41 @@ export function createTrackingTable(table: TableName): string[] {
   ];
 }
 
-/** Inserts a tracking record, its values the parameters from `$first`. */
-export function insertTrackingStatement(table: TableName, first: number): string {
-  return `INSERT INTO ${table.qualified} (application_name, notification_id) VALUES ($${first}, $${first + 1})`;
-}
-
 /**
  * How the events to insert are given: one event as four parameters, or any number as four
  * arrays (one statement whatever their number; the single form spares building arrays).
  */
 export type Rows = "one" | "many";
 
-const EVENTS: Record<Rows, string> = {
-  one: "(VALUES ($1::text, $2::bigint, $3::text, $4::bytea))",
-  many: "unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[])",
+/** What an insert is given: one event's four values, or four arrays of the events' values. */
+export type EventValues = { readonly [K in keyof StoredEvent]: unknown };
+
+const originatorId: Parameter<EventValues> = (values) => values.originatorId;
+const originatorVersion: Parameter<EventValues> = (values) => values.originatorVersion;
+const topic: Parameter<EventValues> = (values) => values.topic;
+const state: Parameter<EventValues> = (values) => values.state;
+
+const EVENTS: Record<Rows, Sql<EventValues>> = {
+  one: sql`(VALUES (${originatorId}::text, ${originatorVersion}::bigint, ${topic}::text, ${state}::bytea))`,
+  many: sql`unnest(${originatorId}::text[], ${originatorVersion}::bigint[], ${topic}::text[], ${state}::bytea[])`,
 };
 
 /** Inserts events without notification ids (snapshots). */
-export function insertAggregateStatement(table: TableName, rows: Rows): string {
-  return `INSERT INTO ${table.qualified} (originator_id, originator_version, topic, state)
+export function insertAggregate(table: TableName, rows: Rows): Sql<EventValues> {
+  return sql`INSERT INTO ${raw(table.qualified)} (${raw(EVENT_COLUMNS)})
 SELECT * FROM ${EVENTS[rows]} AS e`;
 }
 
 /** The events to insert, numbered from 1 in `n`. */
-const NUMBERED: Record<Rows, string> = {
-  one: "(VALUES (1::bigint, $1::text, $2::bigint, $3::text, $4::bytea)) AS e(n, originator_id, originator_version, topic, state)",
-  many: "unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[]) WITH ORDINALITY AS e(originator_id, originator_version, topic, state, n)",
+const NUMBERED: Record<Rows, Sql<EventValues>> = {
+  one: sql`(VALUES (1::bigint, ${originatorId}::text, ${originatorVersion}::bigint, ${topic}::text, ${state}::bytea)) AS e(n, originator_id, originator_version, topic, state)`,
+  many: sql`unnest(${originatorId}::text[], ${originatorVersion}::bigint[], ${topic}::text[], ${state}::bytea[]) WITH ORDINALITY AS e(originator_id, originator_version, topic, state, n)`,
 };
 
 /**
  * Inserts events with notification ids, returning them: one block of consecutive ids per
- * statement, so concurrent batches never interleave.
+ * statement, so concurrent batches never interleave. `before` is a statement run first, in a
+ * CTE of the same statement (the process recorder's tracking record).
  *
  * The ids are allocated under a lock held for the allocation only (a session-level advisory
  * lock, released before any row is written; commits never wait for it): exclusive for a batch,
@@ -162,26 +162,40 @@ const NUMBERED: Record<Rows, string> = {
  * the transaction, then takes its block from the sequence. Each step is a subquery of the next,
  * so they run in that order.
  */
-export function insertApplicationStatement(table: TableName, rows: Rows, before?: string): string {
+export function insertApplication<B = unknown>(
+  table: TableName,
+  rows: Rows,
+  before?: Sql<B>,
+): Sql<EventValues & B> {
   const sequence = `'${sequenceOf(table)}'::regclass`;
   const allocation = `${lockNamespace(table)}, 0`;
   const mode = rows === "one" ? "_shared" : "";
-  const taken = `SELECT nextval(${sequence}) AS first FROM (
+  const taken = raw(`SELECT nextval(${sequence}) AS first FROM (
         SELECT pg_advisory_xact_lock_shared(${lockKey(table, `(SELECT ${nextValue} FROM ${sequenceOf(table)})`)}) AS published
         FROM (SELECT pg_advisory_lock${mode}(${allocation}) AS locked) AS allocating
-      ) AS publishing`;
+      ) AS publishing`);
   // A batch moves the sequence past its block; one event's block is the id nextval took.
   const block =
     rows === "one"
       ? taken
-      : `SELECT first, setval(${sequence}, first + cardinality($1::text[]) - 1) AS last FROM (${taken}) AS taking`;
-  return `WITH ${before ? `${before},\n` : ""}allocated AS MATERIALIZED (
-  SELECT first, pg_advisory_unlock${mode}(${allocation}) AS unlocked FROM (${block}) AS block
+      : sql`SELECT first, setval(${raw(sequence)}, first + cardinality(${originatorId}::text[]) - 1) AS last FROM (${taken}) AS taking`;
+  return sql<
+    EventValues & B
+  >`WITH ${before ? sql<B>`${before},\n` : raw("")}allocated AS MATERIALIZED (
+  SELECT first, pg_advisory_unlock${raw(mode)}(${raw(allocation)}) AS unlocked FROM (${block}) AS block
 )
-INSERT INTO ${table.qualified} (notification_id, originator_id, originator_version, topic, state)
+INSERT INTO ${raw(table.qualified)} (notification_id, ${raw(EVENT_COLUMNS)})
 SELECT (SELECT first FROM allocated) + e.n - 1, e.originator_id, e.originator_version, e.topic, e.state
 FROM ${NUMBERED[rows]}
 RETURNING notification_id`;
+}
+
+/**
+ * The text of `insertApplication` without `before`, its parameters the events' four values or
+ * arrays (`$1` to `$4`): for running it statement by statement, as the ordering tests do.
+ */
+export function insertApplicationStatement(table: TableName, rows: Rows): string {
+  return insertApplication(table, rows).compile(DOLLAR_NUMBERS).text;
 }
 
 /** The next value of a sequence, read in a query of the sequence itself. */

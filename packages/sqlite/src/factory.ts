@@ -8,15 +8,13 @@
  * `worlds_tracking`), so applications can share one database file.
  */
 import {
-  ConfigurationError,
-  CREATE_TABLE,
   type Environment,
   envSchemas,
   type FactoryInit,
   type Infrastructure,
-  InfrastructureFactory,
   parseOptions,
 } from "@es/persistence-core";
+import { requiredVariable, SqlInfrastructureFactory, tableName } from "@es/persistence-core/sql";
 import { z } from "zod";
 import { SqliteDatastore } from "./datastore.js";
 import {
@@ -24,7 +22,6 @@ import {
   SqliteApplicationRecorder,
   SqliteProcessRecorder,
 } from "./recorders.js";
-import { tableName } from "./schema.js";
 
 export const SQLITE_DBNAME = "SQLITE_DBNAME";
 export const SQLITE_LOCK_TIMEOUT = "SQLITE_LOCK_TIMEOUT";
@@ -77,18 +74,16 @@ export function sqlite(options: SqliteOptions): Infrastructure {
   return { name: "@es/sqlite", create: (init) => new SqliteFactory(resolved, init) };
 }
 
-export class SqliteFactory extends InfrastructureFactory {
-  readonly options: ResolvedSqliteOptions;
-  /** The prefix of this application's tables: its name, or "stored". */
-  readonly tablePrefix: string;
-  #datastore: SqliteDatastore | undefined;
-
+export class SqliteFactory extends SqlInfrastructureFactory<{
+  options: ResolvedSqliteOptions;
+  datastore: SqliteDatastore;
+  table: string;
+  aggregateRecorder: SqliteAggregateRecorder;
+  applicationRecorder: SqliteApplicationRecorder;
+  processRecorder: SqliteProcessRecorder;
+}> {
   constructor(options: SqliteOptions, init: FactoryInit = {}) {
-    super(init);
-    this.options = Object.freeze(parseOptions(OPTIONS, options, "@es/sqlite"));
-    this.tablePrefix = this.applicationName.trim() === "" ? "stored" : this.applicationName;
-    // Fail fast on names that can't be tables, before anything is opened.
-    tableName(this.tablePrefix, "events");
+    super(parseOptions(OPTIONS, options, "@es/sqlite"), init);
   }
 
   /** A database file is shared by the processes that open it; a database in memory isn't. */
@@ -97,24 +92,13 @@ export class SqliteFactory extends InfrastructureFactory {
   }
 
   /** The options from the environment's variables, each checked and named if it is bad. */
-  static fromEnvironment<F extends SqliteFactory>(
-    this: new (
-      options: SqliteOptions,
-      init: FactoryInit,
-    ) => F,
-    env: Environment,
-    init: FactoryInit = {},
-  ): F {
-    if (!env.get(SQLITE_DBNAME)?.trim()) {
-      throw new ConfigurationError(
-        `SQLite database name not found in environment with keys: ${env.keysFor(SQLITE_DBNAME).join(", ")}`,
-      );
-    }
+  static optionsFromEnvironment(env: Environment): SqliteOptions {
+    requiredVariable(env, SQLITE_DBNAME, "SQLite database name");
     const seconds = env.read(
       SQLITE_LOCK_TIMEOUT,
       envSchemas.integer(undefined, { min: 0, max: Math.floor(MAX_TIMEOUT_MS / 1000) }),
     );
-    const options: SqliteOptions = {
+    return {
       path: env.read(SQLITE_DBNAME, PATH),
       synchronous: env.read(
         SQLITE_SYNCHRONOUS,
@@ -124,49 +108,23 @@ export class SqliteFactory extends InfrastructureFactory {
           .transform((v) => (v === undefined || v.trim() === "" ? "FULL" : v.trim().toUpperCase()))
           .pipe(SYNCHRONOUS),
       ),
-      createTable: env.read(CREATE_TABLE, envSchemas.boolean(true)),
       ...(seconds === undefined ? {} : { lockTimeoutMs: seconds * 1000 }),
     };
-    return new this(options, { ...init, env });
   }
 
-  /** The database connection, opened on first use and shared by this factory's recorders. */
-  get datastore(): SqliteDatastore {
-    this.#datastore ??= new SqliteDatastore(this.options);
-    return this.#datastore;
+  protected openDatastore(): SqliteDatastore {
+    return new SqliteDatastore(this.options);
   }
 
-  async aggregateRecorder(purpose = "events"): Promise<SqliteAggregateRecorder> {
-    return this.#prepared(
-      new SqliteAggregateRecorder(this.datastore, tableName(this.tablePrefix, purpose)),
-    );
+  protected table(purpose: string): string {
+    return tableName(this.tablePrefix, purpose);
   }
 
-  async applicationRecorder(): Promise<SqliteApplicationRecorder> {
-    return this.#prepared(
-      new SqliteApplicationRecorder(this.datastore, tableName(this.tablePrefix, "events")),
-    );
-  }
-
-  async processRecorder(): Promise<SqliteProcessRecorder> {
-    return this.#prepared(
-      new SqliteProcessRecorder(
-        this.datastore,
-        tableName(this.tablePrefix, "events"),
-        tableName(this.tablePrefix, "tracking"),
-      ),
-    );
-  }
-
-  #prepared<R extends SqliteAggregateRecorder>(recorder: R): R {
-    if (this.options.createTable) recorder.createTable();
-    return recorder;
-  }
-
-  override async close(): Promise<void> {
-    this.#datastore?.close();
-    this.#datastore = undefined;
-  }
+  protected readonly recorderClasses = {
+    aggregate: SqliteAggregateRecorder,
+    application: SqliteApplicationRecorder,
+    process: SqliteProcessRecorder,
+  };
 }
 
 export default SqliteFactory;

@@ -1,5 +1,5 @@
 /**
- * @es/sqlite — SQLite recorders and infrastructure factory (better-sqlite3 + kysely).
+ * @es/sqlite — SQLite recorders and infrastructure factory (better-sqlite3).
  * Configure it in code with `sqlite({ path })`, or select it by environment with
  * `INFRASTRUCTURE_FACTORY=@es/sqlite` and `SQLITE_DBNAME`.
  */

@@ -1,7 +1,8 @@
 /**
  * SQLite recorders: aggregate (sequences only, e.g. snapshots), application (with notification
  * ids, the table's autoincrementing key) and process (with tracking records written in the
- * same transaction as the events). Statements are compiled by kysely once and prepared once.
+ * same transaction as the events). Statements are text compiled once when a recorder is made
+ * and prepared once, on first use; an originator's events are read as arrays (raw mode).
  */
 import {
   type AggregateRecorder,
@@ -14,19 +15,30 @@ import {
   type StoredEvent,
   type Tracking,
 } from "@es/persistence-core";
+import {
+  hasTrackingId,
+  insertEvent,
+  insertTracking,
+  maxNotificationId,
+  maxTrackingId,
+  type NotificationRow,
+  QUESTION_MARKS,
+  type SelectEventsArgs,
+  type Sql,
+  type Statement,
+  selectEventsStatements,
+  selectNotifications,
+  toNotification,
+} from "@es/persistence-core/sql";
 import type { PreparedStatement, SqliteDatastore } from "./datastore.js";
 import {
   createAggregateTable,
   createApplicationTable,
   createTrackingTable,
-  eventsDb,
-  type StoredEventRow,
-  trackingDb,
+  quoted,
 } from "./schema.js";
 
-type EventRow = Pick<StoredEventRow, "originator_id" | "originator_version" | "topic" | "state">;
-type NotificationRow = EventRow & { notification_id: number };
-/** Rows as arrays (better-sqlite3's raw mode): cheaper than an object per row. */
+/** A row in raw mode: the values of `EVENT_COLUMNS`, in order (cheaper than an object). */
 type RawEventRow = [
   originatorId: string,
   originatorVersion: number,
@@ -34,25 +46,61 @@ type RawEventRow = [
   state: Uint8Array,
 ];
 
-const toBuffer = (bytes: Uint8Array) =>
-  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/**
+ * A recorder's statement: compiled once, when the recorder is made, and prepared on first use
+ * (preparing checks the table exists, which it may not until `createTable`).
+ */
+class SqliteStatement<A> {
+  readonly #datastore: SqliteDatastore;
+  readonly #statement: Statement<A>;
+  #prepared: PreparedStatement | undefined;
 
-const toStoredEvent = (row: EventRow): StoredEvent => ({
-  originatorId: row.originator_id,
-  originatorVersion: row.originator_version,
-  topic: row.topic,
-  state: row.state,
-});
+  constructor(datastore: SqliteDatastore, query: Sql<A>) {
+    this.#datastore = datastore;
+    this.#statement = query.compile(QUESTION_MARKS);
+  }
+
+  /** The statement prepared (once). */
+  prepare(): PreparedStatement {
+    this.#prepared ??= this.#datastore.prepare(this.#statement.text);
+    return this.#prepared;
+  }
+
+  run(args: A): ReturnType<PreparedStatement["run"]> {
+    return this.prepare().run(...this.#statement.params(args));
+  }
+
+  get(args: A): unknown {
+    return this.prepare().get(...this.#statement.params(args));
+  }
+
+  all(args: A): unknown[] {
+    return this.prepare().all(...this.#statement.params(args));
+  }
+
+  /** The rows as arrays, in the order of the selected columns. */
+  allRaw(args: A): unknown[] {
+    return this.prepare()
+      .raw(true)
+      .all(...this.#statement.params(args));
+  }
+}
 
 export class SqliteAggregateRecorder implements AggregateRecorder {
   readonly datastore: SqliteDatastore;
   /** The table of events. */
   readonly eventsTable: string;
-  readonly #statements = new Map<string, PreparedStatement>();
+  readonly #insert: SqliteStatement<StoredEvent>;
+  readonly #select: (options: SelectEventsOptions) => SqliteStatement<SelectEventsArgs>;
 
   constructor(datastore: SqliteDatastore, eventsTable: string) {
     this.datastore = datastore;
     this.eventsTable = eventsTable;
+    this.#insert = new SqliteStatement(datastore, insertEvent(quoted(eventsTable)));
+    this.#select = selectEventsStatements(
+      quoted(eventsTable),
+      (query) => new SqliteStatement(datastore, query),
+    );
   }
 
   /** The statements that create this recorder's tables. */
@@ -65,79 +113,46 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     this.datastore.exec(this.createTableStatements());
   }
 
-  /** A statement prepared once per recorder (preparing checks the table exists). */
-  protected statement(key: string, compile: () => string): PreparedStatement {
-    let statement = this.#statements.get(key);
-    if (!statement) {
-      statement = this.datastore.prepare(compile());
-      this.#statements.set(key, statement);
-    }
-    return statement;
-  }
-
   async insertEvents(
     events: readonly StoredEvent[],
     options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
-    const insert = this.insertStatement();
-    const track = options.tracking ? this.trackingStatement() : undefined;
+    const { tracking } = options;
+    // Prepared first, so that a missing table is found even when there are no events.
+    this.#insert.prepare();
     return this.datastore.write(() => {
-      const ids = this.insertRows(insert, events);
-      if (track && options.tracking) this.insertTracking(track, options.tracking);
+      const ids = this.insertRows(events);
+      if (tracking) this.insertTracking(tracking);
       return ids;
     });
   }
 
-  protected insertStatement(): PreparedStatement {
-    return this.statement(
-      "insert",
-      () =>
-        eventsDb
-          .insertInto(this.eventsTable)
-          .values({ originator_id: "", originator_version: 0, topic: "", state: new Uint8Array() })
-          .compile().sql,
-    );
-  }
-
-  protected insertRows(
-    insert: PreparedStatement,
-    events: readonly StoredEvent[],
-  ): readonly number[] {
-    for (const e of events)
-      insert.run(e.originatorId, e.originatorVersion, e.topic, toBuffer(e.state));
+  /** Inserts the events, resolving to their notification ids (none here). */
+  protected insertRows(events: readonly StoredEvent[]): readonly number[] {
+    for (const event of events) this.insertRow(event);
     return [];
   }
 
-  protected trackingStatement(): PreparedStatement {
+  /** Inserts one event: the new row's key is its notification id, if the table has them. */
+  protected insertRow(event: StoredEvent): number | bigint {
+    return this.#insert.run(event).lastInsertRowid;
+  }
+
+  /** Only process recorders record tracking: this fails the transaction, so nothing is stored. */
+  protected insertTracking(_tracking: Tracking): void {
     throw new ProgrammingError(
       `${this.constructor.name} can't record tracking; use a process recorder`,
     );
   }
 
-  protected insertTracking(_statement: PreparedStatement, _tracking: Tracking): void {}
-
   async selectEvents(
     originatorId: string,
     options: SelectEventsOptions = {},
   ): Promise<StoredEvent[]> {
-    const { gt, lte, desc = false, limit } = options;
-    const key = `select:${gt !== undefined}:${lte !== undefined}:${desc}:${limit !== undefined}`;
-    const statement = this.statement(key, () => {
-      let query = eventsDb
-        .selectFrom(this.eventsTable)
-        .select(["originator_id", "originator_version", "topic", "state"])
-        .where("originator_id", "=", "");
-      if (gt !== undefined) query = query.where("originator_version", ">", 0);
-      if (lte !== undefined) query = query.where("originator_version", "<=", 0);
-      query = query.orderBy("originator_version", desc ? "desc" : "asc");
-      if (limit !== undefined) query = query.limit(0);
-      return query.compile().sql;
-    });
-    const params: unknown[] = [originatorId];
-    if (gt !== undefined) params.push(gt);
-    if (lte !== undefined) params.push(lte);
-    if (limit !== undefined) params.push(Math.max(0, limit));
-    const rows = this.datastore.read(() => statement.raw(true).all(...params) as RawEventRow[]);
+    const select = this.#select(options);
+    const rows = this.datastore.read(
+      () => select.allRaw({ ...options, originatorId }) as RawEventRow[],
+    );
     const events: StoredEvent[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const [originatorId, originatorVersion, topic, state] = rows[i] as RawEventRow;
@@ -151,106 +166,67 @@ export class SqliteApplicationRecorder
   extends SqliteAggregateRecorder
   implements ApplicationRecorder
 {
+  readonly #notifications = new SqliteStatement(
+    this.datastore,
+    selectNotifications(quoted(this.eventsTable)),
+  );
+  readonly #max = new SqliteStatement(this.datastore, maxNotificationId(quoted(this.eventsTable)));
+
   override createTableStatements(): string[] {
     return createApplicationTable(this.eventsTable);
   }
 
-  protected override insertRows(
-    insert: PreparedStatement,
-    events: readonly StoredEvent[],
-  ): readonly number[] {
+  protected override insertRows(events: readonly StoredEvent[]): readonly number[] {
     const ids: number[] = [];
-    for (const e of events) {
-      const result = insert.run(e.originatorId, e.originatorVersion, e.topic, toBuffer(e.state));
-      ids.push(Number(result.lastInsertRowid));
-    }
+    for (const event of events) ids.push(Number(this.insertRow(event)));
     return ids;
   }
 
   async selectNotifications(start: number, limit: number): Promise<Notification[]> {
-    const statement = this.statement(
-      "notifications",
-      () =>
-        eventsDb
-          .selectFrom(this.eventsTable)
-          .select(["notification_id", "originator_id", "originator_version", "topic", "state"])
-          .where("notification_id", ">=", 0)
-          .orderBy("notification_id")
-          .limit(0)
-          .compile().sql,
-    );
     const rows = this.datastore.read(
-      () => statement.all(start, Math.max(0, limit)) as NotificationRow[],
+      () => this.#notifications.all({ start, limit }) as NotificationRow[],
     );
-    return rows.map((row) => ({ id: row.notification_id, ...toStoredEvent(row) }));
+    return rows.map(toNotification);
   }
 
   async maxNotificationId(): Promise<number> {
-    const statement = this.statement(
-      "max",
-      () =>
-        eventsDb
-          .selectFrom(this.eventsTable)
-          .select((eb) => eb.fn.max("notification_id").as("max"))
-          .compile().sql,
-    );
-    const row = this.datastore.read(() => statement.get() as { max: number | null });
+    const row = this.datastore.read(() => this.#max.get({}) as { max: number | null });
     return row.max ?? 0;
   }
 }
 
 export class SqliteProcessRecorder extends SqliteApplicationRecorder implements ProcessRecorder {
   readonly trackingTable: string;
+  readonly #insertTracking: SqliteStatement<Tracking>;
+  readonly #maxTrackingId: SqliteStatement<Pick<Tracking, "applicationName">>;
+  readonly #hasTrackingId: SqliteStatement<Tracking>;
 
   constructor(datastore: SqliteDatastore, eventsTable: string, trackingTable: string) {
     super(datastore, eventsTable);
     this.trackingTable = trackingTable;
+    this.#insertTracking = new SqliteStatement(datastore, insertTracking(quoted(trackingTable)));
+    this.#maxTrackingId = new SqliteStatement(datastore, maxTrackingId(quoted(trackingTable)));
+    this.#hasTrackingId = new SqliteStatement(datastore, hasTrackingId(quoted(trackingTable)));
   }
 
   override createTableStatements(): string[] {
     return [...super.createTableStatements(), ...createTrackingTable(this.trackingTable)];
   }
 
-  protected override trackingStatement(): PreparedStatement {
-    return this.statement(
-      "track",
-      () =>
-        trackingDb
-          .insertInto(this.trackingTable)
-          .values({ application_name: "", notification_id: 0 })
-          .compile().sql,
-    );
-  }
-
-  protected override insertTracking(statement: PreparedStatement, tracking: Tracking): void {
-    statement.run(tracking.applicationName, tracking.notificationId);
+  protected override insertTracking(tracking: Tracking): void {
+    this.#insertTracking.run(tracking);
   }
 
   async maxTrackingId(applicationName: string): Promise<number> {
-    const statement = this.statement(
-      "maxTracking",
-      () =>
-        trackingDb
-          .selectFrom(this.trackingTable)
-          .select((eb) => eb.fn.max("notification_id").as("max"))
-          .where("application_name", "=", "")
-          .compile().sql,
+    const row = this.datastore.read(
+      () => this.#maxTrackingId.get({ applicationName }) as { max: number | null },
     );
-    const row = this.datastore.read(() => statement.get(applicationName) as { max: number | null });
     return row.max ?? 0;
   }
 
   async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
-    const statement = this.statement(
-      "hasTracking",
-      () =>
-        trackingDb
-          .selectFrom(this.trackingTable)
-          .select("notification_id")
-          .where("application_name", "=", "")
-          .where("notification_id", "=", 0)
-          .compile().sql,
+    return this.datastore.read(
+      () => this.#hasTrackingId.get({ applicationName, notificationId }) !== undefined,
     );
-    return this.datastore.read(() => statement.get(applicationName, notificationId) !== undefined);
   }
 }

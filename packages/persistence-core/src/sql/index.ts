@@ -1,0 +1,46 @@
+/**
+ * @es/persistence-core/sql — a small toolkit for SQL adapters (the SQLite and PostgreSQL ones
+ * use it, and a third-party adapter may): checked table names, statements written as text with
+ * their parameters made in the same template, the recorders' statements that every dialect
+ * shares, rows read as records, and the base of an adapter's infrastructure factory.
+ */
+export { toBuffer } from "./bytes.js";
+export { identifier, isIdentifier, tableName, tablePrefix } from "./identifiers.js";
+export {
+  EVENT_COLUMNS,
+  hasTrackingId,
+  insertEvent,
+  insertTracking,
+  maxNotificationId,
+  maxTrackingId,
+  type SelectEventsArgs,
+  type SelectNotificationsArgs,
+  selectEvents,
+  selectEventsStatements,
+  selectNotifications,
+} from "./recorder-statements.js";
+export {
+  type NotificationRow,
+  type StoredEventRow,
+  toNotification,
+  toStoredEvent,
+} from "./rows.js";
+export {
+  type CreatesTables,
+  requiredVariable,
+  type SqlAdapterTypes,
+  type SqlFactoryClass,
+  SqlInfrastructureFactory,
+  type SqlRecorderClasses,
+} from "./sql-infrastructure-factory.js";
+export {
+  DOLLAR_NUMBERS,
+  type Parameter,
+  type ParameterStyle,
+  QUESTION_MARKS,
+  raw,
+  Sql,
+  type SqlPart,
+  type Statement,
+  sql,
+} from "./statement.js";

@@ -1,0 +1,114 @@
+/**
+ * The statements of the recorders that are the same SQL in every dialect: selecting an
+ * originator's events and the notification log, recording events one row at a time, and the
+ * tracking records. Table names are given as the dialect names them in SQL (quoted, and
+ * qualified where it has schemas), after `identifier` checked them; values are parameters.
+ */
+import type { SelectEventsOptions } from "../recorders.js";
+import type { StoredEvent, Tracking } from "../records.js";
+import { toBuffer } from "./bytes.js";
+import { raw, type Sql, sql } from "./statement.js";
+
+/** The columns of a stored event, in the order `StoredEventRow`s are read in raw (array) mode. */
+export const EVENT_COLUMNS = "originator_id, originator_version, topic, state";
+
+/** What selecting an originator's events is given. */
+export type SelectEventsArgs = SelectEventsOptions & { readonly originatorId: string };
+
+/** What selecting notifications is given: from `start`, below `bound` if the statement has one. */
+export interface SelectNotificationsArgs {
+  readonly start: number;
+  readonly limit: number;
+  readonly bound?: number;
+}
+
+const NOTHING = raw("");
+
+/**
+ * Selects an originator's events in version order: the statement for the options given (a
+ * version range, descending, a limit), whose parameters are only those options.
+ */
+export function selectEvents(
+  table: string,
+  { gt, lte, desc = false, limit }: SelectEventsOptions,
+): Sql<SelectEventsArgs> {
+  return sql<SelectEventsArgs>`SELECT ${raw(EVENT_COLUMNS)} FROM ${raw(table)} WHERE originator_id = ${(a) => a.originatorId}${
+    gt === undefined ? NOTHING : sql<SelectEventsArgs>` AND originator_version > ${(a) => a.gt}`
+  }${
+    lte === undefined ? NOTHING : sql<SelectEventsArgs>` AND originator_version <= ${(a) => a.lte}`
+  } ORDER BY originator_version ${raw(desc ? "DESC" : "ASC")}${
+    limit === undefined
+      ? NOTHING
+      : sql<SelectEventsArgs>` LIMIT ${(a) => Math.max(0, a.limit ?? 0)}`
+  }`;
+}
+
+/**
+ * The statements that select an originator's events, one for each combination of options
+ * given, each made on first use: `prepare` compiles it as the adapter runs it.
+ */
+export function selectEventsStatements<P>(
+  table: string,
+  prepare: (query: Sql<SelectEventsArgs>) => P,
+): (options: SelectEventsOptions) => P {
+  const prepared: P[] = [];
+  return (options) => {
+    const { gt, lte, desc, limit } = options;
+    const variant =
+      (gt === undefined ? 0 : 1) |
+      (lte === undefined ? 0 : 2) |
+      (desc ? 4 : 0) |
+      (limit === undefined ? 0 : 8);
+    let statement = prepared[variant];
+    if (statement === undefined) {
+      statement = prepare(selectEvents(table, options));
+      prepared[variant] = statement;
+    }
+    return statement;
+  };
+}
+
+/** Inserts one event (its notification id, if the table has one, is the table's to assign). */
+export function insertEvent(table: string): Sql<StoredEvent> {
+  return sql<StoredEvent>`INSERT INTO ${raw(table)} (${raw(EVENT_COLUMNS)}) VALUES (${(e) => e.originatorId}, ${(e) => e.originatorVersion}, ${(e) => e.topic}, ${(e) => toBuffer(e.state)})`;
+}
+
+/**
+ * Notifications in id order from `start`, at most `limit` (none if it is negative), and only
+ * below a bound given with each call when `bounded`.
+ */
+export function selectNotifications(
+  table: string,
+  { bounded = false } = {},
+): Sql<SelectNotificationsArgs> {
+  return sql<SelectNotificationsArgs>`SELECT notification_id, ${raw(EVENT_COLUMNS)} FROM ${raw(table)} WHERE notification_id >= ${(a) => a.start}${
+    bounded ? sql<SelectNotificationsArgs>` AND notification_id < ${(a) => a.bound}` : NOTHING
+  } ORDER BY notification_id LIMIT ${(a) => Math.max(0, a.limit)}`;
+}
+
+/** The largest notification id (`max`, null when there is none), below a bound when `bounded`. */
+export function maxNotificationId(
+  table: string,
+  { bounded = false } = {},
+): Sql<{ readonly bound?: number }> {
+  return sql<{ readonly bound?: number }>`SELECT max(notification_id) AS max FROM ${raw(table)}${
+    bounded ? sql<{ readonly bound?: number }>` WHERE notification_id < ${(a) => a.bound}` : NOTHING
+  }`;
+}
+
+/** Inserts a tracking record. */
+export function insertTracking(table: string): Sql<Tracking> {
+  return sql<Tracking>`INSERT INTO ${raw(table)} (application_name, notification_id) VALUES (${(t) => t.applicationName}, ${(t) => t.notificationId})`;
+}
+
+/** The largest notification id tracked from an upstream application (`max`, 0 when none). */
+export function maxTrackingId(table: string): Sql<Pick<Tracking, "applicationName">> {
+  return sql<
+    Pick<Tracking, "applicationName">
+  >`SELECT coalesce(max(notification_id), 0) AS max FROM ${raw(table)} WHERE application_name = ${(t) => t.applicationName}`;
+}
+
+/** A row if the tracking record is there, none if it isn't. */
+export function hasTrackingId(table: string): Sql<Tracking> {
+  return sql<Tracking>`SELECT 1 FROM ${raw(table)} WHERE application_name = ${(t) => t.applicationName} AND notification_id = ${(t) => t.notificationId}`;
+}
