@@ -18,18 +18,27 @@ import type { PromptChannel } from "./prompt-channel.js";
 import type { AggregateRecorder, ApplicationRecorder, ProcessRecorder } from "./recorders.js";
 import { JSONTranscoder, type Transcoder } from "./transcoder.js";
 
+/** The adapter package (`@es/sqlite`) or `module:ExportName` of a factory; in memory when unset. */
 export const INFRASTRUCTURE_FACTORY = "INFRASTRUCTURE_FACTORY";
+/** The cipher class, as `module:ExportName` (default `@es/cipher:AESCipher` when a key is set). */
 export const CIPHER_TOPIC = "CIPHER_TOPIC";
+/** The cipher's key (a secret: never shown in messages or when the environment is inspected). */
 export const CIPHER_KEY = "CIPHER_KEY";
+/** The compressor class, as `module:ExportName` (e.g. `@es/cipher:ZlibCompressor`). */
 export const COMPRESSOR_TOPIC = "COMPRESSOR_TOPIC";
+/** Whether the application keeps snapshots (strtobool; default no). */
 export const IS_SNAPSHOTTING_ENABLED = "IS_SNAPSHOTTING_ENABLED";
+/** Whether recorders create their tables when missing (strtobool; default yes). */
 export const CREATE_TABLE = "CREATE_TABLE";
 
 /** The cipher used when `CIPHER_KEY` is set without `CIPHER_TOPIC`. */
 export const DEFAULT_CIPHER_TOPIC = "@es/cipher:AESCipher";
 
+/** The byte-level stages of stored state, given in code. */
 export interface Codecs {
+  /** Encrypts stored state. */
   readonly cipher?: Cipher | undefined;
+  /** Compresses stored state (before it is encrypted). */
   readonly compressor?: Compressor | undefined;
 }
 
@@ -48,6 +57,7 @@ export interface FactoryInit extends Codecs {
 export interface Infrastructure {
   /** The adapter's name, for messages: `@es/sqlite`, `in-memory`. */
   readonly name: string;
+  /** The factory of one application. */
   create(init: FactoryInit): InfrastructureFactory;
 }
 
@@ -56,9 +66,15 @@ export interface Infrastructure {
  * reads its options from the environment, the same options its adapter takes in code.
  */
 export interface InfrastructureFactoryClass {
+  /**
+   * A factory configured from the environment.
+   *
+   * @throws ConfigurationError naming each variable that is missing or invalid.
+   */
   fromEnvironment(env: Environment, init: FactoryInit): InfrastructureFactory;
 }
 
+/** How `InfrastructureFactory.construct` finds an application's adapter and codecs. */
 export interface ConstructOptions extends Codecs {
   /** Names the application: the prefix of its environment variables and its tables. */
   readonly applicationName?: string;
@@ -70,11 +86,30 @@ export interface ConstructOptions extends Codecs {
   readonly factory?: InfrastructureFactoryClass | undefined;
 }
 
-/** Builds the persistence objects of one application. */
+/**
+ * Builds the persistence objects of one application: its transcoder, mapper, event stores and
+ * recorders. Each adapter (`@es/sqlite`, `@es/postgres`, in-memory) has a subclass; an
+ * application gets its factory from `construct`, which finds the adapter in code or by
+ * environment.
+ *
+ * @example
+ * ```ts
+ * const factory = await InfrastructureFactory.construct({
+ *   applicationName: "Worlds",
+ *   env: { INFRASTRUCTURE_FACTORY: "@es/sqlite", SQLITE_DBNAME: ":memory:" },
+ * });
+ * const recorder = await factory.applicationRecorder();
+ * await factory.close();
+ * ```
+ */
 export abstract class InfrastructureFactory {
+  /** The application's name: the prefix of its variables and its tables. */
   readonly applicationName: string;
+  /** The environment the factory was configured from (an empty one when configured in code). */
   readonly env: Environment;
+  /** The cipher of stored state, if any. */
   readonly cipher: Cipher | undefined;
+  /** The compressor of stored state, if any. */
   readonly compressor: Compressor | undefined;
 
   constructor(init: FactoryInit = {}) {
@@ -88,6 +123,9 @@ export abstract class InfrastructureFactory {
    * Builds an application's factory: the adapter given in code, else the one the environment
    * names (in memory when it names none), with the codecs given in code, else those the
    * environment names.
+   *
+   * @throws ConfigurationError naming the variable, when the adapter or a codec it names can't
+   *   be found or constructed, or one of the adapter's variables is missing or invalid.
    */
   static async construct(options: ConstructOptions = {}): Promise<InfrastructureFactory> {
     const applicationName = options.applicationName ?? "";
@@ -113,6 +151,7 @@ export abstract class InfrastructureFactory {
     return new Mapper({ transcoder, cipher: this.cipher, compressor: this.compressor });
   }
 
+  /** An event store of the mapper and the recorder. */
   eventStore<R extends AggregateRecorder>(mapper: Mapper, recorder: R): EventStore<R> {
     return new EventStore({ mapper, recorder });
   }
@@ -124,7 +163,9 @@ export abstract class InfrastructureFactory {
 
   /** A recorder for sequences of events without notification ids (e.g. `"snapshots"`). */
   abstract aggregateRecorder(purpose?: string): Promise<AggregateRecorder>;
+  /** The application's recorder: its events, with notification ids. */
   abstract applicationRecorder(): Promise<ApplicationRecorder>;
+  /** A process application's recorder: events with notification ids, and tracking records. */
   abstract processRecorder(): Promise<ProcessRecorder>;
 
   /**

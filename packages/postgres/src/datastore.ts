@@ -12,11 +12,17 @@ import { OperationalError } from "@es/persistence-core";
 import pg from "pg";
 import { isConnectionError, translateError } from "./errors.js";
 
+/** How a datastore connects: the factory's options, resolved, with TLS spelled out for pg. */
 export interface PostgresConnectionOptions {
+  /** The server's host name or address. */
   readonly host: string;
+  /** The server's port. */
   readonly port: number;
+  /** The user to connect as. */
   readonly user: string;
+  /** The user's password (kept out of `options`, messages and inspection). */
   readonly password: string;
+  /** The database to connect to. */
   readonly database: string;
   /** TLS: `false` (none), or the options of a TLS connection. */
   readonly ssl: false | { readonly rejectUnauthorized: boolean; readonly ca?: string };
@@ -42,18 +48,24 @@ export interface PostgresConnectionOptions {
 /** A query's result rows, with int8 values as numbers. */
 export type Rows = Record<string, unknown>[];
 
-/** A connection of its own, outside the pool, that stays open to LISTEN. */
+/**
+ * A connection of its own, outside the pool, that stays open to LISTEN. Declared here (as are
+ * `Connection` and `Rows`) so that pg's own types never appear in this package's API.
+ */
 export interface ListeningConnection {
+  /** Runs a statement (`LISTEN "channel"`, `UNLISTEN *`). */
   query(text: string): Promise<void>;
   /** Calls `listener` with each notification's channel and payload. */
   onNotification(listener: (channel: string, payload: string) => void): void;
   /** Calls `listener` once, when the connection ends (ended, lost, or ended by the server). */
   onEnd(listener: () => void): void;
+  /** Closes the connection. */
   end(): Promise<void>;
 }
 
 /** The part of a connection a transaction body uses. */
 export interface Connection {
+  /** Runs a statement in the transaction, with `$1`, `$2`, … given by `values`. */
   query(text: string, values?: readonly unknown[]): Promise<Rows>;
 }
 
@@ -108,6 +120,20 @@ const listening = new WeakSet<pg.PoolClient>();
 const wasNotSent = (error: unknown): boolean =>
   error instanceof Error && error.message.includes("is not queryable");
 
+/**
+ * A pool of connections to one PostgreSQL database, shared by an application's recorders:
+ * statements prepared once per connection, connections the server dropped replaced, reads
+ * retried on a fresh connection, and driver errors translated into the library's.
+ *
+ * @example
+ * ```ts
+ * const datastore = new PostgresDatastore({ host, port: 5432, user, password, database,
+ *   ssl: false, maxConnections: 10, connMaxAgeMs: null, prePing: false, lockTimeoutMs: 0,
+ *   idleInTransactionSessionTimeoutMs: 0, connectTimeoutMs: 5000 });
+ * const [row] = await datastore.query("SELECT count(*) AS n FROM worlds_events");
+ * await datastore.close();
+ * ```
+ */
 export class PostgresDatastore {
   /** The options, less the password (kept out of sight, with the pool, in private fields). */
   readonly options: Readonly<Omit<PostgresConnectionOptions, "password">>;
@@ -301,6 +327,7 @@ export class PostgresDatastore {
     return { total: this.#pool.totalCount, idle: this.#pool.idleCount };
   }
 
+  /** Closes the pool's connections, once they are released. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -31,19 +31,32 @@ import {
 } from "./recorders.js";
 import { TableName } from "./schema.js";
 
+/** The database to connect to (required). */
 export const POSTGRES_DBNAME = "POSTGRES_DBNAME";
+/** The server's host name or address (required). */
 export const POSTGRES_HOST = "POSTGRES_HOST";
+/** The server's port (default 5432). */
 export const POSTGRES_PORT = "POSTGRES_PORT";
+/** The user to connect as (required). */
 export const POSTGRES_USER = "POSTGRES_USER";
+/** The user's password (required; may be empty). Never shown in messages. */
 export const POSTGRES_PASSWORD = "POSTGRES_PASSWORD";
+/** The schema of the tables (default `public`). */
 export const POSTGRES_SCHEMA = "POSTGRES_SCHEMA";
+/** Seconds an idle connection is kept (empty: for ever; 0: one transaction). */
 export const POSTGRES_CONN_MAX_AGE = "POSTGRES_CONN_MAX_AGE";
+/** Whether a connection is checked before each use (strtobool; default no). */
 export const POSTGRES_PRE_PING = "POSTGRES_PRE_PING";
+/** Seconds a statement waits for a lock before failing (default 0: no limit). */
 export const POSTGRES_LOCK_TIMEOUT = "POSTGRES_LOCK_TIMEOUT";
+/** Seconds a transaction may sit idle before the server ends it (default 0: no limit). */
 export const POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT =
   "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT";
+/** TLS: `disable` (default), `require` or `verify-full`. */
 export const POSTGRES_SSLMODE = "POSTGRES_SSLMODE";
+/** A file of PEM certificates that may sign the server's, for `verify-full`. */
 export const POSTGRES_SSLROOTCERT = "POSTGRES_SSLROOTCERT";
+/** Connections at most in the pool (default 10). */
 export const POSTGRES_MAX_CONNECTIONS = "POSTGRES_MAX_CONNECTIONS";
 
 /** Milliseconds PostgreSQL takes for a timeout setting (an int4). */
@@ -90,12 +103,29 @@ export type PostgresOptions = z.input<typeof OPTIONS>;
 /** The options with their defaults filled in, less the password (kept out of sight). */
 export type ResolvedPostgresOptions = Readonly<Omit<z.output<typeof OPTIONS>, "password">>;
 
-/** PostgreSQL, configured in code: `new Worlds({ infrastructure: postgres({ … }) })`. */
+/**
+ * PostgreSQL, configured in code: `new Worlds({ infrastructure: postgres({ … }) })`. The
+ * options are checked at once.
+ *
+ * @example
+ * ```ts
+ * const app = new Worlds({
+ *   infrastructure: postgres({ host: "localhost", user: "es", password, database: "es" }),
+ * });
+ * ```
+ * @throws ConfigurationError naming each option that is missing or invalid.
+ */
 export function postgres(options: PostgresOptions): Infrastructure {
   parseOptions(OPTIONS, options, "@es/postgres");
   return { name: "@es/postgres", create: (init) => new PostgresFactory(options, init) };
 }
 
+/**
+ * The PostgreSQL infrastructure of one application: a pool of connections, and recorders on
+ * tables named after the application (`worlds_events`, `worlds_snapshots`, `worlds_tracking`)
+ * in the configured schema. Selected by `INFRASTRUCTURE_FACTORY=@es/postgres` and the
+ * `POSTGRES_*` variables, or made by `postgres(options)`.
+ */
 export class PostgresFactory extends SqlInfrastructureFactory<{
   options: ResolvedPostgresOptions;
   datastore: PostgresDatastore;

@@ -17,6 +17,10 @@ export const PROMPT_CHANNEL = "es_prompts";
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 5_000;
 
+/**
+ * Prompts between processes over LISTEN/NOTIFY, for the applications of one schema: what a
+ * `MultiProcessRunner` uses on PostgreSQL (`factory.promptChannel()`).
+ */
 export class PostgresPromptChannel implements PromptChannel {
   readonly #datastore: PostgresDatastore;
   readonly #prefix: string;

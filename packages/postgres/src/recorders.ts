@@ -126,8 +126,11 @@ function values(events: readonly StoredEvent[]): EventValues {
 const ids = (rows: readonly Record<string, unknown>[]): number[] =>
   rows.map((row) => row.notification_id as number);
 
+/** Sequences of events in a PostgreSQL table, without notification ids: snapshots. */
 export class PostgresAggregateRecorder implements AggregateRecorder {
+  /** The pool the recorder's statements run on. */
   readonly datastore: PostgresDatastore;
+  /** The table of events. */
   readonly eventsTable: TableName;
   readonly #inserts: Inserts<EventValues>;
   readonly #select: (options: SelectEventsOptions) => PostgresStatement<SelectEventsArgs>;
@@ -190,6 +193,11 @@ export class PostgresAggregateRecorder implements AggregateRecorder {
   }
 }
 
+/**
+ * Events with notification ids in a PostgreSQL table. Writers never wait for each other's
+ * commits, and a reader never misses a notification: it reads only below a bound no
+ * transaction in flight can commit an id under (see docs/postgres.md).
+ */
 export class PostgresApplicationRecorder
   extends PostgresAggregateRecorder
   implements ApplicationRecorder
@@ -280,10 +288,12 @@ export class PostgresApplicationRecorder
   }
 }
 
+/** Events with notification ids, and tracking records written in the same statement. */
 export class PostgresProcessRecorder
   extends PostgresApplicationRecorder
   implements ProcessRecorder
 {
+  /** The table of tracking records. */
   readonly trackingTable: TableName;
   readonly #insertTracking: PostgresStatement<Tracking>;
   readonly #insertsWithTracking: Inserts<EventValues & Tracking>;

@@ -25,10 +25,14 @@ import {
 
 /** A table's name, qualified by its schema and quoted. */
 export class TableName {
+  /** The schema's name, lower-cased. */
   readonly schema: string;
+  /** The table's name, lower-cased. */
   readonly name: string;
+  /** `"schema"."name"`, as statements name the table. */
   readonly qualified: string;
 
+  /** @throws ProgrammingError if either name is not a plain identifier. */
   constructor(schema: string, name: string) {
     this.schema = identifier(schema, "schema name");
     this.name = identifier(name);

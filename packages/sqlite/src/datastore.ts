@@ -12,8 +12,10 @@ import { OperationalError } from "@es/persistence-core";
 import Database from "better-sqlite3";
 import { translateError, translating } from "./errors.js";
 
+/** SQLite's `synchronous` settings that can't lose committed events (`OFF` is refused). */
 export type Synchronous = "NORMAL" | "FULL" | "EXTRA";
 
+/** How a datastore opens its database. */
 export interface SqliteDatastoreOptions {
   /** A file path, or `:memory:`. */
   readonly path: string;
@@ -28,18 +30,37 @@ export interface SqliteDatastoreOptions {
  * uses, declared here so that the driver's own types never appear in this package's API.
  */
 export interface PreparedStatement {
+  /** Runs a statement that writes: how many rows it changed, and the last row id inserted. */
   run(...params: unknown[]): {
     readonly changes: number;
     readonly lastInsertRowid: number | bigint;
   };
+  /** The first row, or undefined. */
   get(...params: unknown[]): unknown;
+  /** Every row. */
   all(...params: unknown[]): unknown[];
   /** Rows as arrays rather than objects (cheaper), when `toggle` is true. */
   raw(toggle?: boolean): PreparedStatement;
 }
 
+/**
+ * One connection to a SQLite database, shared by an application's recorders: WAL mode for
+ * files, writes in `BEGIN IMMEDIATE` transactions (so writers in other processes queue rather
+ * than deadlock), and driver errors translated into the library's.
+ *
+ * @example
+ * ```ts
+ * const datastore = new SqliteDatastore({ path: "worlds.db", synchronous: "NORMAL" });
+ * const recorder = new SqliteApplicationRecorder(datastore, "worlds_events");
+ * recorder.createTable();
+ * datastore.close();
+ * ```
+ * @throws OperationalError if the database can't be opened.
+ */
 export class SqliteDatastore {
+  /** The database's file path, or `:memory:`. */
   readonly path: string;
+  /** Whether the database is in memory (then it is this connection's alone). */
   readonly isMemory: boolean;
   readonly #db: Database.Database;
 
@@ -88,6 +109,7 @@ export class SqliteDatastore {
     });
   }
 
+  /** Closes the connection (again: nothing). */
   close(): void {
     if (this.#db.open) this.#db.close();
   }

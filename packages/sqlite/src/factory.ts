@@ -23,8 +23,11 @@ import {
   SqliteProcessRecorder,
 } from "./recorders.js";
 
+/** The database file's path, or `:memory:` (required). */
 export const SQLITE_DBNAME = "SQLITE_DBNAME";
+/** Seconds a writer waits for another's write lock (default 5). */
 export const SQLITE_LOCK_TIMEOUT = "SQLITE_LOCK_TIMEOUT";
+/** `FULL` (default), `NORMAL` or `EXTRA`: how SQLite syncs commits to disk. */
 export const SQLITE_SYNCHRONOUS = "SQLITE_SYNCHRONOUS";
 
 /** The driver takes lock timeouts in milliseconds up to 2^31 - 1. */
@@ -68,12 +71,27 @@ export type SqliteOptions = z.input<typeof OPTIONS>;
 /** The options with their defaults filled in. */
 export type ResolvedSqliteOptions = Readonly<z.output<typeof OPTIONS>>;
 
-/** The SQLite store, configured in code: `new Worlds({ infrastructure: sqlite({ path }) })`. */
+/**
+ * The SQLite store, configured in code: `new Worlds({ infrastructure: sqlite({ path }) })`.
+ * The options are checked at once.
+ *
+ * @example
+ * ```ts
+ * const app = new Worlds({ infrastructure: sqlite({ path: "worlds.db", synchronous: "NORMAL" }) });
+ * ```
+ * @throws ConfigurationError naming each option that is missing or invalid.
+ */
 export function sqlite(options: SqliteOptions): Infrastructure {
   const resolved = parseOptions(OPTIONS, options, "@es/sqlite");
   return { name: "@es/sqlite", create: (init) => new SqliteFactory(resolved, init) };
 }
 
+/**
+ * The SQLite infrastructure of one application: one connection, and recorders on tables named
+ * after the application (`worlds_events`, `worlds_snapshots`, `worlds_tracking`), so
+ * applications can share a database file. Selected by `INFRASTRUCTURE_FACTORY=@es/sqlite` and
+ * `SQLITE_DBNAME`, or made by `sqlite(options)`.
+ */
 export class SqliteFactory extends SqlInfrastructureFactory<{
   options: ResolvedSqliteOptions;
   datastore: SqliteDatastore;

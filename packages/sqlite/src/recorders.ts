@@ -86,7 +86,9 @@ class SqliteStatement<A> {
   }
 }
 
+/** Sequences of events in a SQLite table, without notification ids: snapshots. */
 export class SqliteAggregateRecorder implements AggregateRecorder {
+  /** The connection the recorder's statements run on. */
   readonly datastore: SqliteDatastore;
   /** The table of events. */
   readonly eventsTable: string;
@@ -162,6 +164,10 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
   }
 }
 
+/**
+ * Events with notification ids in a SQLite table: ids are the table's autoincrementing key,
+ * assigned in commit order (writes hold SQLite's write lock from their start).
+ */
 export class SqliteApplicationRecorder
   extends SqliteAggregateRecorder
   implements ApplicationRecorder
@@ -195,7 +201,9 @@ export class SqliteApplicationRecorder
   }
 }
 
+/** Events with notification ids, and tracking records written in the same transaction. */
 export class SqliteProcessRecorder extends SqliteApplicationRecorder implements ProcessRecorder {
+  /** The table of tracking records. */
   readonly trackingTable: string;
   readonly #insertTracking: SqliteStatement<Tracking>;
   readonly #maxTrackingId: SqliteStatement<Pick<Tracking, "applicationName">>;

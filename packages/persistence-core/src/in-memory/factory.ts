@@ -15,6 +15,7 @@ import {
   InMemoryProcessRecorder,
 } from "./recorders.js";
 
+/** The in-memory infrastructure: the default, for tests and trying things out. */
 export class InMemoryFactory extends InfrastructureFactory {
   /** The in-memory store takes no options, from the environment or elsewhere. */
   static fromEnvironment<F extends InMemoryFactory>(

@@ -17,8 +17,11 @@ export type SelectEventsArgs = SelectEventsOptions & { readonly originatorId: st
 
 /** What selecting notifications is given: from `start`, below `bound` if the statement has one. */
 export interface SelectNotificationsArgs {
+  /** The first notification id wanted. */
   readonly start: number;
+  /** How many at most. */
   readonly limit: number;
+  /** Only ids below this, for a statement made `bounded`. */
   readonly bound?: number;
 }
 

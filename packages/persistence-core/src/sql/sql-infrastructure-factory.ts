@@ -17,6 +17,7 @@ import { tablePrefix } from "./identifiers.js";
 
 /** A recorder that can create its tables (and does nothing when they exist). */
 export interface CreatesTables {
+  /** Creates the recorder's tables if they don't exist. */
   createTable(): void | Promise<void>;
 }
 
@@ -28,18 +29,27 @@ export interface SqlAdapterTypes {
   readonly datastore: { close(): void | Promise<void> };
   /** A table's name as the adapter's recorders take it. */
   readonly table: unknown;
+  /** The adapter's aggregate recorder (snapshots). */
   readonly aggregateRecorder: AggregateRecorder & CreatesTables;
+  /** The adapter's application recorder. */
   readonly applicationRecorder: ApplicationRecorder & CreatesTables;
+  /** The adapter's process recorder. */
   readonly processRecorder: ProcessRecorder & CreatesTables;
 }
 
 /** The classes of an SQL adapter's recorders, made with the datastore and their tables. */
 export interface SqlRecorderClasses<T extends SqlAdapterTypes> {
-  readonly aggregate: new (datastore: T["datastore"], events: T["table"]) => T["aggregateRecorder"];
+  /** Made with the datastore and a table of events (`events`, `snapshots`). */
+  readonly aggregate: new (
+    datastore: T["datastore"],
+    events: T["table"],
+  ) => T["aggregateRecorder"];
+  /** Made with the datastore and the table of events. */
   readonly application: new (
     datastore: T["datastore"],
     events: T["table"],
   ) => T["applicationRecorder"];
+  /** Made with the datastore, the table of events and the table of tracking records. */
   readonly process: new (
     datastore: T["datastore"],
     events: T["table"],
@@ -54,6 +64,11 @@ export interface SqlRecorderClasses<T extends SqlAdapterTypes> {
  */
 export interface SqlFactoryClass<O, F> {
   new (options: O, init: FactoryInit): F;
+  /**
+   * The adapter's options, read from the environment's variables.
+   *
+   * @throws ConfigurationError naming a variable that is missing or invalid.
+   */
   optionsFromEnvironment(env: Environment): O;
 }
 
