@@ -224,6 +224,23 @@ export const envSchemas = {
       .string({ error: `${description} is required` })
       .refine((value) => value.trim() !== "", { message: `${description} must not be empty` });
   },
+  /**
+   * Trimmed text, normalised (e.g. upper-cased), then checked by `schema`; unset or blank
+   * gives `fallback`.
+   */
+  text<T>(
+    fallback: string,
+    schema: z.ZodType<T, string>,
+    normalise: (text: string) => string = (text) => text,
+  ) {
+    return z
+      .string()
+      .optional()
+      .transform((value) =>
+        value === undefined || value.trim() === "" ? fallback : normalise(value.trim()),
+      )
+      .pipe(schema);
+  },
   /** An optional string (blank counts as unset). */
   optional() {
     return z

@@ -56,6 +56,15 @@ describe("Environment", () => {
     expect(new Environment("", { N: " 2.5 " }).read("N", envSchemas.number(undefined))).toBe(2.5);
     expect(new Environment("", { N: "10" }).read("N", z.coerce.number())).toBe(10);
   });
+
+  it("reads a choice as trimmed, normalised text, a blank one as the default", () => {
+    const mode = envSchemas.text("FULL", z.enum(["NORMAL", "FULL"]), (text) => text.toUpperCase());
+    const env = new Environment("", { SET: " normal ", BLANK: " ", BAD: "off" });
+    expect(env.read("SET", mode)).toBe("NORMAL");
+    expect(env.read("BLANK", mode)).toBe("FULL");
+    expect(env.read("UNSET", mode)).toBe("FULL");
+    expect(() => env.read("BAD", mode)).toThrow(/^Environment variable 'BAD' is invalid: "off"/);
+  });
 });
 
 describe("InfrastructureFactory.construct", () => {

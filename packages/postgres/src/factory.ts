@@ -62,7 +62,9 @@ export const POSTGRES_MAX_CONNECTIONS = "POSTGRES_MAX_CONNECTIONS";
 /** Milliseconds PostgreSQL takes for a timeout setting (an int4). */
 const MAX_MS = 2 ** 31 - 1;
 const milliseconds = z.number().int({ error: "expected whole milliseconds" }).min(0).max(MAX_MS);
-const SSL_MODES = ["disable", "require", "verify-full"] as const;
+const SSL_MODE = z.enum(["disable", "require", "verify-full"], {
+  error: "expected disable, require or verify-full",
+});
 
 const SCHEMA_NAME = z.string().refine(isIdentifier, {
   error: "expected a schema name of letters, digits and underscores",
@@ -77,9 +79,7 @@ const OPTIONS = z.strictObject({
   /** The schema of the tables (created with them when `createTable`). */
   schema: SCHEMA_NAME.default("public"),
   /** `disable`, `require` (encrypted), or `verify-full` (encrypted, server certificate checked). */
-  sslMode: z
-    .enum(SSL_MODES, { error: "expected disable, require or verify-full" })
-    .default("disable"),
+  sslMode: SSL_MODE.default("disable"),
   /** PEM certificates of the authorities that may sign the server's, for `verify-full`. */
   sslRootCert: z.string().optional(),
   /** Connections at most in the pool. */
@@ -163,11 +163,7 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
     const sslRootCert = env.get(POSTGRES_SSLROOTCERT)?.trim();
     const sslMode = env.read(
       POSTGRES_SSLMODE,
-      z
-        .string()
-        .optional()
-        .transform((v) => (v === undefined || v.trim() === "" ? "disable" : v.trim().toLowerCase()))
-        .pipe(z.enum(SSL_MODES, { error: "expected disable, require or verify-full" })),
+      envSchemas.text("disable", SSL_MODE, (text) => text.toLowerCase()),
     );
     if (sslRootCert && sslMode !== "verify-full") {
       throw new ConfigurationError(
@@ -180,14 +176,7 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
       port: env.read(POSTGRES_PORT, envSchemas.integer(5432, { min: 1, max: 65_535 })),
       user: required(POSTGRES_USER, "user"),
       password: required(POSTGRES_PASSWORD, "password"),
-      schema: env.read(
-        POSTGRES_SCHEMA,
-        z
-          .string()
-          .optional()
-          .transform((v) => (v === undefined || v.trim() === "" ? "public" : v.trim()))
-          .pipe(SCHEMA_NAME),
-      ),
+      schema: env.read(POSTGRES_SCHEMA, envSchemas.text("public", SCHEMA_NAME)),
       sslMode,
       ...(sslRootCert
         ? { sslRootCert: readCertificate(sslRootCert, env.source(POSTGRES_SSLROOTCERT)) }

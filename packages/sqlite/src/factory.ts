@@ -120,11 +120,7 @@ export class SqliteFactory extends SqlInfrastructureFactory<{
       path: env.read(SQLITE_DBNAME, PATH),
       synchronous: env.read(
         SQLITE_SYNCHRONOUS,
-        z
-          .string()
-          .optional()
-          .transform((v) => (v === undefined || v.trim() === "" ? "FULL" : v.trim().toUpperCase()))
-          .pipe(SYNCHRONOUS),
+        envSchemas.text("FULL", SYNCHRONOUS, (text) => text.toUpperCase()),
       ),
       ...(seconds === undefined ? {} : { lockTimeoutMs: seconds * 1000 }),
     };

@@ -20,7 +20,7 @@ import {
 import { system as chain, Recounters } from "./chain-system.js";
 import { Failing, system as failing } from "./failing-system.js";
 import { Flaky, system as flaky } from "./flaky-system.js";
-import { multiProcessRunner, systemModule } from "./processes.js";
+import { isAlive, multiProcessRunner, systemModule } from "./processes.js";
 import { stores } from "./stores.js";
 import { Counters, Worlds } from "./worlds.js";
 import { system } from "./worlds-system.js";
@@ -34,15 +34,6 @@ const run = (...args: Parameters<typeof multiProcessRunner>): MultiProcessRunner
   const runner = multiProcessRunner(...args);
   runners.push(runner);
   return runner;
-};
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 };
 
 /** Resolves when `check` holds, polling. */

@@ -25,3 +25,13 @@ export function multiProcessRunner(
     ...options,
   });
 }
+
+/** Whether a process with this id is running (signal 0 only checks). */
+export const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};

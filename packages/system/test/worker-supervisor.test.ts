@@ -14,7 +14,7 @@ import {
   WorkerSupervisor,
   type WorkerSupervisorOptions,
 } from "../src/worker-supervisor.js";
-import { tsx } from "./processes.js";
+import { isAlive, tsx } from "./processes.js";
 
 const SCRIPT = fileURLToPath(new URL("./supervised-worker.ts", import.meta.url));
 
@@ -89,15 +89,6 @@ function supervise(
   };
   return { supervisor, states, delays, failures, events };
 }
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
