@@ -51,6 +51,22 @@ nameErrorClass(ProgrammingError, "ProgrammingError");
 export class NotSupportedError extends DatabaseError {}
 nameErrorClass(NotSupportedError, "NotSupportedError");
 
+/** A wait for an upstream notification to be tracked (processed) took longer than its timeout. */
+export class TrackingTimeoutError extends OperationalError {
+  constructor(
+    /** The upstream application. */
+    readonly applicationName: string,
+    /** The notification waited for. */
+    readonly notificationId: number,
+    timeoutMs: number,
+  ) {
+    super(
+      `Timed out after ${timeoutMs} ms waiting for notification ${notificationId} of application '${applicationName}' to be processed`,
+    );
+  }
+}
+nameErrorClass(TrackingTimeoutError, "TrackingTimeoutError");
+
 /** Configuration (environment variables, factory topics) is missing or invalid. */
 export class ConfigurationError extends EventSourcingError {}
 nameErrorClass(ConfigurationError, "ConfigurationError");

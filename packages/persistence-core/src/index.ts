@@ -22,6 +22,7 @@ export {
   PersistenceError,
   ProgrammingError,
   RecordConflictError,
+  TrackingTimeoutError,
 } from "./errors.js";
 export { EventStore, type EventStoreOptions } from "./event-store.js";
 export { InMemoryFactory, inMemory } from "./in-memory/factory.js";
@@ -29,6 +30,7 @@ export {
   InMemoryAggregateRecorder,
   InMemoryApplicationRecorder,
   InMemoryProcessRecorder,
+  InMemoryTrackingRecorder,
 } from "./in-memory/recorders.js";
 export {
   CIPHER_KEY,
@@ -52,6 +54,8 @@ export type {
   InsertEventsOptions,
   ProcessRecorder,
   SelectEventsOptions,
+  TrackingRecorder,
+  WaitOptions,
 } from "./recorders.js";
 export {
   type Notification,
@@ -72,3 +76,4 @@ export {
   type Transcoder,
   type Transcoding,
 } from "./transcoder.js";
+export { waitForTracking } from "./wait-for-tracking.js";

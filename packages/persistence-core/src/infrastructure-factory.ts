@@ -15,7 +15,12 @@ import { ConfigurationError } from "./errors.js";
 import { EventStore } from "./event-store.js";
 import { Mapper } from "./mapper.js";
 import type { PromptChannel } from "./prompt-channel.js";
-import type { AggregateRecorder, ApplicationRecorder, ProcessRecorder } from "./recorders.js";
+import type {
+  AggregateRecorder,
+  ApplicationRecorder,
+  ProcessRecorder,
+  TrackingRecorder,
+} from "./recorders.js";
 import { JSONTranscoder, type Transcoder } from "./transcoder.js";
 
 /** The adapter package (`@es/sqlite`) or `module:ExportName` of a factory; in memory when unset. */
@@ -165,6 +170,11 @@ export abstract class InfrastructureFactory {
   abstract aggregateRecorder(purpose?: string): Promise<AggregateRecorder>;
   /** The application's recorder: its events, with notification ids. */
   abstract applicationRecorder(): Promise<ApplicationRecorder>;
+  /**
+   * A recorder of tracking records alone, on the application's tracking table: where a read
+   * model that isn't kept in events records how far it has processed.
+   */
+  abstract trackingRecorder(): Promise<TrackingRecorder>;
   /** A process application's recorder: events with notification ids, and tracking records. */
   abstract processRecorder(): Promise<ProcessRecorder>;
 

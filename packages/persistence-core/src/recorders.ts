@@ -63,13 +63,41 @@ export interface ApplicationRecorder extends AggregateRecorder {
   maxNotificationId(): Promise<number>;
 }
 
+/** How long `wait` waits, and what ends it early. */
+export interface WaitOptions {
+  /** Milliseconds to wait before `TrackingTimeoutError` (default 1000). */
+  readonly timeoutMs?: number | undefined;
+  /** Ends the wait early: it rejects with an `AbortError` (its `cause` the signal's reason). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Records which notifications of upstream applications have been processed: what a follower
+ * or a projection resumes from, and what lets it process each notification exactly once. A
+ * tracking record says that the named application's notifications up to its id are processed.
+ */
+export interface TrackingRecorder {
+  /**
+   * Records a tracking record (on its own; a process recorder also records one with events).
+   *
+   * @throws IntegrityError if it is recorded already: nothing changes.
+   */
+  insertTracking(tracking: Tracking): Promise<void>;
+  /** The largest notification id of `applicationName` tracked, 0 when there is none. */
+  maxTrackingId(applicationName: string): Promise<number>;
+  /** Whether `applicationName`'s notifications are tracked up to `notificationId` (or beyond). */
+  hasTrackingId(applicationName: string, notificationId: number): Promise<boolean>;
+  /**
+   * Resolves once `applicationName`'s notifications are tracked up to `notificationId`: how a
+   * command waits until what it saved is processed (a read model shows it).
+   *
+   * @throws TrackingTimeoutError if that takes longer than the timeout.
+   */
+  wait(applicationName: string, notificationId: number, options?: WaitOptions): Promise<void>;
+}
+
 /**
  * An application recorder that also records tracking: with new events, in the same transaction,
  * the upstream notification they were made from, so each is processed exactly once.
  */
-export interface ProcessRecorder extends ApplicationRecorder {
-  /** The largest notification id of `applicationName` tracked, 0 when there is none. */
-  maxTrackingId(applicationName: string): Promise<number>;
-  /** Whether that notification of `applicationName` has been tracked. */
-  hasTrackingId(applicationName: string, notificationId: number): Promise<boolean>;
-}
+export interface ProcessRecorder extends ApplicationRecorder, TrackingRecorder {}

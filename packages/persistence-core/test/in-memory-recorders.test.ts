@@ -5,12 +5,14 @@ import {
   InMemoryApplicationRecorder,
   InMemoryFactory,
   InMemoryProcessRecorder,
+  InMemoryTrackingRecorder,
 } from "../src/index.js";
 import {
   describeAggregateRecorder,
   describeApplicationRecorder,
   describeInfrastructureFactory,
   describeProcessRecorder,
+  describeTrackingRecorder,
 } from "../src/testing/index.js";
 
 describeAggregateRecorder("InMemoryAggregateRecorder", async () => new InMemoryAggregateRecorder());
@@ -21,6 +23,7 @@ describeApplicationRecorder(
     batchSize: 10_000,
   },
 );
+describeTrackingRecorder("InMemoryTrackingRecorder", async () => new InMemoryTrackingRecorder());
 describeProcessRecorder("InMemoryProcessRecorder", async () => new InMemoryProcessRecorder());
 
 describeInfrastructureFactory("InMemoryFactory", {
@@ -28,5 +31,6 @@ describeInfrastructureFactory("InMemoryFactory", {
   factoryClass: InMemoryFactory,
   aggregateRecorderClass: InMemoryAggregateRecorder,
   applicationRecorderClass: InMemoryApplicationRecorder,
+  trackingRecorderClass: InMemoryTrackingRecorder,
   processRecorderClass: InMemoryProcessRecorder,
 });

@@ -55,9 +55,15 @@ class ExampleFactory extends SqlInfrastructureFactory<{
   table: string;
   aggregateRecorder: Tables;
   applicationRecorder: Tables;
+  trackingRecorder: Tables;
   processRecorder: Tables;
 }> {
-  protected readonly recorderClasses = { aggregate: Tables, application: Tables, process: Tables };
+  protected readonly recorderClasses = {
+    aggregate: Tables,
+    application: Tables,
+    tracking: Tables,
+    process: Tables,
+  };
 
   constructor(options: { url: string; createTable?: boolean | undefined }, init: FactoryInit = {}) {
     super({ url: options.url, createTable: options.createTable ?? true }, init);
@@ -109,6 +115,13 @@ describe("SqlInfrastructureFactory", () => {
     const unnamed = new ExampleFactory({ url: "x" });
     expect(unnamed.tablePrefix).toBe("stored");
     expect((await unnamed.aggregateRecorder()).tables).toEqual(["stored_events"]);
+  });
+
+  it("gives a tracking recorder on the application's tracking table", async () => {
+    const worlds = new ExampleFactory({ url: "x" }, { applicationName: "Worlds" });
+    const recorder = await worlds.trackingRecorder();
+    expect(recorder.tables).toEqual(["worlds_tracking"]);
+    expect(worlds.datastore.tables).toEqual(["worlds_tracking"]);
   });
 
   it("creates no tables when createTable is false", async () => {

@@ -28,6 +28,7 @@ import {
   PostgresAggregateRecorder,
   PostgresApplicationRecorder,
   PostgresProcessRecorder,
+  PostgresTrackingRecorder,
 } from "./recorders.js";
 import { TableName } from "./schema.js";
 
@@ -132,6 +133,7 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
   table: TableName;
   aggregateRecorder: PostgresAggregateRecorder;
   applicationRecorder: PostgresApplicationRecorder;
+  trackingRecorder: PostgresTrackingRecorder;
   processRecorder: PostgresProcessRecorder;
 }> {
   readonly #password: string;
@@ -216,6 +218,7 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
   protected readonly recorderClasses = {
     aggregate: PostgresAggregateRecorder,
     application: PostgresApplicationRecorder,
+    tracking: PostgresTrackingRecorder,
     process: PostgresProcessRecorder,
   };
 

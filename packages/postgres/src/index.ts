@@ -34,5 +34,6 @@ export {
   PostgresAggregateRecorder,
   PostgresApplicationRecorder,
   PostgresProcessRecorder,
+  PostgresTrackingRecorder,
 } from "./recorders.js";
 export { TableName } from "./schema.js";

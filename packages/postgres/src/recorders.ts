@@ -14,9 +14,13 @@ import {
   type InsertEventsOptions,
   type Notification,
   type ProcessRecorder,
+  ProgrammingError,
   type SelectEventsOptions,
   type StoredEvent,
   type Tracking,
+  type TrackingRecorder,
+  type WaitOptions,
+  waitForTracking,
 } from "@es/persistence-core";
 import {
   DOLLAR_NUMBERS,
@@ -36,6 +40,7 @@ import {
   toBuffer,
   toNotification,
   toStoredEvent,
+  withTracking,
 } from "@es/persistence-core/sql";
 import { type PostgresDatastore, Prepared } from "./datastore.js";
 import {
@@ -126,6 +131,43 @@ function values(events: readonly StoredEvent[]): EventValues {
 const ids = (rows: readonly Record<string, unknown>[]): number[] =>
   rows.map((row) => row.notification_id as number);
 
+/** A tracking record, refused if PostgreSQL would store its application name altered. */
+const checkedTracking = (tracking: Tracking): Tracking => ({
+  applicationName: text(tracking.applicationName, "application name"),
+  notificationId: tracking.notificationId,
+});
+
+/** Only process recorders store tracking: refused, rather than dropped, by the others. */
+function refuseTracking(recorder: object, { tracking }: InsertEventsOptions): void {
+  if (tracking !== undefined) {
+    throw new ProgrammingError(
+      `${recorder.constructor.name} can't record tracking; use a process recorder`,
+    );
+  }
+}
+
+/**
+ * Creates a recorder's tables if they don't exist. When they all do (an application starting
+ * again) it changes nothing and locks nothing: DDL locks the tables, so it would make saves in
+ * other processes wait, or deadlock with them. Processes that create tables at once take turns
+ * (a transaction-level advisory lock), so each finds what the one before made.
+ */
+async function createTables(
+  datastore: PostgresDatastore,
+  relations: readonly string[],
+  statements: readonly string[],
+): Promise<void> {
+  const [row] = await datastore.query(
+    "SELECT count(to_regclass(name)) AS present FROM unnest($1::text[]) AS name",
+    [relations],
+  );
+  if (Number(row?.present) === relations.length) return;
+  await datastore.transaction(async (connection) => {
+    await connection.query(`SELECT pg_advisory_xact_lock(${SCHEMA_CHANGES_LOCK})`);
+    await connection.query(statements.join(";\n"));
+  });
+}
+
 /** Sequences of events in a PostgreSQL table, without notification ids: snapshots. */
 export class PostgresAggregateRecorder implements AggregateRecorder {
   /** The pool the recorder's statements run on. */
@@ -155,30 +197,17 @@ export class PostgresAggregateRecorder implements AggregateRecorder {
     return [this.eventsTable.qualified];
   }
 
-  /**
-   * Creates the tables if they don't exist. When they all do (an application starting again)
-   * it changes nothing and locks nothing: DDL locks the tables, so it would make saves in
-   * other processes wait, or deadlock with them. Processes that create tables at once take
-   * turns (a transaction-level advisory lock), so each finds what the one before made.
-   */
-  async createTable(): Promise<void> {
-    const relations = this.createdRelations();
-    const [row] = await this.datastore.query(
-      "SELECT count(to_regclass(name)) AS present FROM unnest($1::text[]) AS name",
-      [relations],
-    );
-    if (Number(row?.present) === relations.length) return;
-    await this.datastore.transaction(async (connection) => {
-      await connection.query(`SELECT pg_advisory_xact_lock(${SCHEMA_CHANGES_LOCK})`);
-      await connection.query(this.createTableStatements().join(";\n"));
-    });
+  /** Creates the tables if they don't exist, locking nothing when they do. */
+  createTable(): Promise<void> {
+    return createTables(this.datastore, this.createdRelations(), this.createTableStatements());
   }
 
   /** Inserts the events (in one statement: all or none). Snapshots have no notification ids. */
   async insertEvents(
     events: readonly StoredEvent[],
-    _options: InsertEventsOptions = {},
+    options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
+    refuseTracking(this, options);
     if (events.length > 0) await insert(this.datastore, this.#inserts, events, {});
     return [];
   }
@@ -237,8 +266,9 @@ export class PostgresApplicationRecorder
   /** Inserts the events in one statement, resolving to their notification ids, in order. */
   override async insertEvents(
     events: readonly StoredEvent[],
-    _options: InsertEventsOptions = {},
+    options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
+    refuseTracking(this, options);
     if (events.length === 0) return [];
     return ids(await insert(this.datastore, this.#inserts, events, {}));
   }
@@ -288,28 +318,81 @@ export class PostgresApplicationRecorder
   }
 }
 
+/**
+ * Tracking records in a PostgreSQL table: how far a follower or a read model has processed each
+ * upstream application's notifications.
+ */
+export class PostgresTrackingRecorder implements TrackingRecorder {
+  /** The pool the recorder's statements run on. */
+  readonly datastore: PostgresDatastore;
+  /** The table of tracking records. */
+  readonly trackingTable: TableName;
+  readonly #insert: PostgresStatement<Tracking>;
+  readonly #max: PostgresStatement<Pick<Tracking, "applicationName">>;
+  readonly #has: PostgresStatement<Tracking>;
+
+  constructor(datastore: PostgresDatastore, trackingTable: TableName) {
+    this.datastore = datastore;
+    this.trackingTable = trackingTable;
+    this.#insert = new PostgresStatement(insertTracking(trackingTable.qualified));
+    this.#max = new PostgresStatement(maxTrackingId(trackingTable.qualified));
+    this.#has = new PostgresStatement(hasTrackingId(trackingTable.qualified));
+  }
+
+  /** The statements that create this recorder's table (and its schema). */
+  createTableStatements(): string[] {
+    return [createSchema(this.trackingTable.schema), ...createTrackingTable(this.trackingTable)];
+  }
+
+  /** The relations the statements make, qualified and quoted. */
+  createdRelations(): string[] {
+    return [this.trackingTable.qualified];
+  }
+
+  /** Creates the table if it doesn't exist, locking nothing when it does. */
+  createTable(): Promise<void> {
+    return createTables(this.datastore, this.createdRelations(), this.createTableStatements());
+  }
+
+  async insertTracking(tracking: Tracking): Promise<void> {
+    const insert = this.#insert;
+    await this.datastore.write(insert, insert.params(checkedTracking(tracking)));
+  }
+
+  async maxTrackingId(applicationName: string): Promise<number> {
+    const [row] = await this.datastore.query(this.#max, this.#max.params({ applicationName }));
+    return (row?.max as number | undefined) ?? 0;
+  }
+
+  async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
+    const has = this.#has;
+    const rows = await this.datastore.query(has, has.params({ applicationName, notificationId }));
+    return rows.length > 0;
+  }
+
+  wait(applicationName: string, notificationId: number, options?: WaitOptions): Promise<void> {
+    return waitForTracking(this, applicationName, notificationId, options);
+  }
+}
+
 /** Events with notification ids, and tracking records written in the same statement. */
 export class PostgresProcessRecorder
-  extends PostgresApplicationRecorder
+  extends withTracking(PostgresApplicationRecorder)
   implements ProcessRecorder
 {
   /** The table of tracking records. */
   readonly trackingTable: TableName;
-  readonly #insertTracking: PostgresStatement<Tracking>;
+  readonly #tracking: PostgresTrackingRecorder;
   readonly #insertsWithTracking: Inserts<EventValues & Tracking>;
-  readonly #maxTrackingId: PostgresStatement<Pick<Tracking, "applicationName">>;
-  readonly #hasTrackingId: PostgresStatement<Tracking>;
 
   constructor(datastore: PostgresDatastore, eventsTable: TableName, trackingTable: TableName) {
     super(datastore, eventsTable);
     this.trackingTable = trackingTable;
+    this.#tracking = new PostgresTrackingRecorder(datastore, trackingTable);
     const tracking = insertTracking(trackingTable.qualified);
-    this.#insertTracking = new PostgresStatement(tracking);
     this.#insertsWithTracking = prepareInserts((rows) =>
       insertApplication(eventsTable, rows, sql`tracked AS (${tracking})`),
     );
-    this.#maxTrackingId = new PostgresStatement(maxTrackingId(trackingTable.qualified));
-    this.#hasTrackingId = new PostgresStatement(hasTrackingId(trackingTable.qualified));
   }
 
   override createTableStatements(): string[] {
@@ -317,7 +400,7 @@ export class PostgresProcessRecorder
   }
 
   override createdRelations(): string[] {
-    return [...super.createdRelations(), this.trackingTable.qualified];
+    return [...super.createdRelations(), ...this.#tracking.createdRelations()];
   }
 
   /** Inserts the events and the tracking record in one statement: both or neither. */
@@ -326,29 +409,15 @@ export class PostgresProcessRecorder
     { tracking }: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
     if (!tracking) return super.insertEvents(events);
-    const tracked: Tracking = {
-      applicationName: text(tracking.applicationName, "application name"),
-      notificationId: tracking.notificationId,
-    };
     if (events.length === 0) {
-      await this.datastore.write(this.#insertTracking, this.#insertTracking.params(tracked));
+      await this.#tracking.insertTracking(tracking);
       return [];
     }
+    const tracked = checkedTracking(tracking);
     return ids(await insert(this.datastore, this.#insertsWithTracking, events, tracked));
   }
 
-  async maxTrackingId(applicationName: string): Promise<number> {
-    const select = this.#maxTrackingId;
-    const [row] = await this.datastore.query(select, select.params({ applicationName }));
-    return (row?.max as number | undefined) ?? 0;
-  }
-
-  async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
-    const select = this.#hasTrackingId;
-    const rows = await this.datastore.query(
-      select,
-      select.params({ applicationName, notificationId }),
-    );
-    return rows.length > 0;
+  protected get tracking(): TrackingRecorder {
+    return this.#tracking;
   }
 }

@@ -4,20 +4,23 @@ import {
   describeApplicationRecorder,
   describeInfrastructureFactory,
   describeProcessRecorder,
+  describeTrackingRecorder,
 } from "@es/persistence-core/testing";
 import {
   PostgresAggregateRecorder,
   PostgresApplicationRecorder,
   PostgresFactory,
   PostgresProcessRecorder,
+  PostgresTrackingRecorder,
 } from "../src/index.js";
 import { datastore, server, table } from "./server.js";
 
-async function created<R extends PostgresAggregateRecorder>(recorder: R): Promise<R> {
+async function created<R extends { createTable(): Promise<void> }>(recorder: R): Promise<R> {
   await recorder.createTable();
   return recorder;
 }
-const dispose = (recorder: PostgresAggregateRecorder) => recorder.datastore.close();
+const dispose = (recorder: { readonly datastore: { close(): Promise<void> } }) =>
+  recorder.datastore.close();
 
 describeAggregateRecorder(
   "PostgresAggregateRecorder",
@@ -27,6 +30,11 @@ describeAggregateRecorder(
 describeApplicationRecorder(
   "PostgresApplicationRecorder",
   () => created(new PostgresApplicationRecorder(datastore(), table("events"))),
+  { dispose },
+);
+describeTrackingRecorder(
+  "PostgresTrackingRecorder",
+  () => created(new PostgresTrackingRecorder(datastore(), table("tracking"))),
   { dispose },
 );
 describeProcessRecorder(
@@ -40,5 +48,6 @@ describeInfrastructureFactory("PostgresFactory", {
   factoryClass: PostgresFactory,
   aggregateRecorderClass: PostgresAggregateRecorder,
   applicationRecorderClass: PostgresApplicationRecorder,
+  trackingRecorderClass: PostgresTrackingRecorder,
   processRecorderClass: PostgresProcessRecorder,
 });

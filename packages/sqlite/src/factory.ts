@@ -21,6 +21,7 @@ import {
   SqliteAggregateRecorder,
   SqliteApplicationRecorder,
   SqliteProcessRecorder,
+  SqliteTrackingRecorder,
 } from "./recorders.js";
 
 /** The database file's path, or `:memory:` (required). */
@@ -98,6 +99,7 @@ export class SqliteFactory extends SqlInfrastructureFactory<{
   table: string;
   aggregateRecorder: SqliteAggregateRecorder;
   applicationRecorder: SqliteApplicationRecorder;
+  trackingRecorder: SqliteTrackingRecorder;
   processRecorder: SqliteProcessRecorder;
 }> {
   constructor(options: SqliteOptions, init: FactoryInit = {}) {
@@ -137,6 +139,7 @@ export class SqliteFactory extends SqlInfrastructureFactory<{
   protected readonly recorderClasses = {
     aggregate: SqliteAggregateRecorder,
     application: SqliteApplicationRecorder,
+    tracking: SqliteTrackingRecorder,
     process: SqliteProcessRecorder,
   };
 }

@@ -23,4 +23,5 @@ export {
   SqliteAggregateRecorder,
   SqliteApplicationRecorder,
   SqliteProcessRecorder,
+  SqliteTrackingRecorder,
 } from "./recorders.js";

@@ -14,6 +14,9 @@ import {
   type SelectEventsOptions,
   type StoredEvent,
   type Tracking,
+  type TrackingRecorder,
+  type WaitOptions,
+  waitForTracking,
 } from "@es/persistence-core";
 import {
   hasTrackingId,
@@ -29,6 +32,7 @@ import {
   selectEventsStatements,
   selectNotifications,
   toNotification,
+  withTracking,
 } from "@es/persistence-core/sql";
 import type { PreparedStatement, SqliteDatastore } from "./datastore.js";
 import {
@@ -124,7 +128,7 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     this.#insert.prepare();
     return this.datastore.write(() => {
       const ids = this.insertRows(events);
-      if (tracking) this.insertTracking(tracking);
+      if (tracking) this.recordTracking(tracking);
       return ids;
     });
   }
@@ -141,7 +145,7 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
   }
 
   /** Only process recorders record tracking: this fails the transaction, so nothing is stored. */
-  protected insertTracking(_tracking: Tracking): void {
+  protected recordTracking(_tracking: Tracking): void {
     throw new ProgrammingError(
       `${this.constructor.name} can't record tracking; use a process recorder`,
     );
@@ -201,40 +205,91 @@ export class SqliteApplicationRecorder
   }
 }
 
-/** Events with notification ids, and tracking records written in the same transaction. */
-export class SqliteProcessRecorder extends SqliteApplicationRecorder implements ProcessRecorder {
+/**
+ * Tracking records in a SQLite table: how far a follower or a read model has processed each
+ * upstream application's notifications.
+ */
+export class SqliteTrackingRecorder implements TrackingRecorder {
+  /** The connection the recorder's statements run on. */
+  readonly datastore: SqliteDatastore;
   /** The table of tracking records. */
   readonly trackingTable: string;
-  readonly #insertTracking: SqliteStatement<Tracking>;
-  readonly #maxTrackingId: SqliteStatement<Pick<Tracking, "applicationName">>;
-  readonly #hasTrackingId: SqliteStatement<Tracking>;
+  readonly #insert: SqliteStatement<Tracking>;
+  readonly #max: SqliteStatement<Pick<Tracking, "applicationName">>;
+  readonly #has: SqliteStatement<Tracking>;
 
-  constructor(datastore: SqliteDatastore, eventsTable: string, trackingTable: string) {
-    super(datastore, eventsTable);
+  constructor(datastore: SqliteDatastore, trackingTable: string) {
+    this.datastore = datastore;
     this.trackingTable = trackingTable;
-    this.#insertTracking = new SqliteStatement(datastore, insertTracking(quoted(trackingTable)));
-    this.#maxTrackingId = new SqliteStatement(datastore, maxTrackingId(quoted(trackingTable)));
-    this.#hasTrackingId = new SqliteStatement(datastore, hasTrackingId(quoted(trackingTable)));
+    this.#insert = new SqliteStatement(datastore, insertTracking(quoted(trackingTable)));
+    this.#max = new SqliteStatement(datastore, maxTrackingId(quoted(trackingTable)));
+    this.#has = new SqliteStatement(datastore, hasTrackingId(quoted(trackingTable)));
   }
 
-  override createTableStatements(): string[] {
-    return [...super.createTableStatements(), ...createTrackingTable(this.trackingTable)];
+  /** The statements that create this recorder's table. */
+  createTableStatements(): string[] {
+    return createTrackingTable(this.trackingTable);
   }
 
-  protected override insertTracking(tracking: Tracking): void {
-    this.#insertTracking.run(tracking);
+  /** Creates the table if it doesn't exist. */
+  createTable(): void {
+    this.datastore.exec(this.createTableStatements());
+  }
+
+  async insertTracking(tracking: Tracking): Promise<void> {
+    this.datastore.write(() => this.record(tracking));
+  }
+
+  /**
+   * Inserts a tracking record in the write transaction under way (`datastore.write`), so that
+   * it commits with whatever else the transaction writes, or not at all.
+   *
+   * @throws IntegrityError if it is recorded already.
+   */
+  record(tracking: Tracking): void {
+    this.#insert.run(tracking);
   }
 
   async maxTrackingId(applicationName: string): Promise<number> {
-    const row = this.datastore.read(
-      () => this.#maxTrackingId.get({ applicationName }) as { max: number | null },
-    );
-    return row.max ?? 0;
+    const row = this.datastore.read(() => this.#max.get({ applicationName }) as { max: number });
+    return row.max;
   }
 
   async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
     return this.datastore.read(
-      () => this.#hasTrackingId.get({ applicationName, notificationId }) !== undefined,
+      () => this.#has.get({ applicationName, notificationId }) !== undefined,
     );
+  }
+
+  wait(applicationName: string, notificationId: number, options?: WaitOptions): Promise<void> {
+    return waitForTracking(this, applicationName, notificationId, options);
+  }
+}
+
+/** Events with notification ids, and tracking records written in the same transaction. */
+export class SqliteProcessRecorder
+  extends withTracking(SqliteApplicationRecorder)
+  implements ProcessRecorder
+{
+  /** The table of tracking records. */
+  readonly trackingTable: string;
+  readonly #tracking: SqliteTrackingRecorder;
+
+  constructor(datastore: SqliteDatastore, eventsTable: string, trackingTable: string) {
+    super(datastore, eventsTable);
+    this.trackingTable = trackingTable;
+    this.#tracking = new SqliteTrackingRecorder(datastore, trackingTable);
+  }
+
+  override createTableStatements(): string[] {
+    return [...super.createTableStatements(), ...this.#tracking.createTableStatements()];
+  }
+
+  protected override recordTracking(tracking: Tracking): void {
+    this.#tracking.record(tracking);
+  }
+
+  protected get tracking(): TrackingRecorder {
+    return this.#tracking;
   }
 }

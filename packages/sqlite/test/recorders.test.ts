@@ -7,6 +7,7 @@ import {
   describeApplicationRecorder,
   describeInfrastructureFactory,
   describeProcessRecorder,
+  describeTrackingRecorder,
 } from "@es/persistence-core/testing";
 import { afterAll } from "vitest";
 import {
@@ -15,6 +16,7 @@ import {
   SqliteDatastore,
   SqliteFactory,
   SqliteProcessRecorder,
+  SqliteTrackingRecorder,
 } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "es-sqlite-kit-"));
@@ -22,11 +24,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let counter = 0;
 const fileName = () => join(dir, `kit-${++counter}.db`);
 
-function created<R extends SqliteAggregateRecorder>(recorder: R): R {
+function created<R extends { createTable(): void }>(recorder: R): R {
   recorder.createTable();
   return recorder;
 }
-const dispose = (recorder: SqliteAggregateRecorder) => recorder.datastore.close();
+const dispose = (recorder: { readonly datastore: SqliteDatastore }) => recorder.datastore.close();
 
 for (const [label, dbName] of [
   [":memory:", () => ":memory:"],
@@ -48,6 +50,12 @@ for (const [label, dbName] of [
       ),
     { dispose, batchSize: 10_000 },
   );
+  describeTrackingRecorder(
+    `SqliteTrackingRecorder (${label})`,
+    async () =>
+      created(new SqliteTrackingRecorder(new SqliteDatastore({ path: dbName() }), "test_tracking")),
+    { dispose },
+  );
   describeProcessRecorder(
     `SqliteProcessRecorder (${label})`,
     async () =>
@@ -67,5 +75,6 @@ describeInfrastructureFactory("SqliteFactory", {
   factoryClass: SqliteFactory,
   aggregateRecorderClass: SqliteAggregateRecorder,
   applicationRecorderClass: SqliteApplicationRecorder,
+  trackingRecorderClass: SqliteTrackingRecorder,
   processRecorderClass: SqliteProcessRecorder,
 });

@@ -8,11 +8,17 @@ import {
   type Infrastructure,
   InfrastructureFactory,
 } from "../infrastructure-factory.js";
-import type { AggregateRecorder, ApplicationRecorder, ProcessRecorder } from "../recorders.js";
+import type {
+  AggregateRecorder,
+  ApplicationRecorder,
+  ProcessRecorder,
+  TrackingRecorder,
+} from "../recorders.js";
 import {
   InMemoryAggregateRecorder,
   InMemoryApplicationRecorder,
   InMemoryProcessRecorder,
+  InMemoryTrackingRecorder,
 } from "./recorders.js";
 
 /** The in-memory infrastructure: the default, for tests and trying things out. */
@@ -34,6 +40,10 @@ export class InMemoryFactory extends InfrastructureFactory {
 
   async applicationRecorder(): Promise<ApplicationRecorder> {
     return new InMemoryApplicationRecorder();
+  }
+
+  async trackingRecorder(): Promise<TrackingRecorder> {
+    return new InMemoryTrackingRecorder();
   }
 
   async processRecorder(): Promise<ProcessRecorder> {

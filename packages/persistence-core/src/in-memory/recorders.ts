@@ -11,6 +11,8 @@ import type {
   InsertEventsOptions,
   ProcessRecorder,
   SelectEventsOptions,
+  TrackingRecorder,
+  WaitOptions,
 } from "../recorders.js";
 import {
   type Notification,
@@ -19,6 +21,8 @@ import {
   storedEvent,
   type Tracking,
 } from "../records.js";
+import { withTracking } from "../tracking-delegate.js";
+import { waitForTracking } from "../wait-for-tracking.js";
 
 /** Sequences of events per originator, in memory: what the in-memory store keeps snapshots in. */
 export class InMemoryAggregateRecorder implements AggregateRecorder {
@@ -141,38 +145,17 @@ export class InMemoryApplicationRecorder
   }
 }
 
-/** Events with notification ids and tracking records, in memory: what followers record in tests. */
-export class InMemoryProcessRecorder
-  extends InMemoryApplicationRecorder
-  implements ProcessRecorder
-{
+/**
+ * Tracking records in memory: the position of each upstream application's notifications that
+ * were processed. A process recorder keeps one, to record tracking with its events.
+ */
+export class InMemoryTrackingRecorder implements TrackingRecorder {
+  /** Each upstream application's tracked notification ids, and the largest. */
   protected readonly tracked = new Map<string, { max: number; ids: Set<number> }>();
 
-  protected override checkTracking(tracking: Tracking | undefined): void {
-    if (tracking === undefined) return;
-    const known = this.tracked.get(tracking.applicationName);
-    if (known?.ids.has(tracking.notificationId)) {
-      throw new IntegrityError(
-        `Notification ${tracking.notificationId} of ${tracking.applicationName} is already tracked`,
-      );
-    }
-  }
-
-  protected override write(
-    events: readonly StoredEvent[],
-    tracking: Tracking | undefined,
-  ): readonly number[] {
-    const ids = super.write(events, tracking);
-    if (tracking !== undefined) {
-      const known = this.tracked.get(tracking.applicationName) ?? {
-        max: 0,
-        ids: new Set<number>(),
-      };
-      known.ids.add(tracking.notificationId);
-      known.max = Math.max(known.max, tracking.notificationId);
-      this.tracked.set(tracking.applicationName, known);
-    }
-    return ids;
+  async insertTracking(tracking: Tracking): Promise<void> {
+    this.check(tracking);
+    this.record(tracking);
   }
 
   async maxTrackingId(applicationName: string): Promise<number> {
@@ -180,6 +163,56 @@ export class InMemoryProcessRecorder
   }
 
   async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
-    return this.tracked.get(applicationName)?.ids.has(notificationId) ?? false;
+    return (this.tracked.get(applicationName)?.max ?? 0) >= notificationId;
+  }
+
+  wait(applicationName: string, notificationId: number, options?: WaitOptions): Promise<void> {
+    return waitForTracking(this, applicationName, notificationId, options);
+  }
+
+  /**
+   * Refuses a tracking record that is recorded already. Separate from `record`, so that a
+   * process recorder checks everything before it writes anything.
+   */
+  check(tracking: Tracking): void {
+    if (this.tracked.get(tracking.applicationName)?.ids.has(tracking.notificationId)) {
+      throw new IntegrityError(
+        `Notification ${tracking.notificationId} of ${tracking.applicationName} is already tracked`,
+      );
+    }
+  }
+
+  /** Records a tracking record that `check` accepted. */
+  record(tracking: Tracking): void {
+    const known = this.tracked.get(tracking.applicationName) ?? { max: 0, ids: new Set<number>() };
+    known.ids.add(tracking.notificationId);
+    known.max = Math.max(known.max, tracking.notificationId);
+    this.tracked.set(tracking.applicationName, known);
+  }
+}
+
+/** Events with notification ids and tracking records, in memory: what followers record in tests. */
+export class InMemoryProcessRecorder
+  extends withTracking(InMemoryApplicationRecorder)
+  implements ProcessRecorder
+{
+  /** The tracking records, written with the events. */
+  readonly #tracking = new InMemoryTrackingRecorder();
+
+  protected override checkTracking(tracking: Tracking | undefined): void {
+    if (tracking !== undefined) this.#tracking.check(tracking);
+  }
+
+  protected override write(
+    events: readonly StoredEvent[],
+    tracking: Tracking | undefined,
+  ): readonly number[] {
+    const ids = super.write(events, tracking);
+    if (tracking !== undefined) this.#tracking.record(tracking);
+    return ids;
+  }
+
+  protected get tracking(): TrackingRecorder {
+    return this.#tracking;
   }
 }

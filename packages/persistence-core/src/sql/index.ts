@@ -4,6 +4,8 @@
  * their parameters made in the same template, the recorders' statements that every dialect
  * shares, rows read as records, and the base of an adapter's infrastructure factory.
  */
+
+export { withTracking } from "../tracking-delegate.js";
 export { toBuffer } from "./bytes.js";
 export { identifier, isIdentifier, tableName, tablePrefix } from "./identifiers.js";
 export {

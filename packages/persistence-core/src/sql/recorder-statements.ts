@@ -111,7 +111,10 @@ export function maxTrackingId(table: string): Sql<Pick<Tracking, "applicationNam
   >`SELECT coalesce(max(notification_id), 0) AS max FROM ${raw(table)} WHERE application_name = ${(t) => t.applicationName}`;
 }
 
-/** A row if the tracking record is there, none if it isn't. */
+/**
+ * A row if the upstream application's notifications are tracked up to the id (a tracking record
+ * at or beyond it), none if they aren't.
+ */
 export function hasTrackingId(table: string): Sql<Tracking> {
-  return sql<Tracking>`SELECT 1 FROM ${raw(table)} WHERE application_name = ${(t) => t.applicationName} AND notification_id = ${(t) => t.notificationId}`;
+  return sql<Tracking>`SELECT 1 FROM ${raw(table)} WHERE application_name = ${(t) => t.applicationName} AND notification_id >= ${(t) => t.notificationId} LIMIT 1`;
 }

@@ -12,7 +12,12 @@ import {
   type FactoryInit,
   InfrastructureFactory,
 } from "../infrastructure-factory.js";
-import type { AggregateRecorder, ApplicationRecorder, ProcessRecorder } from "../recorders.js";
+import type {
+  AggregateRecorder,
+  ApplicationRecorder,
+  ProcessRecorder,
+  TrackingRecorder,
+} from "../recorders.js";
 import { tablePrefix } from "./identifiers.js";
 
 /** A recorder that can create its tables (and does nothing when they exist). */
@@ -33,6 +38,8 @@ export interface SqlAdapterTypes {
   readonly aggregateRecorder: AggregateRecorder & CreatesTables;
   /** The adapter's application recorder. */
   readonly applicationRecorder: ApplicationRecorder & CreatesTables;
+  /** The adapter's tracking recorder. */
+  readonly trackingRecorder: TrackingRecorder & CreatesTables;
   /** The adapter's process recorder. */
   readonly processRecorder: ProcessRecorder & CreatesTables;
 }
@@ -49,6 +56,11 @@ export interface SqlRecorderClasses<T extends SqlAdapterTypes> {
     datastore: T["datastore"],
     events: T["table"],
   ) => T["applicationRecorder"];
+  /** Made with the datastore and the table of tracking records. */
+  readonly tracking: new (
+    datastore: T["datastore"],
+    tracking: T["table"],
+  ) => T["trackingRecorder"];
   /** Made with the datastore, the table of events and the table of tracking records. */
   readonly process: new (
     datastore: T["datastore"],
@@ -143,6 +155,12 @@ export abstract class SqlInfrastructureFactory<
   async applicationRecorder(): Promise<T["applicationRecorder"]> {
     const { application } = this.recorderClasses;
     return this.#prepared(new application(this.datastore, this.table("events")));
+  }
+
+  /** A recorder of tracking records alone, on the application's tracking table. */
+  async trackingRecorder(): Promise<T["trackingRecorder"]> {
+    const { tracking } = this.recorderClasses;
+    return this.#prepared(new tracking(this.datastore, this.table("tracking")));
   }
 
   /** A recorder of the application's events with notification ids, and of tracking records. */

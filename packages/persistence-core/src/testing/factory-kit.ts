@@ -23,6 +23,8 @@ export interface FactoryKitOptions {
   readonly aggregateRecorderClass: AnyClass;
   /** The class of the application recorders it gives. */
   readonly applicationRecorderClass: AnyClass;
+  /** The class of the tracking recorders it gives. */
+  readonly trackingRecorderClass: AnyClass;
   /** The class of the process recorders it gives. */
   readonly processRecorderClass: AnyClass;
 }
@@ -39,6 +41,7 @@ export interface FactoryKitOptions {
  *   factoryClass: SqliteFactory,
  *   aggregateRecorderClass: SqliteAggregateRecorder,
  *   applicationRecorderClass: SqliteApplicationRecorder,
+ *   trackingRecorderClass: SqliteTrackingRecorder,
  *   processRecorderClass: SqliteProcessRecorder,
  * });
  * ```
@@ -70,6 +73,7 @@ export function describeInfrastructureFactory(name: string, options: FactoryKitO
         expect(await factory.applicationRecorder()).toBeInstanceOf(
           options.applicationRecorderClass,
         );
+        expect(await factory.trackingRecorder()).toBeInstanceOf(options.trackingRecorderClass);
         expect(await factory.processRecorder()).toBeInstanceOf(options.processRecorderClass);
       } finally {
         await factory.close();

@@ -8,6 +8,7 @@ export {
   describeAggregateRecorder,
   describeApplicationRecorder,
   describeProcessRecorder,
+  describeTrackingRecorder,
   makeStoredEvent,
   type RecorderKitOptions,
 } from "./recorder-kit.js";

@@ -7,8 +7,13 @@
 
 import { uuid4 } from "@es/domain";
 import { describe, expect, it } from "vitest";
-import { IntegrityError } from "../errors.js";
-import type { AggregateRecorder, ApplicationRecorder, ProcessRecorder } from "../recorders.js";
+import { IntegrityError, ProgrammingError, TrackingTimeoutError } from "../errors.js";
+import type {
+  AggregateRecorder,
+  ApplicationRecorder,
+  ProcessRecorder,
+  TrackingRecorder,
+} from "../recorders.js";
 import { type StoredEvent, tracking } from "../records.js";
 
 /** How the recorder conformance tests make, use and release recorders. */
@@ -60,7 +65,32 @@ export function describeAggregateRecorder<R extends AggregateRecorder>(
   create: () => Promise<R>,
   options: RecorderKitOptions<R> = {},
 ): void {
+  describeAggregateRecorderOf(name, create, options, { storesTracking: false });
+}
+
+/** Whether the recorder under test stores tracking records (a process recorder does). */
+interface Kind {
+  readonly storesTracking: boolean;
+}
+
+function describeAggregateRecorderOf<R extends AggregateRecorder>(
+  name: string,
+  create: () => Promise<R>,
+  options: RecorderKitOptions<R>,
+  kind: Kind,
+): void {
   describe(`${name}: aggregate recorder`, () => {
+    if (!kind.storesTracking) {
+      it("refuses a tracking record it doesn't store, and stores none of the events", () =>
+        using(create, options, async (recorder) => {
+          const id = uuid4();
+          await expect(
+            recorder.insertEvents([makeStoredEvent(id, 1)], { tracking: tracking("up", 1) }),
+          ).rejects.toBeInstanceOf(ProgrammingError);
+          expect(await recorder.selectEvents(id)).toEqual([]);
+        }));
+    }
+
     it("inserts and selects events by originator, version range, order and limit", () =>
       using(create, options, async (recorder) => {
         const id1 = uuid4();
@@ -149,7 +179,16 @@ export function describeApplicationRecorder<R extends ApplicationRecorder>(
   create: () => Promise<R>,
   options: RecorderKitOptions<R> = {},
 ): void {
-  describeAggregateRecorder(name, create, options);
+  describeApplicationRecorderOf(name, create, options, { storesTracking: false });
+}
+
+function describeApplicationRecorderOf<R extends ApplicationRecorder>(
+  name: string,
+  create: () => Promise<R>,
+  options: RecorderKitOptions<R>,
+  kind: Kind,
+): void {
+  describeAggregateRecorderOf(name, create, options, kind);
 
   describe(`${name}: application recorder`, () => {
     it("numbers notifications from 1 in insertion order and selects them from a start id", () =>
@@ -270,7 +309,8 @@ export function describeProcessRecorder<R extends ProcessRecorder>(
   create: () => Promise<R>,
   options: RecorderKitOptions<R> = {},
 ): void {
-  describeApplicationRecorder(name, create, options);
+  describeApplicationRecorderOf(name, create, options, { storesTracking: true });
+  describeTrackingRecorder(name, create, options);
 
   describe(`${name}: process recorder`, () => {
     it("records tracking atomically with events, and each notification once", () =>
@@ -319,6 +359,79 @@ export function describeProcessRecorder<R extends ProcessRecorder>(
         await recorder.insertEvents([], { tracking: tracking("upstream", 7) });
         expect(await recorder.maxTrackingId("upstream")).toBe(7);
         expect(await recorder.maxNotificationId()).toBe(0);
+      }));
+  });
+}
+
+/**
+ * Tracking recorder promises: tracking records stored once each, the position per upstream
+ * application, and waiting until a position is reached. A process recorder keeps them too.
+ */
+export function describeTrackingRecorder<R extends TrackingRecorder>(
+  name: string,
+  create: () => Promise<R>,
+  options: RecorderKitOptions<R> = {},
+): void {
+  describe(`${name}: tracking recorder`, () => {
+    it("records each upstream notification once, and its position per upstream application", () =>
+      using(create, options, async (recorder) => {
+        expect(await recorder.maxTrackingId("up")).toBe(0);
+        expect(await recorder.hasTrackingId("up", 1)).toBe(false);
+        await recorder.insertTracking(tracking("up", 3));
+        await expect(recorder.insertTracking(tracking("up", 3))).rejects.toBeInstanceOf(
+          IntegrityError,
+        );
+        await recorder.insertTracking(tracking("up", 5));
+        await recorder.insertTracking(tracking("other", 1));
+        expect(await recorder.maxTrackingId("up")).toBe(5);
+        expect(await recorder.maxTrackingId("other")).toBe(1);
+        expect(await recorder.maxTrackingId("none")).toBe(0);
+      }));
+
+    it("has a notification tracked once a record at or beyond it is", () =>
+      using(create, options, async (recorder) => {
+        await recorder.insertTracking(tracking("up", 4));
+        for (const id of [1, 3, 4]) expect(await recorder.hasTrackingId("up", id)).toBe(true);
+        expect(await recorder.hasTrackingId("up", 5)).toBe(false);
+        expect(await recorder.hasTrackingId("other", 1)).toBe(false);
+      }));
+
+    it("waits until a notification is tracked, then resolves", () =>
+      using(create, options, async (recorder) => {
+        await recorder.insertTracking(tracking("up", 1));
+        await recorder.wait("up", 1);
+        const waiting = recorder.wait("up", 3, { timeoutMs: 30_000 });
+        let resolved = false;
+        void waiting.then(() => {
+          resolved = true;
+        });
+        await recorder.insertTracking(tracking("up", 2));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(resolved).toBe(false);
+        await recorder.insertTracking(tracking("up", 3));
+        await waiting;
+        expect(resolved).toBe(true);
+      }));
+
+    it("gives up waiting at the timeout with an error naming the notification", () =>
+      using(create, options, async (recorder) => {
+        const error = await recorder.wait("up", 7, { timeoutMs: 30 }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(TrackingTimeoutError);
+        expect(error).toMatchObject({ applicationName: "up", notificationId: 7 });
+        expect(String(error)).toMatch(/notification 7 of application 'up'/);
+      }));
+
+    it("stops waiting when the signal aborts", () =>
+      using(create, options, async (recorder) => {
+        const controller = new AbortController();
+        const waiting = recorder.wait("up", 1, { timeoutMs: 30_000, signal: controller.signal });
+        controller.abort("enough");
+        await expect(waiting).rejects.toMatchObject({ name: "AbortError", cause: "enough" });
+        const aborted = AbortSignal.abort("already");
+        await expect(recorder.wait("up", 1, { signal: aborted })).rejects.toMatchObject({
+          name: "AbortError",
+          cause: "already",
+        });
       }));
   });
 }
