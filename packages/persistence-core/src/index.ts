@@ -52,6 +52,7 @@ export type {
   InsertEventsOptions,
   ProcessRecorder,
   SelectEventsOptions,
+  SelectNotificationsOptions,
 } from "./recorders.js";
 export {
   type Notification,

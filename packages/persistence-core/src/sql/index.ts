@@ -2,8 +2,10 @@
  * @es/persistence-core/sql — a small toolkit for SQL adapters (the SQLite and PostgreSQL ones
  * use it, and a third-party adapter may): checked table names, statements written as text with
  * their parameters made in the same template, the recorders' statements that every dialect
- * shares, rows read as records, and the base of an adapter's infrastructure factory.
+ * shares (and each dialect's way of selecting by topic), the check of `selectNotifications`'
+ * options, rows read as records, and the base of an adapter's infrastructure factory.
  */
+export { type NotificationSelection, notificationSelection } from "../notification-selection.js";
 export { toBuffer } from "./bytes.js";
 export { identifier, isIdentifier, tableName, tablePrefix } from "./identifiers.js";
 export {
@@ -15,6 +17,7 @@ export {
   maxTrackingId,
   type SelectEventsArgs,
   type SelectNotificationsArgs,
+  type SelectNotificationsShape,
   selectEvents,
   selectEventsStatements,
   selectNotifications,
@@ -44,3 +47,4 @@ export {
   type Statement,
   sql,
 } from "./statement.js";
+export { ARRAY_TOPICS, jsonTopics, type TopicList } from "./topic-lists.js";

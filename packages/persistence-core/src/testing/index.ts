@@ -4,10 +4,9 @@
  */
 
 export { describeInfrastructureFactory, type FactoryKitOptions } from "./factory-kit.js";
+export { makeStoredEvent, type RecorderKitOptions } from "./kit-helpers.js";
 export {
   describeAggregateRecorder,
   describeApplicationRecorder,
   describeProcessRecorder,
-  makeStoredEvent,
-  type RecorderKitOptions,
 } from "./recorder-kit.js";

@@ -10,41 +10,8 @@ import { describe, expect, it } from "vitest";
 import { IntegrityError } from "../errors.js";
 import type { AggregateRecorder, ApplicationRecorder, ProcessRecorder } from "../recorders.js";
 import { type StoredEvent, tracking } from "../records.js";
-
-/** How the recorder conformance tests make, use and release recorders. */
-export interface RecorderKitOptions<R> {
-  /** Releases a recorder made for a test (close connections, remove files). */
-  readonly dispose?: (recorder: R) => Promise<void> | void;
-  /** Events per batch in the non-interleaving test (default 1000). */
-  readonly batchSize?: number;
-  /** Concurrent writer tasks in the concurrency test (default 8). */
-  readonly writers?: number;
-}
-
-const encoder = new TextEncoder();
-
-/** A stored event for tests. */
-export function makeStoredEvent(
-  originatorId: string,
-  version: number,
-  topic = "topic1",
-  state = "state1",
-): StoredEvent {
-  return { originatorId, originatorVersion: version, topic, state: encoder.encode(state) };
-}
-
-async function using<R, T>(
-  create: () => Promise<R>,
-  options: RecorderKitOptions<R>,
-  body: (recorder: R) => Promise<T>,
-): Promise<T> {
-  const recorder = await create();
-  try {
-    return await body(recorder);
-  } finally {
-    await options.dispose?.(recorder);
-  }
-}
+import { makeStoredEvent, type RecorderKitOptions, using } from "./kit-helpers.js";
+import { describeSelectingNotifications } from "./select-notifications-kit.js";
 
 const summary = (events: readonly StoredEvent[]) =>
   events.map((e) => ({
@@ -150,6 +117,7 @@ export function describeApplicationRecorder<R extends ApplicationRecorder>(
   options: RecorderKitOptions<R> = {},
 ): void {
   describeAggregateRecorder(name, create, options);
+  describeSelectingNotifications(name, create, options);
 
   describe(`${name}: application recorder`, () => {
     it("numbers notifications from 1 in insertion order and selects them from a start id", () =>
