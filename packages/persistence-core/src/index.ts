@@ -45,6 +45,7 @@ export {
   IS_SNAPSHOTTING_ENABLED,
 } from "./infrastructure-factory.js";
 export { Mapper, type MapperOptions, StoredEventDecodingError } from "./mapper.js";
+export { type NotificationSelection, notificationSelection } from "./notification-selection.js";
 export type { PromptChannel } from "./prompt-channel.js";
 export type {
   AggregateRecorder,

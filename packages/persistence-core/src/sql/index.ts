@@ -2,10 +2,9 @@
  * @es/persistence-core/sql — a small toolkit for SQL adapters (the SQLite and PostgreSQL ones
  * use it, and a third-party adapter may): checked table names, statements written as text with
  * their parameters made in the same template, the recorders' statements that every dialect
- * shares (and each dialect's way of selecting by topic), the check of `selectNotifications`'
- * options, rows read as records, and the base of an adapter's infrastructure factory.
+ * shares (and each dialect's way of selecting by topic), rows read as records, and the base of
+ * an adapter's infrastructure factory.
  */
-export { type NotificationSelection, notificationSelection } from "../notification-selection.js";
 export { toBuffer } from "./bytes.js";
 export { identifier, isIdentifier, tableName, tablePrefix } from "./identifiers.js";
 export {
