@@ -213,6 +213,20 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const ratio = (n: number, limit: number | undefined) =>
   limit ? ` (${(n / limit).toFixed(2)}×)` : "";
 
+/** A title, a table of reads at scale, then each plan under its title, indented. */
+function printAtScale(
+  title: string,
+  rows: readonly Record<string, string>[],
+  plans: Record<string, readonly string[]>,
+): void {
+  console.log(`\n${title}`);
+  console.table(rows);
+  for (const [what, lines] of Object.entries(plans)) {
+    console.log(what);
+    for (const line of lines) console.log(`  ${line}`);
+  }
+}
+
 let stopPostgres: (() => Promise<void>) | undefined;
 try {
   const rows = AGGREGATES * (COMMANDS + 1);
@@ -342,38 +356,36 @@ try {
     },
   ]);
 
+  const byTopic = (r: { commonReads: number; rareMs: number }) => ({
+    "W3t 1-in-10 topic, the last 1,000/s": fmt(r.commonReads),
+    "W3t 1-in-10,000 topic, all from 1, ms": r.rareMs.toFixed(2),
+  });
   if (scaling) {
-    console.log(
-      "\nW3 at scale on PostgreSQL: the last 10,000 notifications, pages of 100 (median of 5, sizes in turn):",
-    );
-    console.table(
+    printAtScale(
+      "W3 at scale on PostgreSQL: the last 10,000 notifications, pages of 100 (median of 5, sizes in turn):",
       scaling.results.map((r) => ({
         "events stored": fmt(r.stored),
         "notifications/s": `${fmt(r.reads)}${ratio(r.reads, r.rawReads)}`,
         "the page query alone, rows/s": fmt(r.rawReads),
-        "W3t 1-in-10 topic, the last 1,000/s": fmt(r.commonReads),
-        "W3t 1-in-10,000 topic, all from 1, ms": r.rareMs.toFixed(2),
+        ...byTopic(r),
       })),
+      {
+        "plan of a page read (generic plan):": scaling.plan,
+        "plan of a page read by topic (generic plan, the rare topic's first page):":
+          scaling.topicPlan,
+      },
     );
-    console.log("plan of a page read (generic plan):");
-    for (const line of scaling.plan) console.log(`  ${line}`);
-    console.log("plan of a page read by topic (generic plan, the rare topic's first page):");
-    for (const line of scaling.topicPlan) console.log(`  ${line}`);
   }
   if (sqliteScaling) {
-    console.log(
-      "\nW3 and W3t at scale on SQLite (synchronous=FULL, analysed): pages of 100 (median of 5):",
-    );
-    console.table(
+    printAtScale(
+      "W3 and W3t at scale on SQLite (synchronous=FULL, analysed): pages of 100 (median of 5):",
       sqliteScaling.results.map((r) => ({
         "events stored": fmt(r.stored),
         "the last 10,000/s": fmt(r.reads),
-        "W3t 1-in-10 topic, the last 1,000/s": fmt(r.commonReads),
-        "W3t 1-in-10,000 topic, all from 1, ms": r.rareMs.toFixed(2),
+        ...byTopic(r),
       })),
+      { "plan of a page read by topic (EXPLAIN QUERY PLAN):": sqliteScaling.plan },
     );
-    console.log("plan of a page read by topic (EXPLAIN QUERY PLAN):");
-    for (const line of sqliteScaling.plan) console.log(`  ${line}`);
   }
   if (latency) printLatency(latency);
   console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
