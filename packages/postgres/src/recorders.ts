@@ -276,7 +276,7 @@ export class PostgresApplicationRecorder
     const { start: from, limit: most, end = Number.POSITIVE_INFINITY, topics } = selection;
     // No topic stored has a lone surrogate (inserts refuse it), and pg would send it altered.
     const listed = topics?.filter(isWellFormed);
-    if (most === 0 || listed?.length === 0) return [];
+    if (most === 0 || from >= end || listed?.length === 0) return [];
     let bound = this.#bound;
     let rows =
       from < Math.min(bound, end)
