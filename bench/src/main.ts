@@ -6,9 +6,12 @@
  *   W1 save: AGGREGATES × (create + 9 commands), app.save after each → saves/s (= events/s)
  *   W2 get: repository.get of each aggregate (10 events) → aggregates/s
  *   W3 read the whole notification log in pages of 100 → notifications/s, median of 3
+ *   W3t read only the accounts' Created notifications (1 in 10), in pages of 100, the store
+ *      selecting them by topic → notifications read/s, median of 3
  *   W4 one aggregate of 5,000 events: get without and with a snapshot → ms, median of 7
  *   W5 (PostgreSQL) 4 concurrent writers saving for CONCURRENT_SECONDS → total saves/s
- *   W3 at scale (PostgreSQL): the last 10,000 of 10,000 and of 1,000,000 stored events
+ *   W3 at scale (PostgreSQL, then SQLite): the last 10,000 of 10,000 and of 1,000,000 stored
+ *      events; W3t at scale: by topic, a common one (1 in 10) and a rare one (1 in 10,000)
  *   System latency: save → follower processed, on each runner and store (median, p99)
  *
  * Options: AGGREGATES (default 2000), CONCURRENT_SECONDS (default 10), SCALE (default
@@ -31,7 +34,8 @@ import {
 } from "./postgres-raw.js";
 import { forSeconds, type PostgresServer, perSecond, postgresServer } from "./postgres-server.js";
 import { measureScaling } from "./scaling.js";
-import { measureRawLimits, type RawLimits } from "./sqlite-raw.js";
+import { measureRawLimits, measureRawTopicReads, type RawLimits } from "./sqlite-raw.js";
+import { measureSqliteScaling } from "./sqlite-scaling.js";
 import { measureSystemLatency } from "./system-latency.js";
 
 const AGGREGATES = Number(process.env.AGGREGATES ?? 2000);
@@ -50,6 +54,10 @@ interface Result {
   readonly reads: number;
   /** The raw driver's W3 on the same table, measured alternately with the library's. */
   readonly rawReads?: number;
+  /** W3t: the Created notifications alone (1 in 10), selected by topic. */
+  readonly topicReads: number;
+  /** The raw driver's W3t on the same table, measured alternately with the library's. */
+  readonly rawTopicReads?: number;
   readonly longGet: number;
   readonly snapshotGet: number;
   readonly concurrentSaves?: number;
@@ -88,12 +96,40 @@ interface MeasureOptions {
   readonly concurrent?: boolean;
   /** The raw driver's W3 on the application's table, given its name, to run beside ours. */
   readonly rawReads?: (table: string) => Promise<number>;
+  /** The raw driver's W3t (the notifications of `topic`) on the application's table. */
+  readonly rawTopicReads?: (topic: string) => Promise<number>;
+}
+
+/** W3 as a follower reads: from 1, pages of 100, each from the id after the last. */
+const readLog = (app: Accounts, options?: { topics: string[] }) =>
+  readAll(
+    1,
+    (next) => app.log.select(next, 100, options),
+    (n) => n.id,
+  );
+
+/**
+ * `ours` and, if given, `raw` (reads per second) three times each, alternately, so that a
+ * machine that speeds up or slows down meanwhile biases neither: the medians.
+ */
+async function alternately(
+  ours: () => Promise<number>,
+  raw?: () => Promise<number>,
+): Promise<{ ours: number; raw?: number }> {
+  const mine: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const [count, readMs] = await timed(ours);
+    mine.push(perSecond(count, readMs));
+    if (raw) theirs.push(await raw());
+  }
+  return { ours: medianOf(mine), ...(raw ? { raw: medianOf(theirs) } : {}) };
 }
 
 async function measure(
   store: string,
   env: Record<string, string>,
-  { concurrent = false, rawReads }: MeasureOptions = {},
+  { concurrent = false, rawReads, rawTopicReads }: MeasureOptions = {},
 ): Promise<Result> {
   const app: Application & Accounts = new Accounts({ env });
   await app.ready;
@@ -109,21 +145,14 @@ async function measure(
   });
   const gets = perSecond(ids.length, getMs);
 
-  // W3 three times, the median, alternating with the raw driver's on the same table if given.
-  const ours: number[] = [];
-  const raw: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const [count, readMs] = await timed(() =>
-      readAll(
-        1,
-        (next) => app.log.select(next, 100),
-        (n) => n.id,
-      ),
-    );
-    ours.push(perSecond(count, readMs));
-    if (rawReads) raw.push(await rawReads(`"${env.POSTGRES_SCHEMA}"."accounts_events"`));
-  }
-  const reads = medianOf(ours);
+  const table = `"${env.POSTGRES_SCHEMA}"."accounts_events"`;
+  const w3 = await alternately(() => readLog(app), rawReads && (() => rawReads(table)));
+  // W3t: the first notification is an account's Created, 1 in 10 of the log.
+  const created = (await app.log.select(1, 1))[0]?.topic ?? "";
+  const w3t = await alternately(
+    () => readLog(app, { topics: [created] }),
+    rawTopicReads && (() => rawTopicReads(created)),
+  );
 
   let concurrentSaves: number | undefined;
   if (concurrent) {
@@ -155,8 +184,10 @@ async function measure(
     store,
     saves,
     gets,
-    reads,
-    ...(raw.length > 0 ? { rawReads: medianOf(raw) } : {}),
+    reads: w3.ours,
+    ...(w3.raw === undefined ? {} : { rawReads: w3.raw }),
+    topicReads: w3t.ours,
+    ...(w3t.raw === undefined ? {} : { rawTopicReads: w3t.raw }),
     longGet,
     snapshotGet,
     ...(concurrentSaves === undefined ? {} : { concurrentSaves }),
@@ -182,6 +213,20 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const ratio = (n: number, limit: number | undefined) =>
   limit ? ` (${(n / limit).toFixed(2)}×)` : "";
 
+/** A title, a table of reads at scale, then each plan under its title, indented. */
+function printAtScale(
+  title: string,
+  rows: readonly Record<string, string>[],
+  plans: Record<string, readonly string[]>,
+): void {
+  console.log(`\n${title}`);
+  console.table(rows);
+  for (const [what, lines] of Object.entries(plans)) {
+    console.log(what);
+    for (const line of lines) console.log(`  ${line}`);
+  }
+}
+
 let stopPostgres: (() => Promise<void>) | undefined;
 try {
   const rows = AGGREGATES * (COMMANDS + 1);
@@ -195,7 +240,10 @@ try {
       synchronous,
       Math.min(rows, 5000),
     );
-    results.push(await measure(store, sqliteEnv(`bench-${synchronous}`, synchronous)));
+    const env = sqliteEnv(`bench-${synchronous}`, synchronous);
+    const rawTopicReads = (topic: string) =>
+      measureRawTopicReads(env.SQLITE_DBNAME ?? "", "accounts_events", topic);
+    results.push(await measure(store, env, { rawTopicReads }));
   }
 
   let server: PostgresServer;
@@ -205,10 +253,16 @@ try {
   const rawLimits = () =>
     measurePostgresRawLimits(server, Math.min(rows, 5000), CONCURRENT_SECONDS);
   const rawBefore = await rawLimits();
+  const schema = `bench_${Date.now()}`;
   const postgres = await measure(
     "postgres",
-    { INFRASTRUCTURE_FACTORY: "@es/postgres", POSTGRES_SCHEMA: `bench_${Date.now()}` },
-    { concurrent: true, rawReads: (table) => measureRawPagedReads(server, table) },
+    { INFRASTRUCTURE_FACTORY: "@es/postgres", POSTGRES_SCHEMA: schema },
+    {
+      concurrent: true,
+      rawReads: (table) => measureRawPagedReads(server, table),
+      rawTopicReads: (topic) =>
+        measureRawPagedReads(server, `"${schema}"."accounts_events"`, topic),
+    },
   );
   const rawAfter = await rawLimits();
   const pgRaw = Object.fromEntries(
@@ -225,6 +279,7 @@ try {
     CONCURRENT_SECONDS,
   );
   const scaling = SCALE > 0 ? await measureScaling(server, [10_000, SCALE]) : undefined;
+  const sqliteScaling = SCALE > 0 ? await measureSqliteScaling(dir, [10_000, SCALE]) : undefined;
   const latency =
     LATENCY_SAMPLES > 0
       ? await measureSystemLatency(latencyStores(dir), LATENCY_SAMPLES)
@@ -250,6 +305,7 @@ try {
       "W1 saves/s (= events/s)": `${fmt(r.saves)}${ratio(r.saves, limits(r.store)?.save)}`,
       "W2 gets/s": `${fmt(r.gets)}${ratio(r.gets, limits(r.store)?.get)}`,
       "W3 notifications/s": `${fmt(r.reads)}${ratio(r.reads, limits(r.store)?.read)}`,
+      "W3t 1-in-10 topic/s": `${fmt(r.topicReads)}${ratio(r.topicReads, r.rawTopicReads)}`,
       "W4 get 5k events ms": r.longGet.toFixed(2),
       "W4 via snapshot ms": r.snapshotGet.toFixed(3),
       "W5 4 writers saves/s":
@@ -300,19 +356,36 @@ try {
     },
   ]);
 
+  const byTopic = (r: { commonReads: number; rareMs: number }) => ({
+    "W3t 1-in-10 topic, the last 1,000/s": fmt(r.commonReads),
+    "W3t 1-in-10,000 topic, all from 1, ms": r.rareMs.toFixed(2),
+  });
   if (scaling) {
-    console.log(
-      "\nW3 at scale on PostgreSQL: the last 10,000 notifications, pages of 100 (median of 5, sizes in turn):",
-    );
-    console.table(
+    printAtScale(
+      "W3 at scale on PostgreSQL: the last 10,000 notifications, pages of 100 (median of 5, sizes in turn):",
       scaling.results.map((r) => ({
         "events stored": fmt(r.stored),
         "notifications/s": `${fmt(r.reads)}${ratio(r.reads, r.rawReads)}`,
         "the page query alone, rows/s": fmt(r.rawReads),
+        ...byTopic(r),
       })),
+      {
+        "plan of a page read (generic plan):": scaling.plan,
+        "plan of a page read by topic (generic plan, the rare topic's first page):":
+          scaling.topicPlan,
+      },
     );
-    console.log("plan of a page read (generic plan):");
-    for (const line of scaling.plan) console.log(`  ${line}`);
+  }
+  if (sqliteScaling) {
+    printAtScale(
+      "W3 and W3t at scale on SQLite (synchronous=FULL, analysed): pages of 100 (median of 5):",
+      sqliteScaling.results.map((r) => ({
+        "events stored": fmt(r.stored),
+        "the last 10,000/s": fmt(r.reads),
+        ...byTopic(r),
+      })),
+      { "plan of a page read by topic (EXPLAIN QUERY PLAN):": sqliteScaling.plan },
+    );
   }
   if (latency) printLatency(latency);
   console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

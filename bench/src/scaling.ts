@@ -3,10 +3,20 @@
  * with 10,000, because a page is an index range scan below the bound (the plan is printed).
  * The sizes are read in turn, by the recorder and by the page query alone (no bound, not
  * prepared), and the median of 5 reads of each is reported.
+ *
+ * W3t at scale: so is reading by topic, for a common topic (1 in 10 events, the last 1,000 of
+ * them) and a rare one (1 in 10,000, all of them from the start), because each topic's rows
+ * come from the topic index in id order (the generic plan is printed, with its actual rows).
  */
+import { ARRAY_TOPICS, DOLLAR_NUMBERS, selectNotifications } from "@es/persistence-core/sql";
 import { PostgresApplicationRecorder, PostgresDatastore, TableName } from "@es/postgres";
 import { readAll } from "./pages.js";
 import { type PostgresServer, perSecond } from "./postgres-server.js";
+
+/** The topics of the events stored: 1 in 10 COMMON, 1 in 10,000 RARE, the rest Deposited. */
+export const [COMMON, RARE] = ["Account.Created", "Account.Closed"];
+/** The topic of event `i` (from 1), as SQL. */
+export const TOPIC_OF_I = `CASE WHEN i % 10000 = 5000 THEN '${RARE}' WHEN i % 10 = 1 THEN '${COMMON}' ELSE 'Account.Deposited' END`;
 
 export interface ScalingResult {
   readonly stored: number;
@@ -14,6 +24,10 @@ export interface ScalingResult {
   readonly reads: number;
   /** The same read by the page query alone (no bound), unprepared, through the datastore. */
   readonly rawReads: number;
+  /** Notifications per second, reading the COMMON ones of the last 10,000 by topic. */
+  readonly commonReads: number;
+  /** Milliseconds to read all the RARE ones by topic, from the start. */
+  readonly rareMs: number;
 }
 
 const READ = 10_000;
@@ -21,7 +35,7 @@ const READ = 10_000;
 export async function measureScaling(
   server: PostgresServer,
   sizes: readonly number[],
-): Promise<{ results: ScalingResult[]; plan: string[] }> {
+): Promise<{ results: ScalingResult[]; plan: string[]; topicPlan: string[] }> {
   const datastore = new PostgresDatastore({
     ...server,
     ssl: false,
@@ -42,7 +56,7 @@ export async function measureScaling(
     // Filled in one statement, ids from the table's own sequence (no reader is running), then
     // vacuumed, so that no reader pays for setting the rows' hint bits or the visibility map.
     await datastore.execute(`INSERT INTO ${table.qualified} (notification_id, originator_id, originator_version, topic, state)
-      SELECT nextval('"public"."${table.name}_notification_id_seq"'), md5(i::text), 1, 'Account.Deposited',
+      SELECT nextval('"public"."${table.name}_notification_id_seq"'), md5(i::text), 1, ${TOPIC_OF_I},
         convert_to(repeat('x', 90), 'UTF8')
       FROM generate_series(1, ${size}) AS i`);
     await datastore.execute(`VACUUM (ANALYZE) ${table.qualified}`);
@@ -76,12 +90,28 @@ export async function measureScaling(
         (row) => row.notification_id as number,
       );
       if (round > 0) record(`pg ${size}`, perSecond(read, performance.now() - started));
+      started = performance.now();
+      read = await readAll(
+        start,
+        (next) => recorder.selectNotifications(next, 100, { topics: [COMMON] }),
+        (n) => n.id,
+      );
+      if (round > 0) record(`common ${size}`, perSecond(read, performance.now() - started));
+      started = performance.now();
+      await readAll(
+        1,
+        (next) => recorder.selectNotifications(next, 100, { topics: [RARE] }),
+        (n) => n.id,
+      );
+      if (round > 0) record(`rare ${size}`, performance.now() - started);
     }
   }
   const results = sizes.map((size) => ({
     stored: size,
     reads: median(`es ${size}`),
     rawReads: median(`pg ${size}`),
+    commonReads: median(`common ${size}`),
+    rareMs: median(`rare ${size}`),
   }));
   const largest = tables.at(-1)?.table;
   const rows = largest
@@ -91,7 +121,27 @@ export async function measureScaling(
       )
     : [];
   const plan = rows.map((row) => String(row["QUERY PLAN"]));
+  const topicPlan = largest ? await topicPagePlan(datastore, largest) : [];
   for (const { table } of tables) await datastore.execute(`DROP TABLE ${table.qualified}`);
   await datastore.close();
-  return { results, plan };
+  return { results, plan, topicPlan };
+}
+
+/**
+ * The plan PostgreSQL runs for a page by topic on `table`, generic as a prepared statement's
+ * is after a few runs, with its actual rows: the rare topic's first page, from the start.
+ */
+async function topicPagePlan(datastore: PostgresDatastore, table: TableName): Promise<string[]> {
+  const text = selectNotifications(table.qualified, { topics: ARRAY_TOPICS }).compile(
+    DOLLAR_NUMBERS,
+  ).text;
+  return datastore.transaction(async (connection) => {
+    await connection.query("SET LOCAL plan_cache_mode = force_generic_plan");
+    await connection.query(`PREPARE topic_page AS ${text}`);
+    const rows = await connection.query(
+      `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) EXECUTE topic_page('{${RARE}}', 1, ${Number.MAX_SAFE_INTEGER}, 100)`,
+    );
+    await connection.query("DEALLOCATE topic_page");
+    return rows.map((row) => String(row["QUERY PLAN"]));
+  });
 }

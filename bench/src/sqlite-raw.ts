@@ -109,3 +109,26 @@ export async function measureRawLimits(
   await kysely.destroy();
   return { insert1, insert10, lookup10, paged, kyselyLookup10 };
 }
+
+/**
+ * Rows per second that better-sqlite3 alone reads of one topic from an application's
+ * database (the same rows, file and index), in pages of 100, by the obvious query.
+ */
+export async function measureRawTopicReads(
+  path: string,
+  table: string,
+  topic: string,
+): Promise<number> {
+  const db = new Database(path, { readonly: true });
+  const page = db.prepare(
+    `select notification_id, originator_id, originator_version, topic, state from "${table}" where topic = ? and notification_id >= ? order by notification_id limit 100`,
+  );
+  const started = performance.now();
+  const read = await readAll(
+    1,
+    (next) => page.all(topic, next) as { notification_id: number }[],
+    (row) => row.notification_id,
+  );
+  db.close();
+  return read / ((performance.now() - started) / 1000);
+}

@@ -4,7 +4,11 @@
  * from `first` on; ids may have gaps, so its last id may exceed the one asked for, and the
  * section's own id always gives the ids it really holds.
  */
-import type { ApplicationRecorder, Notification } from "@es/persistence-core";
+import type {
+  ApplicationRecorder,
+  Notification,
+  SelectNotificationsOptions,
+} from "@es/persistence-core";
 
 /** A section of a notification log: up to a section size of notifications, in id order. */
 export interface Section {
@@ -20,8 +24,15 @@ export interface Section {
 export interface NotificationLog {
   /** The section `"first,last"`: the notifications from `first` on, up to the section size. */
   section(sectionId: string): Promise<Section>;
-  /** Up to `limit` notifications from id `start` on. */
-  select(start: number, limit: number): Promise<Notification[]>;
+  /**
+   * Up to `limit` notifications from id `start` on; with `options`, only those up to
+   * `options.stop` (inclusive) and of `options.topics`, the limit counting only those.
+   */
+  select(
+    start: number,
+    limit: number,
+    options?: SelectNotificationsOptions,
+  ): Promise<Notification[]>;
   /** The most notifications a section holds, and a select may ask for, if the log says. */
   readonly sectionSize?: number | undefined;
 }
@@ -34,6 +45,7 @@ export interface NotificationLog {
  * ```ts
  * const section = await app.log.section("1,10"); // { id: "1,4", items, nextId: null }
  * const next = await app.log.select(5, 100);
+ * const created = await app.log.select(1, 10, { topics: ["World.Created"] });
  * ```
  */
 export class LocalNotificationLog implements NotificationLog {
@@ -67,8 +79,19 @@ export class LocalNotificationLog implements NotificationLog {
     return { id: formatSectionId(head.id, tail.id), items, nextId };
   }
 
-  /** Up to `limit` (at most the section size) notifications from id `start` on. */
-  async select(start: number, limit: number): Promise<Notification[]> {
+  /**
+   * Up to `limit` (at most the section size) notifications from id `start` on, only up to
+   * `options.stop` and of `options.topics` if given: the recorder filters them.
+   *
+   * @throws RangeError if `limit` is not a whole number up to the section size, or
+   *   `options.stop` is not an integer.
+   * @throws TypeError if `options.topics` is not an array of strings.
+   */
+  async select(
+    start: number,
+    limit: number,
+    options?: SelectNotificationsOptions,
+  ): Promise<Notification[]> {
     if (!Number.isInteger(limit) || limit < 0) {
       throw new RangeError(`Limit must be a non-negative integer, got ${limit}`);
     }
@@ -77,7 +100,7 @@ export class LocalNotificationLog implements NotificationLog {
         `Requested limit ${limit} greater than section size ${this.sectionSize}`,
       );
     }
-    return this.recorder.selectNotifications(start, limit);
+    return this.recorder.selectNotifications(start, limit, options);
   }
 }
 

@@ -47,6 +47,7 @@ export {
   IS_SNAPSHOTTING_ENABLED,
 } from "./infrastructure-factory.js";
 export { Mapper, type MapperOptions, StoredEventDecodingError } from "./mapper.js";
+export { type NotificationSelection, notificationSelection } from "./notification-selection.js";
 export type { PromptChannel } from "./prompt-channel.js";
 export type {
   AggregateRecorder,
@@ -54,6 +55,7 @@ export type {
   InsertEventsOptions,
   ProcessRecorder,
   SelectEventsOptions,
+  SelectNotificationsOptions,
   TrackingRecorder,
   WaitOptions,
 } from "./recorders.js";

@@ -22,6 +22,18 @@ export interface SelectEventsOptions {
   readonly limit?: number | undefined;
 }
 
+/**
+ * Which notifications to select, beyond a start and a limit (the Python original's `stop` and
+ * `topics`). The limit counts only the notifications selected, and ids stay the positions in
+ * the whole log, so a reader that skips most of it still knows exactly where it is.
+ */
+export interface SelectNotificationsOptions {
+  /** Only ids up to and including this one (an integer; below `start`, nothing is selected). */
+  readonly stop?: number | undefined;
+  /** Only notifications whose topic is one of these; empty or absent, all of them. */
+  readonly topics?: readonly string[] | undefined;
+}
+
 /** What else an insert records with the events. */
 export interface InsertEventsOptions {
   /** The upstream notification these events were made from (process recorders only). */
@@ -57,8 +69,19 @@ export interface AggregateRecorder {
  * finds a new notification at or below N.
  */
 export interface ApplicationRecorder extends AggregateRecorder {
-  /** Up to `limit` notifications with ids from `start` (inclusive), in id order. Ids start at 1. */
-  selectNotifications(start: number, limit: number): Promise<Notification[]>;
+  /**
+   * Up to `limit` notifications with ids from `start` (inclusive), in id order. Ids start at 1.
+   * `options.stop` selects only ids up to it (inclusive), `options.topics` only the notifications
+   * of those topics; the store does the filtering, and the limit counts only what it selects.
+   *
+   * @throws TypeError if `options.topics` is not an array of strings, or `options.stop` not a number.
+   * @throws RangeError if `options.stop` is not an integer.
+   */
+  selectNotifications(
+    start: number,
+    limit: number,
+    options?: SelectNotificationsOptions,
+  ): Promise<Notification[]>;
   /** The largest notification id recorded, 0 when there is none. */
   maxNotificationId(): Promise<number>;
 }

@@ -6,10 +6,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { SelectEventsOptions } from "../src/index.js";
 import {
+  ARRAY_TOPICS,
   DOLLAR_NUMBERS,
   hasTrackingId,
   insertEvent,
   insertTracking,
+  jsonTopics,
   maxNotificationId,
   maxTrackingId,
   QUESTION_MARKS,
@@ -173,6 +175,22 @@ describe("the recorders' shared statements", () => {
       `SELECT max(notification_id) AS max FROM "s"."worlds_events" WHERE notification_id < $1`,
     );
     expect(max.params({ bound: 4 })).toEqual([4]);
+  });
+
+  it("select notifications of some topics, the list one parameter whatever its length", () => {
+    const args = { start: 3, bound: 9, limit: 10, topics: ["A", 'B"'] };
+    const sqlite = selectNotifications(table, {
+      topics: jsonTopics('"worlds_events_topic_idx"'),
+    }).compile(QUESTION_MARKS);
+    expect(sqlite.text).toBe(
+      `SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state FROM json_each(?) AS t CROSS JOIN "s"."worlds_events" AS e INDEXED BY "worlds_events_topic_idx" WHERE e.topic = t.value AND e.notification_id >= ? AND e.notification_id < ? ORDER BY e.notification_id LIMIT ?`,
+    );
+    expect(sqlite.params(args)).toEqual(['["A","B\\""]', 3, 9, 10]);
+    const postgres = selectNotifications(table, { topics: ARRAY_TOPICS }).compile(DOLLAR_NUMBERS);
+    expect(postgres.text).toBe(
+      `SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state FROM unnest($1::text[]) AS t(value) CROSS JOIN LATERAL (SELECT notification_id, originator_id, originator_version, topic, state FROM "s"."worlds_events" WHERE (topic, notification_id) >= (t.value, $2) AND (topic, notification_id) < (t.value, $3) ORDER BY topic, notification_id LIMIT $4) AS e ORDER BY e.notification_id LIMIT $4`,
+    );
+    expect(postgres.params({ ...args, limit: -1 })).toEqual([["A", 'B"'], 3, 9, 0]);
   });
 
   it("insert and find tracking records by application name and notification id", () => {

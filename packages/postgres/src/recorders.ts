@@ -13,9 +13,11 @@ import {
   DataError,
   type InsertEventsOptions,
   type Notification,
+  notificationSelection,
   type ProcessRecorder,
   ProgrammingError,
   type SelectEventsOptions,
+  type SelectNotificationsOptions,
   type StoredEvent,
   type Tracking,
   type TrackingRecorder,
@@ -23,6 +25,7 @@ import {
   waitForTracking,
 } from "@es/persistence-core";
 import {
+  ARRAY_TOPICS,
   DOLLAR_NUMBERS,
   hasTrackingId,
   insertTracking,
@@ -239,6 +242,7 @@ export class PostgresApplicationRecorder
   readonly #inserts: Inserts<EventValues>;
   readonly #measure: Prepared;
   readonly #select: PostgresStatement<SelectNotificationsArgs>;
+  readonly #selectTopics: PostgresStatement<SelectNotificationsArgs>;
   readonly #max: PostgresStatement<{ readonly bound?: number }>;
 
   constructor(datastore: PostgresDatastore, eventsTable: TableName) {
@@ -247,6 +251,9 @@ export class PostgresApplicationRecorder
     this.#measure = new Prepared(`SELECT ${boundExpression(eventsTable)} AS bound`);
     const bounded = { bounded: true };
     this.#select = new PostgresStatement(selectNotifications(eventsTable.qualified, bounded));
+    this.#selectTopics = new PostgresStatement(
+      selectNotifications(eventsTable.qualified, { topics: ARRAY_TOPICS }),
+    );
     this.#max = new PostgresStatement(maxNotificationId(eventsTable.qualified, bounded));
   }
 
@@ -260,6 +267,9 @@ export class PostgresApplicationRecorder
       ...super.createdRelations(),
       sequenceOf(this.eventsTable),
       `"${schema}".${this.eventsTable.derived("notification_id_idx")}`,
+      // A table made before selecting by topic lacks this index, so it is created then (under
+      // the schema changes lock, and holding off saves while it is built; see docs/postgres.md).
+      `"${schema}".${this.eventsTable.derived("topic_idx")}`,
     ];
   }
 
@@ -274,33 +284,55 @@ export class PostgresApplicationRecorder
   }
 
   /**
-   * Up to `limit` notifications from `start`, below the bound. A page that the last bound
-   * measured already covers is one statement; one that reaches past it (a reader at the end of
-   * the log) measures a new bound first, so a read that starts after a save has returned sees
-   * that save.
+   * Up to `limit` notifications from `start`, below the bound, and only up to `options.stop`
+   * and of `options.topics` if given. A page that the last bound measured already covers is one
+   * statement; one that reaches past it (a reader at the end of the log) measures a new bound
+   * first, so a read that starts after a save has returned sees that save.
+   *
+   * Filters can't make a reader miss a notification: they take rows out of what a statement
+   * returns, never change which ids it sees, and every row returned is below a bound measured
+   * before its statement began. A reader goes on after the last id returned, however few rows
+   * matched, and every id below that is committed or never will be. The one position taken
+   * here other than a returned id is the old bound, after a statement below it came back short:
+   * begun after the bound was measured, it saw every id below the bound that will ever exist.
+   * A stop is a bound of its own: below the last bound measured, none is measured again.
    */
-  async selectNotifications(start: number, limit: number): Promise<Notification[]> {
-    const from = Math.max(0, Math.floor(start));
-    const most = Math.max(0, Math.floor(limit));
-    if (most === 0) return [];
+  async selectNotifications(
+    start: number,
+    limit: number,
+    options?: SelectNotificationsOptions,
+  ): Promise<Notification[]> {
+    const selection = notificationSelection(start, limit, options);
+    const { start: from, limit: most, end = Number.POSITIVE_INFINITY, topics } = selection;
+    // No topic stored has a lone surrogate (inserts refuse it), and pg would send it altered.
+    const listed = topics?.filter(isWellFormed);
+    if (most === 0 || from >= end || listed?.length === 0) return [];
     let bound = this.#bound;
-    let rows = from < bound ? await this.#selectBelow(from, bound, most) : [];
-    if (rows.length < most) {
-      // Every id from `from` below the old bound is read: go on from the next, below a new one.
-      const next = rows.length > 0 ? (rows.at(-1)?.notification_id ?? from) + 1 : from;
+    let rows =
+      from < Math.min(bound, end)
+        ? await this.#selectBelow(from, Math.min(bound, end), most, listed)
+        : [];
+    if (rows.length < most && bound < end) {
+      // Every id from `from` below the old bound is read (if it matched): go on from there.
+      const next = Math.max(from, bound);
       bound = await this.#measureBound();
-      if (next < bound)
-        rows = rows.concat(await this.#selectBelow(next, bound, most - rows.length));
+      const below = Math.min(bound, end);
+      if (next < below) {
+        rows = rows.concat(await this.#selectBelow(next, below, most - rows.length, listed));
+      }
     }
     return rows.map(toNotification);
   }
 
-  async #selectBelow(start: number, bound: number, limit: number): Promise<NotificationRow[]> {
-    const select = this.#select;
-    return (await this.datastore.query(
-      select,
-      select.params({ start, bound, limit }),
-    )) as NotificationRow[];
+  async #selectBelow(
+    start: number,
+    bound: number,
+    limit: number,
+    topics: readonly string[] | undefined,
+  ): Promise<NotificationRow[]> {
+    const select = topics ? this.#selectTopics : this.#select;
+    const args = { start, bound, limit, ...(topics && { topics }) };
+    return (await this.datastore.query(select, select.params(args))) as NotificationRow[];
   }
 
   /** The largest notification id below a bound measured now (every id up to it can be read). */

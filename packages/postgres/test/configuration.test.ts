@@ -280,6 +280,31 @@ describe("tables", () => {
     await factory.close();
   });
 
+  it("get the topic index if they were made before it, and are read by topic either way", async () => {
+    const name = uniquePrefix();
+    const factory = fromEnv(name, {});
+    const recorder = await factory.applicationRecorder();
+    const index = `"public".${recorder.eventsTable.derived("topic_idx")}`;
+    const present = async (made: PostgresFactory) =>
+      (await made.datastore.query("SELECT to_regclass($1) AS found", [index]))[0]?.found !== null;
+    expect(await present(factory)).toBe(true);
+    // A table as an earlier version made it: without the index.
+    await factory.datastore.execute(`DROP INDEX ${index}`);
+    const state = new Uint8Array();
+    await recorder.insertEvents([
+      { originatorId: "a", originatorVersion: 1, topic: "A", state },
+      { originatorId: "a", originatorVersion: 2, topic: "B", state },
+    ]);
+    const ofB = () => recorder.selectNotifications(1, 10, { topics: ["B"] });
+    expect((await ofB()).map((n) => n.id)).toEqual([2]);
+    await factory.close();
+
+    const again = fromEnv(name, {});
+    await again.applicationRecorder();
+    expect(await present(again)).toBe(true);
+    await again.close();
+  });
+
   it("are not created with CREATE_TABLE=n: using them is a ProgrammingError naming them", async () => {
     const name = uniquePrefix();
     const factory = fromEnv(name, { CREATE_TABLE: "n" });

@@ -25,11 +25,16 @@ const applicationRecorder = (maxConnections = 10) =>
   recorder((store) => new PostgresApplicationRecorder(store, table("events")), { maxConnections });
 
 /** Inserts one event in the open transaction of `on`, with the recorder's statement. */
-async function insert(on: pg.Client, table: TableName, originatorId: string): Promise<number> {
+async function insert(
+  on: pg.Client,
+  table: TableName,
+  originatorId: string,
+  topic = "t",
+): Promise<number> {
   const { rows } = await on.query(insertApplicationStatement(table, "one"), [
     originatorId,
     1,
-    "t",
+    topic,
     Buffer.from([0]),
   ]);
   return Number(rows[0].notification_id);
@@ -72,6 +77,37 @@ describe("notification ordering", () => {
     expect(await reader.read()).toEqual([first, second]);
     expect(await events.maxNotificationId()).toBe(2);
     expect(reader.seen).toEqual([1, 2]);
+  });
+
+  it("reads nothing of some topics past an id in flight, however few rows match below it", async () => {
+    const events = await applicationRecorder();
+    const ids = (start: number, options: { stop?: number; topics?: string[] }) =>
+      events.selectNotifications(start, 10, options).then((page) => page.map((n) => n.id));
+    await events.insertEvents([makeStoredEvent(uuid4(), 1, "A"), makeStoredEvent(uuid4(), 1, "B")]);
+    expect(await ids(1, { topics: ["A"] })).toEqual([1]);
+    const [early, late] = [await connection(), await connection()];
+
+    // An A takes id 3 and stays in flight; a B and an A after it commit (ids 4 and 5).
+    await early.query("BEGIN");
+    expect(await insert(early, events.eventsTable, uuid4(), "A")).toBe(3);
+    await late.query("BEGIN");
+    expect(await insert(late, events.eventsTable, uuid4(), "B")).toBe(4);
+    expect(await insert(late, events.eventsTable, uuid4(), "A")).toBe(5);
+    await late.query("COMMIT");
+
+    // A reader of A at 2 finds nothing: 5 is committed, but 3 may still be. Nor does a reader of
+    // B see 4, nor one that stops at 5; a stop below the bound reads what is below it.
+    expect(await ids(2, { topics: ["A"] })).toEqual([]);
+    expect(await ids(2, { topics: ["B"] })).toEqual([2]);
+    expect(await ids(1, { topics: ["A", "B"], stop: 5 })).toEqual([1, 2]);
+    expect(await ids(1, { stop: 2 })).toEqual([1, 2]);
+    expect(await events.maxNotificationId()).toBe(2);
+
+    await early.query("COMMIT");
+    expect(await ids(2, { topics: ["A"] })).toEqual([3, 5]);
+    expect(await ids(3, { topics: ["B"] })).toEqual([4]);
+    expect(await ids(1, { topics: ["A", "B"], stop: 4 })).toEqual([1, 2, 3, 4]);
+    expect(await events.maxNotificationId()).toBe(5);
   });
 
   it("goes on past a transaction that rolled back or whose session ended", async () => {

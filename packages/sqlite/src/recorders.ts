@@ -9,9 +9,11 @@ import {
   type ApplicationRecorder,
   type InsertEventsOptions,
   type Notification,
+  notificationSelection,
   type ProcessRecorder,
   ProgrammingError,
   type SelectEventsOptions,
+  type SelectNotificationsOptions,
   type StoredEvent,
   type Tracking,
   type TrackingRecorder,
@@ -22,11 +24,14 @@ import {
   hasTrackingId,
   insertEvent,
   insertTracking,
+  jsonTopics,
   maxNotificationId,
   maxTrackingId,
   type NotificationRow,
   QUESTION_MARKS,
   type SelectEventsArgs,
+  type SelectNotificationsArgs,
+  type SelectNotificationsShape,
   type Sql,
   type Statement,
   selectEventsStatements,
@@ -40,6 +45,7 @@ import {
   createApplicationTable,
   createTrackingTable,
   quoted,
+  topicIndex,
 } from "./schema.js";
 
 /** A row in raw mode: the values of `EVENT_COLUMNS`, in order (cheaper than an object). */
@@ -176,11 +182,20 @@ export class SqliteApplicationRecorder
   extends SqliteAggregateRecorder
   implements ApplicationRecorder
 {
-  readonly #notifications = new SqliteStatement(
-    this.datastore,
-    selectNotifications(quoted(this.eventsTable)),
-  );
+  /** Notifications from a start: all of them, below a stop, or of some topics below a stop. */
+  readonly #notifications = {
+    all: this.#selectNotifications({}),
+    below: this.#selectNotifications({ bounded: true }),
+    ofTopics: this.#selectNotifications({ topics: jsonTopics(topicIndex(this.eventsTable)) }),
+  };
   readonly #max = new SqliteStatement(this.datastore, maxNotificationId(quoted(this.eventsTable)));
+
+  #selectNotifications(shape: SelectNotificationsShape): SqliteStatement<SelectNotificationsArgs> {
+    return new SqliteStatement(
+      this.datastore,
+      selectNotifications(quoted(this.eventsTable), shape),
+    );
+  }
 
   override createTableStatements(): string[] {
     return createApplicationTable(this.eventsTable);
@@ -192,10 +207,24 @@ export class SqliteApplicationRecorder
     return ids;
   }
 
-  async selectNotifications(start: number, limit: number): Promise<Notification[]> {
-    const rows = this.datastore.read(
-      () => this.#notifications.all({ start, limit }) as NotificationRow[],
-    );
+  /**
+   * Up to `limit` notifications from `start`, only up to `options.stop` and of `options.topics`
+   * if given: a stop is the statement's bound (the id after it), and topics are one JSON
+   * parameter, so each of the three statements is prepared once.
+   */
+  async selectNotifications(
+    start: number,
+    limit: number,
+    options?: SelectNotificationsOptions,
+  ): Promise<Notification[]> {
+    const { end, topics, ...page } = notificationSelection(start, limit, options);
+    const args = { ...page, bound: end ?? Number.MAX_SAFE_INTEGER, ...(topics && { topics }) };
+    const select = topics
+      ? this.#notifications.ofTopics
+      : end === undefined
+        ? this.#notifications.all
+        : this.#notifications.below;
+    const rows = this.datastore.read(() => select.all(args) as NotificationRow[]);
     return rows.map(toNotification);
   }
 

@@ -32,6 +32,21 @@ interface Followed {
  * write a policy; runners call `follow` and `pullAndProcess`.
  */
 export abstract class Follower extends Application {
+  /**
+   * The topics of the events this follower's policy handles (the Python original's
+   * `follow_topics`): it reads only their notifications, the store skipping the others, and
+   * tracks only those it processes. Empty (the default): every notification. Notification ids
+   * stay the leader's positions, so it resumes exactly after the last one it tracked.
+   *
+   * @example
+   * ```ts
+   * class Counters extends ProcessApplication {
+   *   static override followTopics = [getTopic(World.SomethingHappened)];
+   * }
+   * ```
+   */
+  static followTopics: readonly string[] = [];
+
   readonly #followed = new Map<string, Followed>();
   /** Each application's pull, so that pulls of one application never overlap. */
   readonly #pulls = new Map<string, Promise<void>>();
@@ -58,6 +73,7 @@ export abstract class Follower extends Application {
    * with `mapper` (this application's own by default: same transcodings and codecs).
    */
   follow(name: string, log: NotificationLog, mapper?: Mapper): void {
+    checkTopics(this.name, (this.constructor as typeof Follower).followTopics);
     // A reader asks for no more at a time than the log's sections hold.
     const sectionSize = Math.min(READ_SIZE, log.sectionSize ?? READ_SIZE);
     this.#followed.set(name, { reader: new NotificationLogReader(log, sectionSize), mapper });
@@ -81,7 +97,9 @@ export abstract class Follower extends Application {
   async #pull(name: string, { reader, mapper }: Followed): Promise<void> {
     const { mapper: own } = await this.infrastructure();
     const start = (await this.processRecorder.maxTrackingId(name)) + 1;
-    for await (const notification of reader.select({ start })) {
+    const { followTopics } = this.constructor as typeof Follower;
+    const topics = followTopics.length > 0 ? { topics: followTopics } : {};
+    for await (const notification of reader.select({ start, ...topics })) {
       const domainEvent = (mapper ?? own).toDomainEvent(notification);
       const processEvent = new ProcessEvent({
         applicationName: name,
@@ -138,6 +156,20 @@ export abstract class Follower extends Application {
    * notification is still tracked.
    */
   abstract policy(domainEvent: DomainEvent, processEvent: ProcessEvent): void | Promise<void>;
+}
+
+/** Refuses a `followTopics` that isn't an array of strings (a single topic, say), at `follow`. */
+function checkTopics(follower: string, topics: unknown): void {
+  const problem = Array.isArray(topics)
+    ? topics
+        .map((topic: unknown, i) => (typeof topic === "string" ? "" : `${typeof topic} at ${i}`))
+        .find(Boolean)
+    : typeof topics;
+  if (problem) {
+    throw new SystemDefinitionError(
+      `${follower}'s followTopics must be an array of topic strings, got ${problem}`,
+    );
+  }
 }
 
 /** Whether instances of `cls` follow (pull and process). */

@@ -28,7 +28,7 @@ export type { NotificationLogInterface } from "./interface/notification-log-inte
 export { Leader, ProcessApplication } from "./leader.js";
 export type { Leading } from "./leading.js";
 export { MultiProcessRunner, type MultiProcessRunnerOptions } from "./multi-process-runner.js";
-export { NotificationLogReader } from "./notification-log-reader.js";
+export { NotificationLogReader, type ReaderSelectOptions } from "./notification-log-reader.js";
 export { ProcessEvent } from "./process-event.js";
 export type { Promptable } from "./promptable.js";
 export { Runner, type RunnerOptions } from "./runner.js";

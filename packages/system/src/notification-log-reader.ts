@@ -3,7 +3,13 @@
  * `NotificationLogJSONClient`), from a position on, in order.
  */
 import type { NotificationLog } from "@es/application";
-import type { Notification } from "@es/persistence-core";
+import type { Notification, SelectNotificationsOptions } from "@es/persistence-core";
+
+/** Where `NotificationLogReader.select` reads from, and which notifications. */
+export interface ReaderSelectOptions extends SelectNotificationsOptions {
+  /** The first notification id wanted. */
+  readonly start: number;
+}
 
 /**
  * Reads a notification log in order from a position on, a section size at a time.
@@ -50,14 +56,26 @@ export class NotificationLogReader {
   /**
    * The notifications from id `start` on, a limited list at a time, until a list comes back
    * short: the log had no more (a follower is prompted again for what is recorded after).
+   * With `stop`, only ids up to it; with `topics`, only the notifications of those topics,
+   * which the log's store selects, so that a reader of a few topics reads no others.
+   *
+   * @example
+   * ```ts
+   * for await (const n of reader.select({ start: 1, topics: ["World.Created"] })) console.log(n.id);
+   * ```
    */
-  async *select({ start }: { readonly start: number }): AsyncGenerator<Notification> {
+  async *select({ start, ...filter }: ReaderSelectOptions): AsyncGenerator<Notification> {
+    // A log written for the two-argument select is called as before when nothing is filtered.
+    const filtered = filter.stop !== undefined || filter.topics !== undefined;
     let next = start;
     for (;;) {
-      const items = await this.log.select(next, this.sectionSize);
+      const items = await (filtered
+        ? this.log.select(next, this.sectionSize, filter)
+        : this.log.select(next, this.sectionSize));
       yield* items;
       const last = items.at(-1);
       if (last === undefined || items.length < this.sectionSize) return;
+      if (filter.stop !== undefined && last.id >= filter.stop) return;
       next = last.id + 1;
     }
   }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Aggregate, aggregate, type DomainEvent } from "@es/domain";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   Follower,
   Leader,
@@ -16,6 +16,7 @@ import {
   ProcessEvent,
   SystemDefinitionError,
 } from "../src/index.js";
+import { made } from "./closing.js";
 import { stores } from "./stores.js";
 import { Counter, Counters, World, Worlds } from "./worlds.js";
 
@@ -25,15 +26,6 @@ const sqlite = () => ({
   INFRASTRUCTURE_FACTORY: "@es/sqlite",
   SQLITE_DBNAME: join(dir, `${randomUUID()}.db`),
 });
-
-const apps: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const app of apps.splice(0)) await app.close();
-});
-function made<A extends { close(): Promise<void> }>(app: A): A {
-  apps.push(app);
-  return app;
-}
 
 async function happenings(worlds: Worlds, whats: readonly string[]): Promise<void> {
   const world = await worlds.createWorld();

@@ -5,12 +5,14 @@
  * assigned in commit order without a lock.
  */
 import { IntegrityError, ProgrammingError } from "../errors.js";
+import { notificationSelection } from "../notification-selection.js";
 import type {
   AggregateRecorder,
   ApplicationRecorder,
   InsertEventsOptions,
   ProcessRecorder,
   SelectEventsOptions,
+  SelectNotificationsOptions,
   TrackingRecorder,
   WaitOptions,
 } from "../recorders.js";
@@ -119,6 +121,8 @@ export class InMemoryApplicationRecorder
 {
   /** Notification n is at index n - 1: ids are contiguous, starting at 1. */
   protected readonly notifications: Notification[] = [];
+  /** The ids of each topic's notifications, in order: what the SQL stores' topic index is. */
+  protected readonly idsByTopic = new Map<string, number[]>();
 
   protected override write(
     events: readonly StoredEvent[],
@@ -130,19 +134,52 @@ export class InMemoryApplicationRecorder
       const recorded = notification({ ...event, id });
       this.notifications.push(recorded);
       this.append(recorded);
+      const ofTopic = this.idsByTopic.get(recorded.topic);
+      if (ofTopic) ofTopic.push(id);
+      else this.idsByTopic.set(recorded.topic, [id]);
       ids.push(id);
     }
     return ids;
   }
 
-  async selectNotifications(start: number, limit: number): Promise<Notification[]> {
-    const from = Math.max(1, Math.floor(start)) - 1;
-    return this.notifications.slice(from, from + Math.max(0, limit));
+  async selectNotifications(
+    start: number,
+    limit: number,
+    options?: SelectNotificationsOptions,
+  ): Promise<Notification[]> {
+    const { start: first, limit: most, end, topics } = notificationSelection(start, limit, options);
+    const from = Math.max(1, first);
+    const below = Math.min(end ?? Number.POSITIVE_INFINITY, this.notifications.length + 1);
+    if (topics === undefined) {
+      // Id n is at index n - 1; a stop before the start (below <= from) selects nothing.
+      return this.notifications.slice(from - 1, Math.max(from, Math.min(below, from + most)) - 1);
+    }
+    // Each topic's first `most` ids from `from` on, merged: no more is read than could be selected.
+    const ids = topics.flatMap((topic) => {
+      const ofTopic = this.idsByTopic.get(topic) ?? [];
+      const first = firstAtLeast(ofTopic, from);
+      return ofTopic.slice(first, first + most).filter((id) => id < below);
+    });
+    return ids
+      .sort((a, b) => a - b)
+      .slice(0, most)
+      .map((id) => this.notifications[id - 1] as Notification);
   }
 
   async maxNotificationId(): Promise<number> {
     return this.notifications.length;
   }
+}
+
+/** The index of the first of the ascending `ids` that is at least `id` (their length if none is). */
+function firstAtLeast(ids: readonly number[], id: number): number {
+  let [low, high] = [0, ids.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((ids[middle] ?? 0) < id) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**

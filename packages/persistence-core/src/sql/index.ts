@@ -2,7 +2,8 @@
  * @es/persistence-core/sql — a small toolkit for SQL adapters (the SQLite and PostgreSQL ones
  * use it, and a third-party adapter may): checked table names, statements written as text with
  * their parameters made in the same template, the recorders' statements that every dialect
- * shares, rows read as records, and the base of an adapter's infrastructure factory.
+ * shares (and each dialect's way of selecting by topic), rows read as records, and the base of
+ * an adapter's infrastructure factory.
  */
 
 export { withTracking } from "../tracking-delegate.js";
@@ -17,6 +18,7 @@ export {
   maxTrackingId,
   type SelectEventsArgs,
   type SelectNotificationsArgs,
+  type SelectNotificationsShape,
   selectEvents,
   selectEventsStatements,
   selectNotifications,
@@ -46,3 +48,4 @@ export {
   type Statement,
   sql,
 } from "./statement.js";
+export { ARRAY_TOPICS, jsonTopics, type TopicList } from "./topic-lists.js";

@@ -8,6 +8,7 @@ import type { SelectEventsOptions } from "../recorders.js";
 import type { StoredEvent, Tracking } from "../records.js";
 import { toBuffer } from "./bytes.js";
 import { raw, type Sql, sql } from "./statement.js";
+import type { TopicList } from "./topic-lists.js";
 
 /** The columns of a stored event, in the order `StoredEventRow`s are read in raw (array) mode. */
 export const EVENT_COLUMNS = "originator_id, originator_version, topic, state";
@@ -15,15 +16,28 @@ export const EVENT_COLUMNS = "originator_id, originator_version, topic, state";
 /** What selecting an originator's events is given. */
 export type SelectEventsArgs = SelectEventsOptions & { readonly originatorId: string };
 
-/** What selecting notifications is given: from `start`, below `bound` if the statement has one. */
+/**
+ * What selecting notifications is given: from `start`, below `bound` if the statement has one,
+ * and of `topics` if it selects by topic.
+ */
 export interface SelectNotificationsArgs {
   /** The first notification id wanted. */
   readonly start: number;
   /** How many at most. */
   readonly limit: number;
-  /** Only ids below this, for a statement made `bounded`. */
+  /** Only ids below this, for a statement made `bounded` (or with topics). */
   readonly bound?: number;
+  /** Only these topics (not empty, each once), for a statement made with a `TopicList`. */
+  readonly topics?: readonly string[];
 }
+
+/** The parameters of the statements that select notifications, each one function (so `$n` once). */
+export const notificationParameters = {
+  start: (a: SelectNotificationsArgs) => a.start,
+  bound: (a: SelectNotificationsArgs) => a.bound,
+  limit: (a: SelectNotificationsArgs) => Math.max(0, a.limit),
+  topics: (a: SelectNotificationsArgs) => a.topics,
+} as const;
 
 const NOTHING = raw("");
 
@@ -76,17 +90,34 @@ export function insertEvent(table: string): Sql<StoredEvent> {
   return sql<StoredEvent>`INSERT INTO ${raw(table)} (${raw(EVENT_COLUMNS)}) VALUES (${(e) => e.originatorId}, ${(e) => e.originatorVersion}, ${(e) => e.topic}, ${(e) => toBuffer(e.state)})`;
 }
 
+/** How a statement that selects notifications is made. */
+export interface SelectNotificationsShape {
+  /** Only ids below a bound given with each call. */
+  readonly bounded?: boolean | undefined;
+  /**
+   * Only the topics given with each call, as the dialect selects them (`jsonTopics(index)`,
+   * `ARRAY_TOPICS`). Such a statement is always bounded: a store with no bound of its own gives
+   * the stop asked for, plus one, or `Number.MAX_SAFE_INTEGER`.
+   */
+  readonly topics?: TopicList | undefined;
+}
+
 /**
- * Notifications in id order from `start`, at most `limit` (none if it is negative), and only
- * below a bound given with each call when `bounded`.
+ * Notifications in id order from `start`, at most `limit` (none if it is negative), only below
+ * a bound given with each call when `bounded`, and only of the topics given with each call when
+ * made with `topics`.
  */
 export function selectNotifications(
   table: string,
-  { bounded = false } = {},
+  { bounded = false, topics }: SelectNotificationsShape = {},
 ): Sql<SelectNotificationsArgs> {
-  return sql<SelectNotificationsArgs>`SELECT notification_id, ${raw(EVENT_COLUMNS)} FROM ${raw(table)} WHERE notification_id >= ${(a) => a.start}${
-    bounded ? sql<SelectNotificationsArgs>` AND notification_id < ${(a) => a.bound}` : NOTHING
-  } ORDER BY notification_id LIMIT ${(a) => Math.max(0, a.limit)}`;
+  const { start, bound, limit } = notificationParameters;
+  if (topics) {
+    return sql<SelectNotificationsArgs>`SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state FROM ${topics.rows(table)} ORDER BY e.notification_id LIMIT ${limit}`;
+  }
+  return sql<SelectNotificationsArgs>`SELECT notification_id, ${raw(EVENT_COLUMNS)} FROM ${raw(table)} WHERE notification_id >= ${start}${
+    bounded ? sql<SelectNotificationsArgs>` AND notification_id < ${bound}` : NOTHING
+  } ORDER BY notification_id LIMIT ${limit}`;
 }
 
 /** The largest notification id (`max`, null when there is none), below a bound when `bounded`. */

@@ -4,11 +4,10 @@
  */
 
 export { describeInfrastructureFactory, type FactoryKitOptions } from "./factory-kit.js";
+export { makeStoredEvent, type RecorderKitOptions } from "./kit-helpers.js";
 export {
   describeAggregateRecorder,
   describeApplicationRecorder,
   describeProcessRecorder,
   describeTrackingRecorder,
-  makeStoredEvent,
-  type RecorderKitOptions,
 } from "./recorder-kit.js";

@@ -15,41 +15,8 @@ import type {
   TrackingRecorder,
 } from "../recorders.js";
 import { type StoredEvent, tracking } from "../records.js";
-
-/** How the recorder conformance tests make, use and release recorders. */
-export interface RecorderKitOptions<R> {
-  /** Releases a recorder made for a test (close connections, remove files). */
-  readonly dispose?: (recorder: R) => Promise<void> | void;
-  /** Events per batch in the non-interleaving test (default 1000). */
-  readonly batchSize?: number;
-  /** Concurrent writer tasks in the concurrency test (default 8). */
-  readonly writers?: number;
-}
-
-const encoder = new TextEncoder();
-
-/** A stored event for tests. */
-export function makeStoredEvent(
-  originatorId: string,
-  version: number,
-  topic = "topic1",
-  state = "state1",
-): StoredEvent {
-  return { originatorId, originatorVersion: version, topic, state: encoder.encode(state) };
-}
-
-async function using<R, T>(
-  create: () => Promise<R>,
-  options: RecorderKitOptions<R>,
-  body: (recorder: R) => Promise<T>,
-): Promise<T> {
-  const recorder = await create();
-  try {
-    return await body(recorder);
-  } finally {
-    await options.dispose?.(recorder);
-  }
-}
+import { makeStoredEvent, type RecorderKitOptions, using } from "./kit-helpers.js";
+import { describeSelectingNotifications } from "./select-notifications-kit.js";
 
 const summary = (events: readonly StoredEvent[]) =>
   events.map((e) => ({
@@ -189,6 +156,7 @@ function describeApplicationRecorderOf<R extends ApplicationRecorder>(
   kind: Kind,
 ): void {
   describeAggregateRecorderOf(name, create, options, kind);
+  describeSelectingNotifications(name, create, options);
 
   describe(`${name}: application recorder`, () => {
     it("numbers notifications from 1 in insertion order and selects them from a start id", () =>

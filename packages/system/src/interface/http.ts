@@ -1,13 +1,16 @@
 /**
  * A notification log over HTTP, on node:http and fetch: `serveNotificationLog(service)` serves
- * `GET /notifications/<first,last>` (a section) and `GET /notifications?start=&limit=` (a list);
+ * `GET /notifications/<first,last>` (a section) and `GET /notifications?start=&limit=` (a list,
+ * with `&stop=` and one `&topics=` per topic if asked for);
  * `HttpNotificationLogInterface` calls them, with a timeout and a cap on the response's size.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { messageOf } from "@es/domain";
+import type { SelectNotificationsOptions } from "@es/persistence-core";
 import { NotificationLogReadError } from "./json-client.js";
 import type { NotificationLogInterface } from "./notification-log-interface.js";
+import { readQuery, writeQuery } from "./notifications-query.js";
 
 /** A notification log served over HTTP, until closed. */
 export interface NotificationLogServer {
@@ -58,12 +61,10 @@ export async function serveNotificationLog(
     const section = SECTION_PATH.exec(path);
     if (section?.[1]) return void answer(log.getLogSection(section[1]));
     if (url.pathname === "/notifications") {
-      const start = Number(url.searchParams.get("start"));
-      const limit = Number(url.searchParams.get("limit"));
-      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(limit) || start < 0 || limit < 0) {
-        return reply(400, "Expected whole numbers start and limit");
-      }
-      return void answer(log.getNotifications(start, limit));
+      const query = readQuery(url.searchParams);
+      if (typeof query === "string") return reply(400, query);
+      const { start, limit, options } = query;
+      return void answer(log.getNotifications(start, limit, options));
     }
     reply(404, `Not found: ${url.pathname.slice(0, 200)}`);
   });
@@ -110,8 +111,12 @@ export class HttpNotificationLogInterface implements NotificationLogInterface {
     return this.#get(`/notifications/${encodeURIComponent(sectionId)}`);
   }
 
-  getNotifications(start: number, limit: number): Promise<string> {
-    return this.#get(`/notifications?start=${start}&limit=${limit}`);
+  getNotifications(
+    start: number,
+    limit: number,
+    options?: SelectNotificationsOptions,
+  ): Promise<string> {
+    return this.#get(`/notifications?${writeQuery(start, limit, options)}`);
   }
 
   async #get(path: string): Promise<string> {

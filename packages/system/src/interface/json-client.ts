@@ -7,7 +7,11 @@
  */
 import type { NotificationLog, Section } from "@es/application";
 import { nameErrorClass } from "@es/domain";
-import type { Notification } from "@es/persistence-core";
+import {
+  type Notification,
+  notificationSelection,
+  type SelectNotificationsOptions,
+} from "@es/persistence-core";
 import { z } from "zod";
 import { SystemError } from "../errors.js";
 import type { NotificationLogInterface } from "./notification-log-interface.js";
@@ -51,13 +55,31 @@ function parse<T>(text: string, schema: z.ZodType<T>, what: string): T {
   return result.data;
 }
 
+/** What a list of notifications was asked for: checked against each one received. */
+interface Asked {
+  readonly start: number;
+  readonly limit: number;
+  /** A section's last id. */
+  readonly end?: number | undefined;
+  /** A select's stop. */
+  readonly stop?: number | undefined;
+  /** The topics asked for, if any were. */
+  readonly topics?: readonly string[] | undefined;
+}
+
 /**
- * The notifications, checked to be in increasing order, from `start` on, at most `limit`, and
- * up to `end` when given (a section's last id).
+ * The notifications, checked to be in increasing order, from `start` on, at most `limit`, up
+ * to `end` when given, and of the topics asked for, if any were.
  */
 function toNotifications(
   items: z.infer<typeof notifications>,
-  { start, limit, end = Number.MAX_SAFE_INTEGER }: { start: number; limit: number; end?: number },
+  {
+    start,
+    limit,
+    end = Number.MAX_SAFE_INTEGER,
+    stop = Number.MAX_SAFE_INTEGER,
+    topics = [],
+  }: Asked,
   what: string,
 ): Notification[] {
   if (items.length > limit) {
@@ -80,6 +102,16 @@ function toNotifications(
     if (item.id > end) {
       throw new NotificationLogReadError(
         `The ${what} has notification ${item.id}, past the section's last id ${end}`,
+      );
+    }
+    if (item.id > stop) {
+      throw new NotificationLogReadError(
+        `The ${what} has notification ${item.id}, past the stop asked for, ${stop}`,
+      );
+    }
+    if (topics.length > 0 && !topics.includes(item.topic)) {
+      throw new NotificationLogReadError(
+        `The ${what} has notification ${item.id} of a topic not asked for, ${JSON.stringify(item.topic.slice(0, 100))}`,
       );
     }
     previous = item.id;
@@ -139,9 +171,27 @@ export class NotificationLogJSONClient implements NotificationLog {
     return { id: data.id, items, nextId: data.next_id };
   }
 
-  async select(start: number, limit: number): Promise<Notification[]> {
+  /**
+   * Up to `limit` notifications from `start`, and only up to `options.stop` and of
+   * `options.topics` if given: asked of the remote log, and checked to be what was asked for.
+   */
+  async select(
+    start: number,
+    limit: number,
+    options?: SelectNotificationsOptions,
+  ): Promise<Notification[]> {
+    // Refused as a recorder would refuse them, before anything is sent.
+    if (options) notificationSelection(start, limit, options);
     const what = `response for notifications from ${start}`;
-    const data = parse(await this.interface.getNotifications(start, limit), notifications, what);
-    return toNotifications(data, { start, limit }, what);
+    // An interface written for the two-argument call is called as before when nothing is filtered.
+    const text = options
+      ? this.interface.getNotifications(start, limit, options)
+      : this.interface.getNotifications(start, limit);
+    const data = parse(await text, notifications, what);
+    return toNotifications(
+      data,
+      { start, limit, stop: options?.stop, topics: options?.topics },
+      what,
+    );
   }
 }

@@ -4,7 +4,7 @@
  * "originator_version", "topic", "state"}`, its state in base64 (the original's format).
  */
 import type { Application, Section } from "@es/application";
-import type { Notification } from "@es/persistence-core";
+import type { Notification, SelectNotificationsOptions } from "@es/persistence-core";
 import type { NotificationLogInterface } from "./notification-log-interface.js";
 
 /** A notification as JSON (the Python original's field names). */
@@ -68,7 +68,16 @@ export class NotificationLogJSONService implements NotificationLogInterface {
     return JSON.stringify(sectionToJSON(await this.app.log.section(sectionId)));
   }
 
-  async getNotifications(start: number, limit: number): Promise<string> {
-    return JSON.stringify((await this.app.log.select(start, limit)).map(toJSON));
+  /**
+   * The notifications the application's log selects, as a JSON array.
+   *
+   * @throws RangeError or TypeError if the log refuses the limit or the options.
+   */
+  async getNotifications(
+    start: number,
+    limit: number,
+    options?: SelectNotificationsOptions,
+  ): Promise<string> {
+    return JSON.stringify((await this.app.log.select(start, limit, options)).map(toJSON));
   }
 }

@@ -4,10 +4,19 @@
  * back (checking everything it reads), and a transport (HTTP, or a direct call) carries them.
  */
 
+import type { SelectNotificationsOptions } from "@es/persistence-core";
+
 /** Serialised sections of a notification log, and serialised lists of its notifications. */
 export interface NotificationLogInterface {
   /** The section `sectionId` ("first,last"), serialised. */
   getLogSection(sectionId: string): Promise<string>;
-  /** Up to `limit` notifications from id `start` on, serialised. */
-  getNotifications(start: number, limit: number): Promise<string>;
+  /**
+   * Up to `limit` notifications from id `start` on, serialised; with `options`, only those up
+   * to `options.stop` and of `options.topics`.
+   */
+  getNotifications(
+    start: number,
+    limit: number,
+    options?: SelectNotificationsOptions,
+  ): Promise<string>;
 }
