@@ -6,6 +6,7 @@
  */
 
 export { withTracking } from "../tracking-delegate.js";
+export { checkPage, pageRefused } from "../view.js";
 export { toBuffer } from "./bytes.js";
 export { identifier, isIdentifier, tableName, tablePrefix } from "./identifiers.js";
 export {

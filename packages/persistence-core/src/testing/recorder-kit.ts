@@ -38,7 +38,8 @@ export function makeStoredEvent(
   return { originatorId, originatorVersion: version, topic, state: encoder.encode(state) };
 }
 
-async function using<R, T>(
+/** Runs `body` with a recorder made for it, and disposes of the recorder however it ends. */
+export async function using<R, T>(
   create: () => Promise<R>,
   options: RecorderKitOptions<R>,
   body: (recorder: R) => Promise<T>,
