@@ -2,7 +2,8 @@
  * @es/persistence-core/sql — a small toolkit for SQL adapters (the SQLite and PostgreSQL ones
  * use it, and a third-party adapter may): checked table names, statements written as text with
  * their parameters made in the same template, the recorders' statements that every dialect
- * shares, rows read as records, and the base of an adapter's infrastructure factory.
+ * shares, rows read as records, the base of an adapter's infrastructure factory, and the checks
+ * of pages that every view's transaction makes.
  */
 
 export { withTracking } from "../tracking-delegate.js";
