@@ -2,7 +2,8 @@
  * SQLite recorders: aggregate (sequences only, e.g. snapshots), application (with notification
  * ids, the table's autoincrementing key) and process (with tracking records written in the
  * same transaction as the events). Statements are text compiled once when a recorder is made
- * and prepared once, on first use; an originator's events are read as arrays (raw mode).
+ * and prepared once, on first use; an originator's events are read as arrays (raw mode). Every
+ * call runs through `datastore.whenFree`, so none runs inside a view's transaction.
  */
 import {
   type AggregateRecorder,
@@ -126,11 +127,13 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     const { tracking } = options;
     // Prepared first, so that a missing table is found even when there are no events.
     this.#insert.prepare();
-    return this.datastore.write(() => {
-      const ids = this.insertRows(events);
-      if (tracking) this.recordTracking(tracking);
-      return ids;
-    });
+    return this.datastore.whenFree(() =>
+      this.datastore.write(() => {
+        const ids = this.insertRows(events);
+        if (tracking) this.recordTracking(tracking);
+        return ids;
+      }),
+    );
   }
 
   /** Inserts the events, resolving to their notification ids (none here). */
@@ -156,15 +159,17 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     options: SelectEventsOptions = {},
   ): Promise<StoredEvent[]> {
     const select = this.#select(options);
-    const rows = this.datastore.read(
-      () => select.allRaw({ ...options, originatorId }) as RawEventRow[],
-    );
-    const events: StoredEvent[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const [originatorId, originatorVersion, topic, state] = rows[i] as RawEventRow;
-      events[i] = { originatorId, originatorVersion, topic, state };
-    }
-    return events;
+    return this.datastore.whenFree(() => {
+      const rows = this.datastore.read(
+        () => select.allRaw({ ...options, originatorId }) as RawEventRow[],
+      );
+      const events: StoredEvent[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const [originatorId, originatorVersion, topic, state] = rows[i] as RawEventRow;
+        events[i] = { originatorId, originatorVersion, topic, state };
+      }
+      return events;
+    });
   }
 }
 
@@ -193,15 +198,17 @@ export class SqliteApplicationRecorder
   }
 
   async selectNotifications(start: number, limit: number): Promise<Notification[]> {
-    const rows = this.datastore.read(
-      () => this.#notifications.all({ start, limit }) as NotificationRow[],
+    return this.datastore.whenFree(() =>
+      this.datastore
+        .read(() => this.#notifications.all({ start, limit }) as NotificationRow[])
+        .map(toNotification),
     );
-    return rows.map(toNotification);
   }
 
   async maxNotificationId(): Promise<number> {
-    const row = this.datastore.read(() => this.#max.get({}) as { max: number | null });
-    return row.max ?? 0;
+    return this.datastore.whenFree(
+      () => this.datastore.read(() => this.#max.get({}) as { max: number | null }).max ?? 0,
+    );
   }
 }
 
@@ -237,7 +244,7 @@ export class SqliteTrackingRecorder implements TrackingRecorder {
   }
 
   async insertTracking(tracking: Tracking): Promise<void> {
-    this.datastore.write(() => this.record(tracking));
+    return this.datastore.whenFree(() => this.datastore.write(() => this.record(tracking)));
   }
 
   /**
@@ -251,13 +258,22 @@ export class SqliteTrackingRecorder implements TrackingRecorder {
   }
 
   async maxTrackingId(applicationName: string): Promise<number> {
-    const row = this.datastore.read(() => this.#max.get({ applicationName }) as { max: number });
-    return row.max;
+    return this.datastore.whenFree(() =>
+      this.datastore.read(() => this.readMaxTrackingId(applicationName)),
+    );
+  }
+
+  /**
+   * The largest notification id of `applicationName` tracked (0 when there is none), read at
+   * once: in a transaction under way, it sees what the transaction wrote.
+   */
+  readMaxTrackingId(applicationName: string): number {
+    return (this.#max.get({ applicationName }) as { max: number }).max;
   }
 
   async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
-    return this.datastore.read(
-      () => this.#has.get({ applicationName, notificationId }) !== undefined,
+    return this.datastore.whenFree(() =>
+      this.datastore.read(() => this.#has.get({ applicationName, notificationId }) !== undefined),
     );
   }
 
