@@ -7,65 +7,32 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Application } from "@es/application";
-import { Aggregate, aggregate, event } from "@es/domain";
 import { IntegrityError, ProgrammingError } from "@es/persistence-core";
 import { describeView } from "@es/persistence-core/testing";
+import {
+  type CountsDB,
+  countInOnePage,
+  counts,
+  increment,
+  kit,
+  page,
+  World,
+  writeKitRow,
+} from "@es-test/views";
 import { type Kysely, sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { PostgresFactory, postgres } from "../src/index.js";
-import { PostgresView, postgresView, type ViewDefinition } from "../src/view/index.js";
+import { PostgresView, postgresView } from "../src/view/index.js";
 import { closedAfter, connection, datastore, server, uniquePrefix } from "./server.js";
 
-interface KitDB {
-  kit_rows: { key: string };
-}
-const kit: ViewDefinition<KitDB> = {
-  name: "kit",
-  tables: ["kit_rows"],
-  create: (db) => [
-    db.schema
-      .createTable("kit_rows")
-      .ifNotExists()
-      .addColumn("key", "text", (column) => column.primaryKey()),
-  ],
-};
-
 describeView("PostgresView", () => postgresView(datastore(), kit, { schema: uniquePrefix() }), {
-  write: async (db: Kysely<KitDB>, key) => {
-    await db.insertInto("kit_rows").values({ key }).execute();
-  },
+  write: writeKitRow,
   read: async (view) =>
     (await view.datastore.query(`SELECT key FROM "${view.schema}".kit_rows`)).map(
       (row) => row.key as string,
     ),
   dispose: (view) => view.datastore.close(),
 });
-
-interface CountsDB {
-  counts: { originator_id: string; count: number };
-}
-const counts: ViewDefinition<CountsDB> = {
-  name: "counts",
-  tables: ["counts"],
-  create: (db) => [
-    db.schema
-      .createTable("counts")
-      .ifNotExists()
-      .addColumn("originator_id", "text", (column) => column.primaryKey())
-      .addColumn("count", "integer", (column) => column.notNull()),
-  ],
-};
-
-const page = (first: number, last = first) => ({ applicationName: "Worlds", first, last });
-
-const increment = (db: Kysely<CountsDB>, id: string) =>
-  db
-    .insertInto("counts")
-    .values({ originator_id: id, count: 1 })
-    .onConflict((conflict) =>
-      conflict.column("originator_id").doUpdateSet((eb) => ({ count: eb("counts.count", "+", 1) })),
-    )
-    .execute();
 
 /** A view of counts in a schema of its own, on a datastore closed after the test. */
 const countsView = () => postgresView(closedAfter(), counts, { schema: uniquePrefix() });
@@ -94,33 +61,34 @@ async function waitingForTurn(other: Promise<unknown> | undefined): Promise<void
 }
 
 describe("PostgresView", () => {
-  it("makes a page of another runner wait, then refuses it if they overlap", async () => {
+  /**
+   * A page of 1-5 whose body, once it has written, starts another runner's page on another
+   * connection and waits until that one waits for its turn: the second page's check comes
+   * after the first page's commit.
+   */
+  async function race(second: { first: number; last: number }) {
     const view = await countsView();
     const other = new PostgresView(closedAfter(), counts, { schema: view.schema });
-    let second: Promise<unknown> | undefined;
+    let outcome: Promise<unknown> | undefined;
     await view.transaction(page(1, 5), async (db) => {
       await increment(db, "a");
-      // Another runner, on another connection, starts a page that overlaps this one...
-      second = other.transaction(page(3, 8), (db2) => increment(db2, "b"));
-      // ...and waits for this one's turn to end before it reads the tracking records.
-      await waitingForTurn(second);
+      outcome = other.transaction(page(second.first, second.last), (db2) => increment(db2, "b"));
+      await waitingForTurn(outcome);
     });
-    await expect(second).rejects.toThrow(IntegrityError);
-    await expect(second).rejects.toThrow("View 'counts' refuses notifications 3-8 of 'Worlds'");
+    return { view, outcome };
+  }
+
+  it("makes a page of another runner wait, then refuses it if they overlap", async () => {
+    const { view, outcome } = await race({ first: 3, last: 8 });
+    await expect(outcome).rejects.toThrow(IntegrityError);
+    await expect(outcome).rejects.toThrow("View 'counts' refuses notifications 3-8 of 'Worlds'");
     expect(await countsOf(view)).toEqual([{ originator_id: "a", count: 1 }]);
     expect(await view.maxTrackingId("Worlds")).toBe(5);
   });
 
   it("makes a page of another runner wait, then takes it if it comes after", async () => {
-    const view = await countsView();
-    const other = new PostgresView(closedAfter(), counts, { schema: view.schema });
-    let second: Promise<unknown> | undefined;
-    await view.transaction(page(1, 5), async (db) => {
-      await increment(db, "a");
-      second = other.transaction(page(6, 8), (db2) => increment(db2, "b"));
-      await waitingForTurn(second);
-    });
-    await second;
+    const { view, outcome } = await race({ first: 6, last: 8 });
+    await outcome;
     expect(await view.maxTrackingId("Worlds")).toBe(8);
     expect((await countsOf(view)).length).toBe(2);
   });
@@ -189,12 +157,6 @@ describe("PostgresView", () => {
   });
 });
 
-@aggregate("PostgresViewWorld")
-class World extends Aggregate {
-  @event("Happened")
-  happen() {}
-}
-
 class Worlds extends Application {
   static override applicationName = "Worlds";
 }
@@ -221,13 +183,7 @@ describe("postgresView on an application's factory", () => {
       const view = await postgresView(app.factory, counts);
       expect(view.schema).toBe(schema);
       const notifications = await app.log.select(1, 10);
-      const events = await view.transaction(page(1, notifications.length), async (db) => {
-        for (const n of notifications) await increment(db, n.originatorId);
-        const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM worlds_events`.execute(
-          db,
-        );
-        return rows[0]?.n;
-      });
+      const events = await countInOnePage(view, notifications);
       expect(events).toBe(2);
       expect(await countsOf(view)).toEqual([{ originator_id: world.id, count: 2 }]);
     } finally {

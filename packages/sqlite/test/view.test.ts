@@ -9,32 +9,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Application } from "@es/application";
-import { Aggregate, aggregate, event } from "@es/domain";
 import { ProgrammingError } from "@es/persistence-core";
 import { describeView } from "@es/persistence-core/testing";
-import { type Kysely, sql } from "kysely";
+import {
+  type CountsDB,
+  countInOnePage,
+  counts,
+  increment,
+  kit,
+  page,
+  World,
+  writeKitRow,
+} from "@es-test/views";
+import type { Kysely } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteDatastore, SqliteFactory, sqlite } from "../src/index.js";
-import { SqliteView, sqliteView, type ViewDefinition } from "../src/view/index.js";
+import { SqliteView, sqliteView } from "../src/view/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "es-sqlite-view-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const fileName = () => join(dir, `view-${++files}.db`);
-
-interface KitDB {
-  kit_rows: { key: string };
-}
-const kit: ViewDefinition<KitDB> = {
-  name: "kit",
-  tables: ["kit_rows"],
-  create: (db) => [
-    db.schema
-      .createTable("kit_rows")
-      .ifNotExists()
-      .addColumn("key", "text", (column) => column.primaryKey()),
-  ],
-};
 
 for (const [label, path] of [
   [":memory:", () => ":memory:"],
@@ -44,9 +39,7 @@ for (const [label, path] of [
     `SqliteView (${label})`,
     () => sqliteView(new SqliteDatastore({ path: path() }), kit),
     {
-      write: async (db: Kysely<KitDB>, key) => {
-        await db.insertInto("kit_rows").values({ key }).execute();
-      },
+      write: writeKitRow,
       read: async (view) =>
         (
           await view.datastore.whenFree(() =>
@@ -57,33 +50,6 @@ for (const [label, path] of [
     },
   );
 }
-
-interface CountsDB {
-  counts: { originator_id: string; count: number };
-}
-const counts: ViewDefinition<CountsDB> = {
-  name: "counts",
-  tables: ["counts"],
-  create: (db) => [
-    db.schema
-      .createTable("counts")
-      .ifNotExists()
-      .addColumn("originator_id", "text", (column) => column.primaryKey())
-      .addColumn("count", "integer", (column) => column.notNull()),
-  ],
-};
-
-const page = (first: number, last = first) => ({ applicationName: "Worlds", first, last });
-
-/** Adds one to an originator's count. */
-const increment = (db: Kysely<CountsDB>, id: string) =>
-  db
-    .insertInto("counts")
-    .values({ originator_id: id, count: 1 })
-    .onConflict((conflict) =>
-      conflict.column("originator_id").doUpdateSet((eb) => ({ count: eb("counts.count", "+", 1) })),
-    )
-    .execute();
 
 const countsOf = (view: SqliteView<CountsDB>) =>
   view.datastore.read(() => view.datastore.prepare("SELECT * FROM counts").all());
@@ -192,12 +158,6 @@ describe("SqliteView", () => {
   });
 });
 
-@aggregate("ViewWorld")
-class World extends Aggregate {
-  @event("Happened")
-  happen() {}
-}
-
 class Worlds extends Application {
   static override applicationName = "Worlds";
 }
@@ -211,14 +171,7 @@ describe("sqliteView on an application's factory", () => {
     assert.ok(app.factory instanceof SqliteFactory);
     const view = await sqliteView(app.factory, counts);
     const notifications = await app.log.select(1, 10);
-    const events = await view.transaction(page(1, notifications.length), async (db) => {
-      for (const n of notifications) await increment(db, n.originatorId);
-      // One database: the session reads the application's own tables too.
-      const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM worlds_events`.execute(
-        db,
-      );
-      return rows[0]?.n;
-    });
+    const events = await countInOnePage(view, notifications);
     expect(events).toBe(2);
     expect(countsOf(view)).toEqual([{ originator_id: world.id, count: 2 }]);
     await app.close();
