@@ -4,7 +4,8 @@
  * project outside the workspace, where a small application is compiled with plain `tsc`
  * (strict, NodeNext, library types checked) and run: in memory with only domain, application
  * and persistence-core installed; on SQLite, by environment, once `@es/sqlite` is added; on
- * PostgreSQL (the test run's server) once `@es/postgres` and pg are; with encryption once
+ * PostgreSQL (the test run's server) once `@es/postgres` and pg are; a view on SQLite once
+ * kysely is (the adapters' main entries run without it); with encryption once
  * `@es/cipher` is; and from CommonJS. (No install scripts run: the packages
  * have none, and better-sqlite3 is the workspace's, already compiled.)
  */
@@ -159,8 +160,9 @@ describe("a consumer installing the tarballs with npm", () => {
     });
   });
 
-  it("runs on SQLite by environment once @es/sqlite is installed", () => {
-    npm(["install", tarballs.sqlite, `better-sqlite3@file:${betterSqlite3}`, "kysely@^0.28.8"]);
+  it("runs on SQLite by environment once @es/sqlite is installed (without kysely)", () => {
+    npm(["install", tarballs.sqlite, `better-sqlite3@file:${betterSqlite3}`]);
+    expect(readdirSync(join(consumer, "node_modules"))).not.toContain("kysely");
     const env = { INFRASTRUCTURE_FACTORY: "@es/sqlite", SQLITE_DBNAME: join(consumer, "dogs.db") };
     node(["dist/app.js", "Rex", "sit"], env);
     expect(node(["dist/app.js", "Rex", "roll over"], env)).toEqual({
@@ -168,6 +170,17 @@ describe("a consumer installing the tarballs with npm", () => {
       name: "Rex",
       tricks: ["sit", "roll over"],
       version: 3,
+    });
+  });
+
+  it("keeps a view with @es/sqlite/view once kysely is installed", () => {
+    npm(["install", "kysely@^0.28.8"]);
+    run(process.execPath, [tsc, "-p", "tsconfig.view.json"], { cwd: consumer });
+    const database = join(consumer, "dogs.db");
+    expect(node(["dist/view.js", database])).toEqual({
+      counts: [{ count: 3 }],
+      refused: true,
+      position: 1_000,
     });
   });
 

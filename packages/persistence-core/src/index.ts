@@ -1,7 +1,8 @@
 /**
  * @es/persistence-core — how domain events are stored: transcoder, mapper, records, recorder
- * interfaces, event store, infrastructure factory, errors, and in-memory recorders. Database
- * adapters implement these interfaces; `@es/persistence-core/testing` holds the conformance kit.
+ * interfaces, event store, infrastructure factory, errors, in-memory recorders, and views (where
+ * projections keep their rows). Database adapters implement these interfaces;
+ * `@es/persistence-core/testing` holds the conformance kit.
  */
 export type { Cipher, Compressor } from "./codecs.js";
 export {
@@ -32,6 +33,7 @@ export {
   InMemoryProcessRecorder,
   InMemoryTrackingRecorder,
 } from "./in-memory/recorders.js";
+export { InMemoryView } from "./in-memory/view.js";
 export {
   CIPHER_KEY,
   CIPHER_TOPIC,
@@ -78,4 +80,5 @@ export {
   type Transcoder,
   type Transcoding,
 } from "./transcoder.js";
+export type { Page, View } from "./view.js";
 export { waitForTracking } from "./wait-for-tracking.js";

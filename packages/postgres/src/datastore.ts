@@ -8,7 +8,7 @@
  * after it was sent may have committed, so it fails with an OperationalError instead.
  */
 import { createHash } from "node:crypto";
-import { OperationalError } from "@es/persistence-core";
+import { OperationalError, ProgrammingError } from "@es/persistence-core";
 import pg from "pg";
 import { isConnectionError, translateError } from "./errors.js";
 
@@ -63,10 +63,25 @@ export interface ListeningConnection {
   end(): Promise<void>;
 }
 
-/** The part of a connection a transaction body uses. */
+/** What a statement gave: its rows, and what it did to how many. */
+export interface StatementResult {
+  /** The rows it returned. */
+  readonly rows: Rows;
+  /** Its command: `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `MERGE`… */
+  readonly command: string;
+  /** The rows it returned, or inserted, updated or deleted (null for some commands). */
+  readonly rowCount: number | null;
+}
+
+/**
+ * The part of a connection a transaction body uses, until the transaction ends: then its
+ * statements are refused (the connection has gone back to the pool).
+ */
 export interface Connection {
   /** Runs a statement in the transaction, with `$1`, `$2`, … given by `values`. */
   query(text: string, values?: readonly unknown[]): Promise<Rows>;
+  /** Runs a statement in the transaction, as `query` does: its rows, command and row count. */
+  execute(text: string, values?: readonly unknown[]): Promise<StatementResult>;
 }
 
 /** int8 (bigint) as a number, refused beyond the safe integers rather than rounded. */
@@ -111,6 +126,8 @@ const config = (statement: Statement, values: readonly unknown[] | undefined) =>
     : { text: statement.text, name: statement.name, values: values as unknown[] };
 
 const RETRIES = 3;
+const ENDED =
+  "This PostgreSQL transaction has ended: its statements can't run any more (its connection is back in the pool)";
 const RELEASE_SESSION_LOCKS = "SELECT pg_advisory_unlock_all()";
 const ignore = (): void => {};
 /** The pooled connections already given an 'error' listener (each is given one, once). */
@@ -226,9 +243,16 @@ export class PostgresDatastore {
         throw translated;
       }
       let broken = false;
+      let open = true;
+      const execute = async (text: string, values?: readonly unknown[]) => {
+        if (!open) throw new ProgrammingError(ENDED);
+        const { rows, command, rowCount } = await client.query(config(text, values));
+        return { rows, command, rowCount };
+      };
       try {
         const connection: Connection = {
-          query: async (text, values) => (await client.query(config(text, values))).rows,
+          query: async (text, values) => (await execute(text, values)).rows,
+          execute,
         };
         const result = await body(connection);
         await client.query("COMMIT");
@@ -239,6 +263,7 @@ export class PostgresDatastore {
         if (!broken) await client.query("ROLLBACK").catch(() => (broken = true));
         throw translated;
       } finally {
+        open = false;
         this.#release(client, broken);
       }
     }

@@ -9,6 +9,7 @@ export {
   type PostgresConnectionOptions,
   PostgresDatastore,
   type Rows,
+  type StatementResult,
 } from "./datastore.js";
 export {
   POSTGRES_CONN_MAX_AGE,

@@ -135,7 +135,7 @@ const ids = (rows: readonly Record<string, unknown>[]): number[] =>
   rows.map((row) => row.notification_id as number);
 
 /** A tracking record, refused if PostgreSQL would store its application name altered. */
-const checkedTracking = (tracking: Tracking): Tracking => ({
+export const checkedTracking = (tracking: Tracking): Tracking => ({
   applicationName: text(tracking.applicationName, "application name"),
   notificationId: tracking.notificationId,
 });

@@ -59,6 +59,14 @@ export class TableName {
  */
 export const SCHEMA_CHANGES_LOCK = "-1, 1";
 
+/**
+ * The first key of the advisory locks by which a view's pages of one upstream application take
+ * turns (the second is a hash of the view and the application): a pair, so that readers, who
+ * count single keys, never see it, and -2, which no table's allocation lock (0 to 65535) nor
+ * the schema changes lock (-1) has.
+ */
+export const VIEW_PAGES_LOCK = -2;
+
 export function createSchema(schema: string): string {
   return `CREATE SCHEMA IF NOT EXISTS "${identifier(schema, "schema name")}"`;
 }

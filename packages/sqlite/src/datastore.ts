@@ -6,9 +6,13 @@
  * writers in other processes queue (for up to the lock timeout) instead of deadlocking, and
  * notification ids are assigned in commit order. File databases use WAL mode, so readers
  * don't block the writer.
+ *
+ * A view's transaction is the one kind that spans awaits (`transaction`): its body awaits its
+ * session's statements, which run at once, so it settles within microtasks. While it is open,
+ * the recorders' calls wait for it to end (`whenFree`) rather than run inside it.
  */
 import { messageOf } from "@es/domain";
-import { OperationalError } from "@es/persistence-core";
+import { OperationalError, ProgrammingError } from "@es/persistence-core";
 import Database from "better-sqlite3";
 import { translateError, translating } from "./errors.js";
 
@@ -41,6 +45,19 @@ export interface PreparedStatement {
   all(...params: unknown[]): unknown[];
   /** Rows as arrays rather than objects (cheaper), when `toggle` is true. */
   raw(toggle?: boolean): PreparedStatement;
+  /** Whether the statement returns rows (a query, or a write with `RETURNING`). */
+  readonly reader: boolean;
+}
+
+/** A transaction of `SqliteDatastore.transaction`, while it is open. */
+export interface SqliteTransaction {
+  /**
+   * Runs `fn`, which runs statements of the datastore (`datastore.prepare`), in the
+   * transaction, translating driver errors.
+   *
+   * @throws ProgrammingError once the transaction has ended.
+   */
+  run<T>(fn: () => T): T;
 }
 
 /**
@@ -63,6 +80,8 @@ export class SqliteDatastore {
   /** Whether the database is in memory (then it is this connection's alone). */
   readonly isMemory: boolean;
   readonly #db: Database.Database;
+  /** While a transaction of `transaction()` is open: settles when it ends. */
+  #open: Promise<void> | undefined;
 
   constructor({ path, lockTimeoutMs = 5000, synchronous = "FULL" }: SqliteDatastoreOptions) {
     this.path = path;
@@ -92,14 +111,119 @@ export class SqliteDatastore {
     return translating(() => this.#db.prepare(sql));
   }
 
-  /** Runs `fn` in a write transaction (BEGIN IMMEDIATE): all of it commits, or none of it. */
+  /**
+   * Runs `fn` in a write transaction (BEGIN IMMEDIATE): all of it commits, or none of it.
+   *
+   * @throws ProgrammingError while a transaction of `transaction()` is open (see `whenFree`).
+   */
   write<T>(fn: () => T): T {
+    this.#refuseWhileOpen();
     return translating(() => this.#db.transaction(fn).immediate());
   }
 
-  /** Runs `fn` for reading, translating driver errors. */
+  /**
+   * Runs `fn` for reading, translating driver errors.
+   *
+   * @throws ProgrammingError while a transaction of `transaction()` is open (see `whenFree`).
+   */
   read<T>(fn: () => T): T {
+    this.#refuseWhileOpen();
     return translating(fn);
+  }
+
+  /**
+   * Runs `fn` at once (its result as it is), or, while a transaction of `transaction()` is
+   * open, as soon as none is (its result then a promise): how the recorders' calls wait for a
+   * view's transaction instead of running inside it. `fn` starts in the same turn as the check,
+   * so no transaction can open in between.
+   */
+  whenFree<T>(fn: () => T): T | Promise<T> {
+    const open = this.#open;
+    return open === undefined ? fn() : open.then(() => this.whenFree(fn));
+  }
+
+  /**
+   * Runs `body` in a write transaction (BEGIN IMMEDIATE) that spans its awaits: all it writes
+   * commits when it resolves, and none of it when it rejects (with its error, unchanged).
+   * Transactions of this kind take turns, and the recorders' calls wait for them to end.
+   *
+   * The body may await only statements run with `transaction.run`, which run at once, so that
+   * it settles within microtasks: the write lock is held for no longer than that, and nothing
+   * else in this process runs meanwhile — in particular no write on another connection to the
+   * same file, which would wait for the lock synchronously, blocking the event loop that this
+   * transaction needs to end (until the lock timeout). So if anything else ran first (a timer,
+   * I/O: another turn of the event loop), the transaction is rolled back at once, and this
+   * rejects with a `ProgrammingError` saying why; the body's later statements are refused.
+   *
+   * @throws OperationalError if another connection's write lock isn't released in time.
+   */
+  async transaction<T>(body: (transaction: SqliteTransaction) => Promise<T>): Promise<T> {
+    while (this.#open !== undefined) await this.#open;
+    return this.#transaction(body);
+  }
+
+  #transaction<T>(body: (transaction: SqliteTransaction) => Promise<T>): Promise<T> {
+    translating(() => this.#db.exec("BEGIN IMMEDIATE"));
+    let ended = (): void => {};
+    this.#open = new Promise((resolve) => {
+      ended = resolve;
+    });
+    let open = true;
+    const end = (commit: boolean): void => {
+      open = false;
+      try {
+        if (commit) translating(() => this.#db.exec("COMMIT"));
+      } finally {
+        // After a rollback, or a commit that failed (SQLite may leave the transaction open).
+        if (this.#db.inTransaction) translating(() => this.#db.exec("ROLLBACK"));
+        this.#open = undefined;
+        ended();
+      }
+    };
+    const transaction: SqliteTransaction = {
+      run: (fn) => {
+        if (!open) throw new ProgrammingError(ENDED);
+        return translating(fn);
+      },
+    };
+    return new Promise<T>((resolve, reject) => {
+      // A macrotask probe: it runs only if the body's awaits let the event loop turn.
+      const probe = setImmediate(() => {
+        if (!open) return;
+        let cause: unknown;
+        try {
+          end(false);
+        } catch (error) {
+          cause = error; // the connection's own failure (closed?): reported as the cause
+        }
+        reject(new ProgrammingError(AWAITED_ELSEWHERE, cause === undefined ? {} : { cause }));
+      });
+      const settle = (outcome: () => void) => {
+        if (!open) return; // rolled back by the probe, and rejected already
+        clearImmediate(probe);
+        try {
+          outcome();
+        } catch (error) {
+          reject(error);
+        }
+      };
+      (async () => body(transaction))().then(
+        (value) =>
+          settle(() => {
+            end(true);
+            resolve(value);
+          }),
+        (error: unknown) =>
+          settle(() => {
+            end(false);
+            reject(error);
+          }),
+      );
+    });
+  }
+
+  #refuseWhileOpen(): void {
+    if (this.#open !== undefined) throw new ProgrammingError(OPEN);
   }
 
   /** Runs DDL statements (in one transaction). */
@@ -114,6 +238,12 @@ export class SqliteDatastore {
     if (this.#db.open) this.#db.close();
   }
 }
+
+const ENDED = "This SQLite transaction has ended: its statements can't run any more";
+const OPEN =
+  "A statement can't run on this SQLite connection while a view's transaction is open on it: wait for it with datastore.whenFree()";
+const AWAITED_ELSEWHERE =
+  "A SQLite view's transaction body may await only its session's queries (they run at once), but it awaited something else (I/O, a timer, another recorder or connection), so the transaction was rolled back and nothing it wrote is kept";
 
 function openDatabase(dbName: string, lockTimeoutMs: number): Database.Database {
   try {

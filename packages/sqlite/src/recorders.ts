@@ -2,7 +2,8 @@
  * SQLite recorders: aggregate (sequences only, e.g. snapshots), application (with notification
  * ids, the table's autoincrementing key) and process (with tracking records written in the
  * same transaction as the events). Statements are text compiled once when a recorder is made
- * and prepared once, on first use; an originator's events are read as arrays (raw mode).
+ * and prepared once, on first use; an originator's events are read as arrays (raw mode). Every
+ * call runs through `datastore.whenFree`, so none runs inside a view's transaction.
  */
 import {
   type AggregateRecorder,
@@ -132,11 +133,13 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     const { tracking } = options;
     // Prepared first, so that a missing table is found even when there are no events.
     this.#insert.prepare();
-    return this.datastore.write(() => {
-      const ids = this.insertRows(events);
-      if (tracking) this.recordTracking(tracking);
-      return ids;
-    });
+    return this.datastore.whenFree(() =>
+      this.datastore.write(() => {
+        const ids = this.insertRows(events);
+        if (tracking) this.recordTracking(tracking);
+        return ids;
+      }),
+    );
   }
 
   /** Inserts the events, resolving to their notification ids (none here). */
@@ -162,15 +165,17 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     options: SelectEventsOptions = {},
   ): Promise<StoredEvent[]> {
     const select = this.#select(options);
-    const rows = this.datastore.read(
-      () => select.allRaw({ ...options, originatorId }) as RawEventRow[],
-    );
-    const events: StoredEvent[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const [originatorId, originatorVersion, topic, state] = rows[i] as RawEventRow;
-      events[i] = { originatorId, originatorVersion, topic, state };
-    }
-    return events;
+    return this.datastore.whenFree(() => {
+      const rows = this.datastore.read(
+        () => select.allRaw({ ...options, originatorId }) as RawEventRow[],
+      );
+      const events: StoredEvent[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const [originatorId, originatorVersion, topic, state] = rows[i] as RawEventRow;
+        events[i] = { originatorId, originatorVersion, topic, state };
+      }
+      return events;
+    });
   }
 }
 
@@ -224,13 +229,15 @@ export class SqliteApplicationRecorder
       : end === undefined
         ? this.#notifications.all
         : this.#notifications.below;
-    const rows = this.datastore.read(() => select.all(args) as NotificationRow[]);
-    return rows.map(toNotification);
+    return this.datastore.whenFree(() =>
+      this.datastore.read(() => select.all(args) as NotificationRow[]).map(toNotification),
+    );
   }
 
   async maxNotificationId(): Promise<number> {
-    const row = this.datastore.read(() => this.#max.get({}) as { max: number | null });
-    return row.max ?? 0;
+    return this.datastore.whenFree(
+      () => this.datastore.read(() => this.#max.get({}) as { max: number | null }).max ?? 0,
+    );
   }
 }
 
@@ -266,7 +273,7 @@ export class SqliteTrackingRecorder implements TrackingRecorder {
   }
 
   async insertTracking(tracking: Tracking): Promise<void> {
-    this.datastore.write(() => this.record(tracking));
+    return this.datastore.whenFree(() => this.datastore.write(() => this.record(tracking)));
   }
 
   /**
@@ -280,13 +287,22 @@ export class SqliteTrackingRecorder implements TrackingRecorder {
   }
 
   async maxTrackingId(applicationName: string): Promise<number> {
-    const row = this.datastore.read(() => this.#max.get({ applicationName }) as { max: number });
-    return row.max;
+    return this.datastore.whenFree(() =>
+      this.datastore.read(() => this.readMaxTrackingId(applicationName)),
+    );
+  }
+
+  /**
+   * The largest notification id of `applicationName` tracked (0 when there is none), read at
+   * once: in a transaction under way, it sees what the transaction wrote.
+   */
+  readMaxTrackingId(applicationName: string): number {
+    return (this.#max.get({ applicationName }) as { max: number }).max;
   }
 
   async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
-    return this.datastore.read(
-      () => this.#has.get({ applicationName, notificationId }) !== undefined,
+    return this.datastore.whenFree(() =>
+      this.datastore.read(() => this.#has.get({ applicationName, notificationId }) !== undefined),
     );
   }
 

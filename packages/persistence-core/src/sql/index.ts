@@ -2,11 +2,12 @@
  * @es/persistence-core/sql — a small toolkit for SQL adapters (the SQLite and PostgreSQL ones
  * use it, and a third-party adapter may): checked table names, statements written as text with
  * their parameters made in the same template, the recorders' statements that every dialect
- * shares (and each dialect's way of selecting by topic), rows read as records, and the base of
- * an adapter's infrastructure factory.
+ * shares (and each dialect's way of selecting by topic), rows read as records, the base of an
+ * adapter's infrastructure factory, and the checks of pages that every view's transaction makes.
  */
 
 export { withTracking } from "../tracking-delegate.js";
+export { checkPage, pageRefused } from "../view.js";
 export { toBuffer } from "./bytes.js";
 export { identifier, isIdentifier, tableName, tablePrefix } from "./identifiers.js";
 export {

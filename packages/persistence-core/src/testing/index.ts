@@ -1,6 +1,6 @@
 /**
- * @es/persistence-core/testing — the recorder conformance kit, for adapter test suites
- * (needs vitest).
+ * @es/persistence-core/testing — the conformance kit of recorders and views, for adapter test
+ * suites (needs vitest).
  */
 
 export { describeInfrastructureFactory, type FactoryKitOptions } from "./factory-kit.js";
@@ -11,3 +11,4 @@ export {
   describeProcessRecorder,
   describeTrackingRecorder,
 } from "./recorder-kit.js";
+export { describeView, type ViewKitOptions } from "./view-kit.js";

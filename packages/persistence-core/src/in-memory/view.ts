@@ -1,0 +1,110 @@
+/**
+ * A view in memory, for tests and for projections whose state needn't outlive the process: the
+ * reference semantics of the SQL views. Its transactions take turns (a promise chain), so two
+ * runners can't both pass the check of pages that overlap; each transaction's body works on a
+ * copy of the state that replaces it only if the body succeeds, so a failed page leaves
+ * nothing behind.
+ */
+
+import type { TrackingRecorder, WaitOptions } from "../recorders.js";
+import { type Tracking, tracking } from "../records.js";
+import { identifier } from "../sql/identifiers.js";
+import { withTracking } from "../tracking-delegate.js";
+import { checkPage, type Page, pageRefused, type View } from "../view.js";
+import { waitForTracking } from "../wait-for-tracking.js";
+import { InMemoryTrackingRecorder } from "./recorders.js";
+
+/**
+ * A view whose state is an object in memory. The state must be structured-cloneable (plain
+ * objects, arrays, `Map`, `Set`, `Date`, typed arrays…; not functions or class instances,
+ * which `structuredClone` turns into plain objects or refuses): each transaction's body works
+ * on a `structuredClone` of it, which becomes the state when the body succeeds.
+ *
+ * @example
+ * ```ts
+ * const view = new InMemoryView("counts", () => ({ counts: new Map<string, number>() }));
+ * await view.transaction({ applicationName: "Worlds", first: 1, last: 1 }, async (state) => {
+ *   state.counts.set(id, (state.counts.get(id) ?? 0) + 1);
+ * });
+ * view.state.counts.get(id); // 1
+ * ```
+ */
+export class InMemoryView<S> extends withTracking(Object) implements View<S> {
+  /** The view's name, as its errors name it. */
+  readonly name: string;
+  readonly #initial: () => S;
+  #state: S;
+  #tracking = new InMemoryTrackingRecorder();
+  /** Settles when the last transaction (or reset, or tracking record) queued has ended. */
+  #turn: Promise<unknown> = Promise.resolve();
+
+  /**
+   * @param name - the view's name: a plain identifier, as SQL views' names are.
+   * @param initial - makes the state of an empty view (at first, and at each `reset`).
+   * @throws ProgrammingError naming the name if it isn't a plain identifier.
+   */
+  constructor(name: string, initial: () => S) {
+    super();
+    identifier(name, "view name");
+    this.name = name;
+    this.#initial = initial;
+    this.#state = initial();
+  }
+
+  /**
+   * The view's state, as the last transaction that succeeded left it: for readers, who must
+   * not change it (transactions replace it rather than change it).
+   */
+  get state(): S {
+    return this.#state;
+  }
+
+  /** Nothing to create in memory. */
+  async createTable(): Promise<void> {}
+
+  /** Makes the state the initial one again, and forgets every tracking record. */
+  reset(): Promise<void> {
+    return this.#inTurn(() => {
+      this.#state = this.#initial();
+      this.#tracking = new InMemoryTrackingRecorder();
+    });
+  }
+
+  async transaction<T>(page: Page, body: (session: S) => Promise<T>): Promise<T> {
+    checkPage(this.name, page);
+    return this.#inTurn(async () => {
+      const tracked = await this.#tracking.maxTrackingId(page.applicationName);
+      if (tracked >= page.first) throw pageRefused(this.name, page, tracked);
+      const draft = structuredClone(this.#state);
+      const result = await body(draft);
+      this.#state = draft;
+      this.#tracking.record(tracking(page.applicationName, page.last));
+      return result;
+    });
+  }
+
+  /** Records a tracking record on its own, in turn with the transactions. */
+  override insertTracking(record: Tracking): Promise<void> {
+    return this.#inTurn(() => this.#tracking.insertTracking(record));
+  }
+
+  /** Waits on whichever tracking records the view has then, after a reset too. */
+  override wait(
+    applicationName: string,
+    notificationId: number,
+    options?: WaitOptions,
+  ): Promise<void> {
+    return waitForTracking(this, applicationName, notificationId, options);
+  }
+
+  protected get tracking(): TrackingRecorder {
+    return this.#tracking;
+  }
+
+  /** Runs `step` once every step queued before it has ended, however that ended. */
+  #inTurn<T>(step: () => T | Promise<T>): Promise<T> {
+    const result = this.#turn.then(step);
+    this.#turn = result.catch(() => {});
+    return result;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Views: where a projection keeps what it makes of an application's notifications (rows, not
+ * events), with the tracking records of the notifications it has processed. A projection
+ * processes a page of notifications in one transaction of its view, which commits the page's
+ * rows and one tracking record (the page's last id) together, or nothing — so each notification
+ * is processed exactly once, however often the projection stops and starts, and however many
+ * runners run it. The page checks here are what every view does before it writes.
+ */
+import { IntegrityError, ProgrammingError } from "./errors.js";
+import type { TrackingRecorder } from "./recorders.js";
+
+/**
+ * The notifications of an upstream application that one transaction of a view processes, from
+ * `first` to `last` (ids may have gaps between them). The transaction records `last` as its
+ * tracking record.
+ */
+export interface Page {
+  /** The upstream application whose notifications these are. */
+  readonly applicationName: string;
+  /** The id of the page's first notification. */
+  readonly first: number;
+  /** The id of the page's last notification: the tracking record the transaction records. */
+  readonly last: number;
+}
+
+/**
+ * A projection's store: its own tables (or state), written by the projection in transactions
+ * that also record how far it has processed each upstream application. A view is a tracking
+ * recorder too: `maxTrackingId` is where its projection resumes, and `wait` how a command waits
+ * until the view shows what it saved.
+ *
+ * `S` is what a transaction's body writes with: on SQLite and PostgreSQL a `Kysely<DB>` bound to
+ * the transaction's connection (`@es/sqlite/view`, `@es/postgres/view`), in memory a copy of the
+ * view's state (`InMemoryView`).
+ *
+ * @example
+ * ```ts
+ * await view.transaction({ applicationName: "Worlds", first: 1, last: 3 }, async (session) => {
+ *   // write the rows that notifications 1 to 3 make
+ * });
+ * await view.maxTrackingId("Worlds"); // 3
+ * ```
+ */
+export interface View<S> extends TrackingRecorder {
+  /** The view's name: its tracking table, and what its errors name. */
+  readonly name: string;
+  /** Creates the view's tables (its own and its tracking table) if they don't exist. */
+  createTable(): Promise<void>;
+  /** Empties the view: its rows (or state) and its tracking records, at once. */
+  reset(): Promise<void>;
+  /**
+   * Processes a page in one transaction: checks that none of the page's notifications is
+   * tracked (the view's largest tracked id of `page.applicationName` is below `page.first`),
+   * runs `body` with the transaction's session, and records the tracking record
+   * (`applicationName`, `last`) with what `body` wrote. All of it commits, or none of it.
+   *
+   * Two runners of one projection may race with pages of different boundaries: whichever
+   * commits first wins, and the other's page is refused, so no notification is processed twice.
+   *
+   * @returns what `body` returns.
+   * @throws IntegrityError naming the view, the upstream application and the page, if a
+   *   notification at or after `page.first` is tracked: nothing is written, `body` isn't run.
+   * @throws ProgrammingError naming the page if it isn't one (ids that aren't positive
+   *   integers, `last` below `first`).
+   * @throws whatever `body` throws, unchanged: nothing is written.
+   */
+  transaction<T>(page: Page, body: (session: S) => Promise<T>): Promise<T>;
+}
+
+/** How a page is named in errors: `notifications 4-9 of 'Worlds'`. */
+const described = ({ applicationName, first, last }: Page): string =>
+  `notifications ${first}-${last} of '${applicationName}'`;
+
+/**
+ * Refuses what isn't a page: an application name that isn't a non-empty string, ids that aren't
+ * positive safe integers, `last` below `first`. What every view's `transaction` checks first.
+ *
+ * @throws ProgrammingError naming the view and what is wrong with the page.
+ */
+export function checkPage(viewName: string, page: Page): void {
+  const { applicationName, first, last } = page;
+  const wrong =
+    typeof applicationName !== "string" || applicationName === ""
+      ? "its application name is not a non-empty string"
+      : !isId(first)
+        ? "its first id is not a positive integer"
+        : !isId(last)
+          ? "its last id is not a positive integer"
+          : last < first
+            ? "its last id is below its first"
+            : undefined;
+  if (wrong !== undefined) {
+    throw new ProgrammingError(
+      `View '${viewName}' can't process the page ${showPage(page)}: ${wrong}`,
+    );
+  }
+}
+
+/** A page as given, for an error: `{ applicationName: "Worlds", first: 9, last: 4 }`. */
+const showPage = ({ applicationName, first, last }: Page): string =>
+  `{ applicationName: ${JSON.stringify(applicationName)}, first: ${String(first)}, last: ${String(last)} }`;
+
+const isId = (id: unknown): id is number =>
+  typeof id === "number" && Number.isSafeInteger(id) && id >= 1;
+
+/**
+ * The error of a page refused because the view has tracked its upstream application's
+ * notifications up to `tracked`, at or after the page's first: another runner has processed
+ * them (or this one did, and is going round again).
+ */
+export function pageRefused(viewName: string, page: Page, tracked: number): IntegrityError {
+  return new IntegrityError(
+    `View '${viewName}' refuses ${described(page)}: it has processed '${page.applicationName}' up to notification ${tracked}`,
+  );
+}

@@ -1,0 +1,193 @@
+/**
+ * PostgreSQL views run the view conformance kit against the real server, and show what is
+ * PostgreSQL's own: pages of two runners on two connections take turns (deterministically, by
+ * watching the server's lock waits), a session bound to its transaction with the library's
+ * errors, a body's error unchanged, tables dropped by hand, and views in a factory's schema.
+ */
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Application } from "@es/application";
+import { IntegrityError, ProgrammingError } from "@es/persistence-core";
+import { describeView } from "@es/persistence-core/testing";
+import {
+  type CountsDB,
+  countInOnePage,
+  counts,
+  increment,
+  kit,
+  page,
+  World,
+  writeKitRow,
+} from "@es-test/views";
+import { type Kysely, sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { PostgresFactory, postgres } from "../src/index.js";
+import { PostgresView, postgresView } from "../src/view/index.js";
+import { closedAfter, connection, datastore, server, uniquePrefix } from "./server.js";
+
+describeView("PostgresView", () => postgresView(datastore(), kit, { schema: uniquePrefix() }), {
+  write: writeKitRow,
+  read: async (view) =>
+    (await view.datastore.query(`SELECT key FROM "${view.schema}".kit_rows`)).map(
+      (row) => row.key as string,
+    ),
+  dispose: (view) => view.datastore.close(),
+});
+
+/** A view of counts in a schema of its own, on a datastore closed after the test. */
+const countsView = () => postgresView(closedAfter(), counts, { schema: uniquePrefix() });
+
+const countsOf = async (view: PostgresView<CountsDB>) =>
+  view.datastore.query(`SELECT * FROM "${view.schema}".counts ORDER BY originator_id`);
+
+/**
+ * Resolves once a session is waiting for an advisory lock of a view's pages, or once `other`
+ * has settled (which, were the pages not to take turns, it would without waiting).
+ */
+async function waitingForTurn(other: Promise<unknown> | undefined): Promise<void> {
+  let settled = false;
+  void other?.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  const admin = await connection();
+  while (!settled) {
+    const { rows } = await admin.query(
+      "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = 4294967294",
+    );
+    if (rows.length > 0) return;
+    await sleep(5);
+  }
+}
+
+describe("PostgresView", () => {
+  /**
+   * A page of 1-5 whose body, once it has written, starts another runner's page on another
+   * connection and waits until that one waits for its turn: the second page's check comes
+   * after the first page's commit.
+   */
+  async function race(second: { first: number; last: number }) {
+    const view = await countsView();
+    const other = new PostgresView(closedAfter(), counts, { schema: view.schema });
+    let outcome: Promise<unknown> | undefined;
+    await view.transaction(page(1, 5), async (db) => {
+      await increment(db, "a");
+      outcome = other.transaction(page(second.first, second.last), (db2) => increment(db2, "b"));
+      await waitingForTurn(outcome);
+    });
+    return { view, outcome };
+  }
+
+  it("makes a page of another runner wait, then refuses it if they overlap", async () => {
+    const { view, outcome } = await race({ first: 3, last: 8 });
+    await expect(outcome).rejects.toThrow(IntegrityError);
+    await expect(outcome).rejects.toThrow("View 'counts' refuses notifications 3-8 of 'Worlds'");
+    expect(await countsOf(view)).toEqual([{ originator_id: "a", count: 1 }]);
+    expect(await view.maxTrackingId("Worlds")).toBe(5);
+  });
+
+  it("makes a page of another runner wait, then takes it if it comes after", async () => {
+    const { view, outcome } = await race({ first: 6, last: 8 });
+    await outcome;
+    expect(await view.maxTrackingId("Worlds")).toBe(8);
+    expect((await countsOf(view)).length).toBe(2);
+  });
+
+  it("gives the body a typed session on the transaction, refused once it has ended", async () => {
+    const view = await countsView();
+    let session: Kysely<CountsDB> | undefined;
+    const updated = await view.transaction(page(1, 2), async (db) => {
+      session = db;
+      await increment(db, "a");
+      await increment(db, "a");
+      const { numUpdatedRows } = await db
+        .updateTable("counts")
+        .set({ count: 5 })
+        .where("originator_id", "=", "a")
+        .executeTakeFirst();
+      const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
+      return [numUpdatedRows, rows[0]?.schema];
+    });
+    expect(updated).toEqual([1n, view.schema]);
+    expect(await countsOf(view)).toEqual([{ originator_id: "a", count: 5 }]);
+    await expect(session?.selectFrom("counts").selectAll().execute()).rejects.toThrow(
+      /transaction has ended/,
+    );
+  });
+
+  it("gives the body the library's errors, and rethrows the body's error unchanged", async () => {
+    const view = await countsView();
+    const duplicate = await view
+      .transaction(page(1), async (db) => {
+        await db.insertInto("counts").values({ originator_id: "a", count: 1 }).execute();
+        await db.insertInto("counts").values({ originator_id: "a", count: 1 }).execute();
+      })
+      .catch((e: unknown) => e);
+    expect(duplicate).toBeInstanceOf(IntegrityError);
+    // An error of the body's own is not taken for a driver's, whatever it says.
+    const own = new Error("Connection terminated unexpectedly");
+    await expect(view.transaction(page(1), async () => Promise.reject(own))).rejects.toBe(own);
+    expect(await countsOf(view)).toEqual([]);
+    expect(await view.maxTrackingId("Worlds")).toBe(0);
+  });
+
+  it("fails clearly when its tables were dropped by hand, storing nothing", async () => {
+    const view = await countsView();
+    await view.datastore.execute(`DROP TABLE "${view.schema}".counts`);
+    const error = await view.transaction(page(1), (db) => increment(db, "a")).catch((e) => e);
+    expect(error).toBeInstanceOf(ProgrammingError);
+    expect(String(error)).toMatch(/relation "counts" does not exist/);
+    expect(await view.maxTrackingId("Worlds")).toBe(0);
+
+    await view.datastore.execute(`DROP TABLE ${view.trackingTable.qualified}`);
+    await expect(view.transaction(page(1), (db) => increment(db, "a"))).rejects.toThrow(
+      /relation ".*counts_tracking" does not exist/,
+    );
+    await view.createTable();
+    await view.transaction(page(1), (db) => increment(db, "a"));
+    expect(await countsOf(view)).toEqual([{ originator_id: "a", count: 1 }]);
+  });
+
+  it("refuses a name, a table name or a schema that isn't a plain identifier, naming it", () => {
+    const store = closedAfter();
+    expect(() => new PostgresView(store, { ...counts, name: "two words" })).toThrow(
+      "Invalid view name 'two words'",
+    );
+    expect(() => new PostgresView(store, counts, { schema: 'x"; DROP' })).toThrow(ProgrammingError);
+  });
+});
+
+class Worlds extends Application {
+  static override applicationName = "Worlds";
+}
+
+describe("postgresView on an application's factory", () => {
+  it("keeps the view's tables in the factory's schema, beside the application's", async () => {
+    const s = server();
+    const schema = uniquePrefix();
+    const app = new Worlds({
+      infrastructure: postgres({
+        host: s.POSTGRES_HOST,
+        port: Number(s.POSTGRES_PORT),
+        user: s.POSTGRES_USER,
+        password: s.POSTGRES_PASSWORD,
+        database: s.POSTGRES_DBNAME,
+        schema,
+      }),
+    });
+    try {
+      const world = World.create();
+      world.happen();
+      await app.save(world);
+      assert.ok(app.factory instanceof PostgresFactory);
+      const view = await postgresView(app.factory, counts);
+      expect(view.schema).toBe(schema);
+      const notifications = await app.log.select(1, 10);
+      const events = await countInOnePage(view, notifications);
+      expect(events).toBe(2);
+      expect(await countsOf(view)).toEqual([{ originator_id: world.id, count: 2 }]);
+    } finally {
+      await app.close();
+    }
+  });
+});

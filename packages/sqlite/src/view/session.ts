@@ -1,0 +1,62 @@
+/**
+ * The session of a SQLite view's transaction: a `Kysely<DB>` whose queries run on the
+ * datastore's one connection, in the transaction, at once (better-sqlite3 is synchronous), so a
+ * body that awaits them settles within microtasks. Statements are prepared once per view and
+ * kept by their text (the most recently used, up to a limit, since queries with lists of
+ * varying length have texts without end).
+ */
+import { sessionDialect } from "@es/persistence-core/kysely";
+import {
+  type CompiledQuery,
+  Kysely,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from "kysely";
+import type { PreparedStatement, SqliteDatastore, SqliteTransaction } from "../datastore.js";
+
+/** Statements kept per view: enough for any projection's fixed queries. */
+const KEPT = 256;
+
+/** A view's prepared statements, by their text, the most recently used last. */
+export class SessionStatements {
+  readonly #datastore: SqliteDatastore;
+  readonly #prepared = new Map<string, PreparedStatement>();
+
+  constructor(datastore: SqliteDatastore) {
+    this.#datastore = datastore;
+  }
+
+  /** A session whose queries run in `transaction`, and are refused once it has ended. */
+  session<DB>(transaction: SqliteTransaction): Kysely<DB> {
+    const execute = async (query: CompiledQuery) => transaction.run(() => this.#execute(query));
+    return new Kysely<DB>({
+      dialect: sessionDialect(execute, {
+        createAdapter: () => new SqliteAdapter(),
+        createQueryCompiler: () => new SqliteQueryCompiler(),
+        createIntrospector: (db) => new SqliteIntrospector(db),
+      }),
+    });
+  }
+
+  #execute({ sql, parameters }: CompiledQuery): QueryResult<unknown> {
+    const statement = this.#statement(sql);
+    if (statement.reader) return { rows: statement.all(...parameters) };
+    const { changes, lastInsertRowid } = statement.run(...parameters);
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  }
+
+  #statement(sql: string): PreparedStatement {
+    let statement = this.#prepared.get(sql);
+    if (statement === undefined) {
+      statement = this.#datastore.prepare(sql);
+      const oldest = this.#prepared.keys().next();
+      if (this.#prepared.size >= KEPT && !oldest.done) this.#prepared.delete(oldest.value);
+    } else {
+      this.#prepared.delete(sql); // moved to the end: the most recently used
+    }
+    this.#prepared.set(sql, statement);
+    return statement;
+  }
+}
