@@ -4,8 +4,10 @@
  * before it writes and never awaits in between, so a batch is atomic and notification ids are
  * assigned in commit order without a lock.
  */
+import { ChangeNotifier } from "../change-feed.js";
 import { IntegrityError, ProgrammingError } from "../errors.js";
 import { notificationSelection } from "../notification-selection.js";
+import { notificationSubscription, type SubscribeOptions } from "../notification-subscription.js";
 import type {
   AggregateRecorder,
   ApplicationRecorder,
@@ -23,6 +25,7 @@ import {
   storedEvent,
   type Tracking,
 } from "../records.js";
+import type { Subscription } from "../subscription.js";
 import { withTracking } from "../tracking-delegate.js";
 import { waitForTracking } from "../wait-for-tracking.js";
 
@@ -123,6 +126,17 @@ export class InMemoryApplicationRecorder
   protected readonly notifications: Notification[] = [];
   /** The ids of each topic's notifications, in order: what the SQL stores' topic index is. */
   protected readonly idsByTopic = new Map<string, number[]>();
+  /** Notified after each insert that records events: what its subscriptions wait for. */
+  readonly changes = new ChangeNotifier();
+
+  override async insertEvents(
+    events: readonly StoredEvent[],
+    options?: InsertEventsOptions,
+  ): Promise<readonly number[]> {
+    const ids = await super.insertEvents(events, options);
+    if (ids.length > 0) this.changes.notify();
+    return ids;
+  }
 
   protected override write(
     events: readonly StoredEvent[],
@@ -168,6 +182,10 @@ export class InMemoryApplicationRecorder
 
   async maxNotificationId(): Promise<number> {
     return this.notifications.length;
+  }
+
+  subscribe(options?: SubscribeOptions): Subscription<Notification> {
+    return notificationSubscription(this, this.changes, options);
   }
 }
 
