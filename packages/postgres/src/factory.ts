@@ -150,6 +150,8 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
 }> {
   readonly #password: string;
   #promptChannel: PostgresPromptChannel | undefined;
+  /** With `notifySubscribers`, stops the NOTIFYs after the datastore's commits. */
+  #stopNotifying: (() => void) | undefined;
 
   constructor(options: PostgresOptions, init: FactoryInit = {}) {
     const { password, ...resolved } = parseOptions(OPTIONS, options, "@es/postgres");
@@ -227,7 +229,9 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
             ? { rejectUnauthorized: false }
             : { rejectUnauthorized: true, ...(sslRootCert ? { ca: sslRootCert } : {}) },
     });
-    if (this.options.notifySubscribers) notifyAfterCommits(datastore, this.table("events"));
+    if (this.options.notifySubscribers) {
+      this.#stopNotifying = notifyAfterCommits(datastore, this.table("events"));
+    }
     return datastore;
   }
 
@@ -254,6 +258,8 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
   }
 
   override async close(): Promise<void> {
+    this.#stopNotifying?.();
+    this.#stopNotifying = undefined;
     await super.close();
     this.#promptChannel = undefined;
   }
