@@ -51,7 +51,7 @@ async function collect<T extends { id: number }>(
 ): Promise<number[]> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, 30_000);
+    timer = setTimeout(() => resolve(undefined), 30_000);
   });
   try {
     while (seen.length < count()) {
