@@ -10,13 +10,11 @@
  * `pnpm --filter @es/bench lag` runs it alone (LATENCY_SAMPLES, default 300).
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { pathToFileURL } from "node:url";
 import { Account, Accounts } from "./model.js";
-import { postgresServer } from "./postgres-server.js";
+import { runAlone } from "./run-alone.js";
+import { quantile } from "./system-latency.js";
 
 export interface LagResult {
   readonly store: string;
@@ -74,8 +72,6 @@ export const lagStores = (dir: string): LagStore[] => {
 };
 
 const WARM_UP = 20;
-const quantile = (sorted: readonly number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
 /** Runs `save` once per sample, each time timing until the subscription has seen it. */
 async function measure(
@@ -184,14 +180,6 @@ export function printSubscriptionLag(results: readonly LagResult[]): void {
   );
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const dir = mkdtempSync(join(tmpdir(), "es-lag-"));
-  const [, stop] = await postgresServer();
-  try {
-    const samples = Number(process.env.LATENCY_SAMPLES ?? 300);
-    printSubscriptionLag(await measureSubscriptionLag(lagStores(dir), samples));
-  } finally {
-    await stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+await runAlone(import.meta.url, async (dir, samples) => {
+  printSubscriptionLag(await measureSubscriptionLag(lagStores(dir), samples));
+});

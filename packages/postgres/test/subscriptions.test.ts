@@ -16,8 +16,8 @@ import {
   PostgresFactory,
   type TableName,
 } from "../src/index.js";
-import { insertApplicationStatement } from "../src/schema.js";
 import { notifyAfterCommits } from "../src/table-changes.js";
+import { commitOutOfOrder, insert } from "./in-flight.js";
 import {
   closedAfter,
   connection,
@@ -28,20 +28,19 @@ import {
   uniquePrefix,
 } from "./server.js";
 
+/**
+ * A recorder of `events` on a datastore of its own, as another process would have, that NOTIFYs
+ * after its commits (until the test ends, when its datastore closes).
+ */
+function notifyingWriter(events: TableName): PostgresApplicationRecorder {
+  const store = closedAfter();
+  notifyAfterCommits(store, events);
+  return new PostgresApplicationRecorder(store, events);
+}
+
 /** An application recorder on a datastore of its own (its connections named after it). */
 const subscriber = (events: TableName) =>
   recorder((store) => new PostgresApplicationRecorder(store, events));
-
-/** Inserts one event in the open transaction of `on`, with the recorder's statement. */
-async function insert(on: pg.Client, events: TableName): Promise<number> {
-  const { rows } = await on.query(insertApplicationStatement(events, "one"), [
-    uuid4(),
-    1,
-    "t",
-    Buffer.from([0]),
-  ]);
-  return Number(rows[0].notification_id);
-}
 
 /** The ids of the next notifications until `count` are seen, or 30 s have passed. */
 async function collect<T extends { id: number }>(
@@ -65,14 +64,20 @@ async function collect<T extends { id: number }>(
   }
 }
 
+/** How many sessions of that application name the server has (those that LISTEN, if asked). */
+const sessions =
+  (admin: pg.Client, applicationName: string | undefined, { listening = false } = {}) =>
+  async () =>
+    (
+      await admin.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1${listening ? " AND query LIKE 'LISTEN%'" : ""}`,
+        [applicationName],
+      )
+    ).rows[0]?.n as number;
+
 /** The sessions of a datastore that LISTEN. */
-const listening = (admin: pg.Client, store: PostgresDatastore) => async () =>
-  (
-    await admin.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'",
-      [store.options.applicationName],
-    )
-  ).rows[0]?.n as number;
+const listening = (admin: pg.Client, store: PostgresDatastore) =>
+  sessions(admin, store.options.applicationName, { listening: true });
 
 describe("subscriptions on PostgreSQL", () => {
   it("yield nothing past an id a transaction in flight may still commit, then both in order", async () => {
@@ -104,39 +109,19 @@ describe("subscriptions on PostgreSQL", () => {
     const events = await subscriber(table("events"));
     const subscription = events.subscribe({ pollIntervalMs: 5, pageSize: 10 });
     const writers = await Promise.all(Array.from({ length: 6 }, connection));
-    const committed: number[] = [];
-    let writing = true;
-    const seen = collect(subscription, () =>
-      writing ? Number.POSITIVE_INFINITY : committed.length,
-    );
-    await Promise.all(
-      writers.map(async (writer) => {
-        for (let i = 0; i < 100; i++) {
-          await writer.query("BEGIN");
-          const id = await insert(writer, events.eventsTable);
-          // Held open for a while, so later ids often commit first.
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
-          if (Math.random() < 0.1) {
-            await writer.query("ROLLBACK");
-          } else {
-            await writer.query("COMMIT");
-            committed.push(id);
-          }
-        }
-      }),
-    ).finally(() => {
-      writing = false;
-    });
+    const seen: number[] = [];
+    const reading = collect(subscription, () => Number.POSITIVE_INFINITY, seen);
+    const committed = await commitOutOfOrder(writers, events.eventsTable, 100);
     // Once the writers are done, the subscription catches up on its next poll.
-    expect(await seen).toEqual([...committed].sort((a, b) => a - b));
+    await expect.poll(() => seen.length, { timeout: 30_000 }).toBe(committed.length);
     await subscription.return();
+    await reading;
+    expect(seen).toEqual([...committed].sort((a, b) => a - b));
   }, 120_000);
 
   it("hear another process's saves by LISTEN, when its writer NOTIFYs", async () => {
     const events = await subscriber(table("events"));
-    const writerStore = closedAfter();
-    const writer = new PostgresApplicationRecorder(writerStore, events.eventsTable);
-    const stop = notifyAfterCommits(writerStore, events.eventsTable);
+    const writer = notifyingWriter(events.eventsTable);
     const subscription = events.subscribe({ pollIntervalMs: 10 * 60_000 });
     const id = uuid4();
     for (let v = 1; v <= 20; v++) await writer.insertEvents([makeStoredEvent(id, v)]);
@@ -144,15 +129,12 @@ describe("subscriptions on PostgreSQL", () => {
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
     await subscription.return();
-    stop();
   });
 
   it("miss and repeat nothing when the subscriber's connections are ended mid-stream", async () => {
     const events = await subscriber(table("events"));
     const admin = await connection();
-    const writerStore = closedAfter();
-    const writer = new PostgresApplicationRecorder(writerStore, events.eventsTable);
-    const stop = notifyAfterCommits(writerStore, events.eventsTable);
+    const writer = notifyingWriter(events.eventsTable);
     const subscription = events.subscribe({ pollIntervalMs: 500, pageSize: 7 });
     const total = 300;
     const seen: number[] = [];
@@ -173,15 +155,12 @@ describe("subscriptions on PostgreSQL", () => {
     await expect.poll(listening(admin, events.datastore), { timeout: 10_000 }).toBe(1);
     await subscription.return();
     await expect.poll(listening(admin, events.datastore)).toBe(0);
-    stop();
   }, 120_000);
 
   it("find a save whose prompt was lost, at the latest at the next poll", async () => {
     const events = await subscriber(table("events"));
     const admin = await connection();
-    const writerStore = closedAfter();
-    const writer = new PostgresApplicationRecorder(writerStore, events.eventsTable);
-    const stop = notifyAfterCommits(writerStore, events.eventsTable);
+    const writer = notifyingWriter(events.eventsTable);
     const subscription = events.subscribe({ pollIntervalMs: 200 });
     const id = uuid4();
     await writer.insertEvents([makeStoredEvent(id, 1)]);
@@ -201,7 +180,6 @@ describe("subscriptions on PostgreSQL", () => {
     await silent.insertEvents([makeStoredEvent(id, 3)]);
     expect(await collect(subscription, () => 1)).toEqual([3]);
     await subscription.return();
-    stop();
   }, 60_000);
 
   it("share one listening connection among a recorder's subscriptions, closed with the last", async () => {
@@ -220,11 +198,9 @@ describe("subscriptions on PostgreSQL", () => {
     await subscriptions[2]?.return();
     await expect.poll(count).toBe(0);
     // What is left is the pool's (kept for the recorder's next statements), nothing else.
-    const sessions = await admin.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1",
-      [events.datastore.options.applicationName],
+    expect(await sessions(admin, events.datastore.options.applicationName)()).toBe(
+      events.datastore.poolSize.total,
     );
-    expect(sessions.rows[0]?.n).toBe(events.datastore.poolSize.total);
   });
 });
 
@@ -267,14 +243,7 @@ describe("application subscriptions on PostgreSQL", () => {
     const admin = await connection();
     await reader.close();
     await writer.close();
-    const sessions = async () =>
-      (
-        await admin.query(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1",
-          [name],
-        )
-      ).rows[0]?.n as number;
-    await expect.poll(sessions).toBe(0);
+    await expect.poll(sessions(admin, name)).toBe(0);
   });
 
   it("ends a subscription waiting on app.close(), with its listening connection", async () => {
@@ -286,13 +255,7 @@ describe("application subscriptions on PostgreSQL", () => {
     const subscription = app.subscribe();
     const waiting = subscription.next();
     const admin = await connection();
-    const listeners = async () =>
-      (
-        await admin.query(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'",
-          [name],
-        )
-      ).rows[0]?.n as number;
+    const listeners = sessions(admin, name, { listening: true });
     await expect.poll(listeners).toBe(1);
     await app.close();
     expect(await waiting).toEqual({ done: true, value: undefined });
