@@ -129,15 +129,6 @@ export class InMemoryApplicationRecorder
   /** Notified after each insert that records events: what its subscriptions wait for. */
   readonly changes = new ChangeNotifier();
 
-  override async insertEvents(
-    events: readonly StoredEvent[],
-    options?: InsertEventsOptions,
-  ): Promise<readonly number[]> {
-    const ids = await super.insertEvents(events, options);
-    if (ids.length > 0) this.changes.notify();
-    return ids;
-  }
-
   protected override write(
     events: readonly StoredEvent[],
     _tracking: Tracking | undefined,
@@ -153,6 +144,8 @@ export class InMemoryApplicationRecorder
       else this.idsByTopic.set(recorded.topic, [id]);
       ids.push(id);
     }
+    // In the insert's own turn (no await added to a save); subscriptions read after it.
+    if (ids.length > 0) this.changes.notify();
     return ids;
   }
 
