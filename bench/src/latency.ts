@@ -3,11 +3,8 @@
  * in-memory store, a SQLite file and PostgreSQL (started here unless POSTGRES_* name one).
  * Options: LATENCY_SAMPLES (default 300).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { postgresServer } from "./postgres-server.js";
+import { runAlone } from "./run-alone.js";
 import { type LatencyResult, measureSystemLatency } from "./system-latency.js";
 
 let made = 0;
@@ -47,14 +44,6 @@ export function printLatency(results: readonly LatencyResult[]): void {
   );
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const dir = mkdtempSync(join(tmpdir(), "es-latency-"));
-  const [, stop] = await postgresServer();
-  try {
-    const samples = Number(process.env.LATENCY_SAMPLES ?? 300);
-    printLatency(await measureSystemLatency(latencyStores(dir), samples));
-  } finally {
-    await stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+await runAlone(import.meta.url, async (dir, samples) => {
+  printLatency(await measureSystemLatency(latencyStores(dir), samples));
+});

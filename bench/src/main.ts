@@ -13,9 +13,12 @@
  *   W3 at scale (PostgreSQL, then SQLite): the last 10,000 of 10,000 and of 1,000,000 stored
  *      events; W3t at scale: by topic, a common one (1 in 10) and a rare one (1 in 10,000)
  *   System latency: save → follower processed, on each runner and store (median, p99)
+ *   Live lag: save → seen by app.subscribe(), on each store in the same process, and from a
+ *      writer process (SQLite: data_version; PostgreSQL: NOTIFY, and polling) (median, p99)
  *
  * Options: AGGREGATES (default 2000), CONCURRENT_SECONDS (default 10), SCALE (default
- * 1000000; 0 skips), LATENCY_SAMPLES (default 300; 0 skips), BENCH_DIR (default: a temporary folder), POSTGRES_* (a server to use;
+ * 1000000; 0 skips), LATENCY_SAMPLES (default 300, for the system latency and the live lag; 0
+ * skips both), BENCH_DIR (default: a temporary folder), POSTGRES_* (a server to use;
  * by default one is started and stopped here).
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -36,6 +39,7 @@ import { forSeconds, type PostgresServer, perSecond, postgresServer } from "./po
 import { measureScaling } from "./scaling.js";
 import { measureRawLimits, measureRawTopicReads, type RawLimits } from "./sqlite-raw.js";
 import { measureSqliteScaling } from "./sqlite-scaling.js";
+import { lagStores, measureSubscriptionLag, printSubscriptionLag } from "./subscription-lag.js";
 import { measureSystemLatency } from "./system-latency.js";
 
 const AGGREGATES = Number(process.env.AGGREGATES ?? 2000);
@@ -284,6 +288,8 @@ try {
     LATENCY_SAMPLES > 0
       ? await measureSystemLatency(latencyStores(dir), LATENCY_SAMPLES)
       : undefined;
+  const lag =
+    LATENCY_SAMPLES > 0 ? await measureSubscriptionLag(lagStores(dir), LATENCY_SAMPLES) : undefined;
 
   console.log(
     `\nes benchmark — ${AGGREGATES} aggregates × ${COMMANDS + 1} events, node ${process.version}`,
@@ -388,6 +394,7 @@ try {
     );
   }
   if (latency) printLatency(latency);
+  if (lag) printSubscriptionLag(lag);
   console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
   await stopPostgres?.();

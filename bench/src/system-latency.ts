@@ -27,7 +27,8 @@ export interface LatencyResult {
 const WHATS = Array.from({ length: 50 }, (_, i) => `thing-${i}`);
 const WORLDS = 50;
 
-const quantile = (sorted: readonly number[], q: number) =>
+/** The value at quantile `q` (0.5: the median) of values sorted in increasing order. */
+export const quantile = (sorted: readonly number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
 async function measureOne(

@@ -21,6 +21,7 @@ import {
   type Cipher,
   type Compressor,
   ConfigurationError,
+  checkSubscribeOptions,
   Environment,
   type EnvValues,
   type EventStore,
@@ -30,12 +31,15 @@ import {
   type InfrastructureFactoryClass,
   IS_SNAPSHOTTING_ENABLED,
   type Mapper,
+  type SubscribeOptions,
+  type Subscription,
   type Transcoder,
 } from "@es/persistence-core";
 import { deferred } from "./deferred.js";
 import { ApplicationStateError, SnapshottingDisabledError } from "./errors.js";
 import { LocalNotificationLog, type NotificationLog } from "./notification-log.js";
 import { Repository } from "./repository.js";
+import { applicationSubscription, type SubscribedEvent } from "./subscription.js";
 
 /** An automatic snapshot that failed after the events it follows were recorded. */
 export interface SnapshotFailure {
@@ -129,6 +133,8 @@ export class Application {
   #repository: Pick<Repository, "get" | "has"> | undefined;
   #log: NotificationLog | undefined;
   #snapshots: Pick<EventStore, "put" | "get"> | undefined;
+  /** The subscriptions that may still be going on: `close()` ends them. */
+  readonly #subscriptions = new Set<Subscription<SubscribedEvent>>();
 
   constructor(options: ApplicationOptions = {}) {
     const cls = this.constructor as ApplicationClass;
@@ -307,6 +313,45 @@ export class Application {
     return ids;
   }
 
+  /**
+   * A live subscription to the application's domain events: those recorded after notification
+   * `options.after` (of `options.topics`, if given), in notification order, then each new one
+   * as it is recorded — each once, none missed — with its tracking record. It ends when the
+   * loop that iterates it breaks, on `return()`, when `options.signal` aborts, and when the
+   * application closes. It is usable at once (it waits until the application is ready).
+   *
+   * @example
+   * ```ts
+   * for await (const { domainEvent, tracking } of app.subscribe({ after: 0 })) {
+   *   console.log(tracking.notificationId, domainEvent.originatorId);
+   * }
+   * ```
+   * @throws TypeError, RangeError (at once) naming an option that is bad.
+   * @throws {@link ApplicationStateError} once the application is closed.
+   * @throws StoredEventDecodingError (from `next()`) if a stored event can't be decoded: the
+   *   subscription ends there.
+   */
+  subscribe<E extends DomainEvent = DomainEvent>(
+    options: SubscribeOptions = {},
+  ): Subscription<SubscribedEvent<E>> {
+    if (this.#closed) throw new ApplicationStateError(`${this.name} is closed`);
+    checkSubscribeOptions(options);
+    const subscriptions = this.#subscriptions;
+    const made: Subscription<SubscribedEvent<E>> = applicationSubscription<E>(
+      {
+        name: this.name,
+        ready: async () => {
+          await this.ready;
+          return this.#closed ? undefined : this.#get();
+        },
+        ended: () => subscriptions.delete(made),
+      },
+      options,
+    );
+    subscriptions.add(made);
+    return made;
+  }
+
   /** Called after new events are recorded; override to react (process applications prompt followers). */
   protected async notify(_newEvents: readonly DomainEvent[]): Promise<void> {}
 
@@ -376,7 +421,7 @@ export class Application {
     await snapshots.put([Snapshot.take(aggregate)]);
   }
 
-  /** Releases the infrastructure (database connections, files). */
+  /** Ends the application's subscriptions, then releases the infrastructure (connections, files). */
   async close(): Promise<void> {
     if (this.#closed) return;
     try {
@@ -386,6 +431,8 @@ export class Application {
     } finally {
       this.#closed = true;
     }
+    // Before the store closes, so that none is left reading it, listening or waiting.
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.return()));
     await this.#infrastructure?.factory.close();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * @es/application — event-sourced applications: `Application` (save, repository, notification
- * log, snapshotting), `Repository`, `LocalNotificationLog`.
+ * log, live subscriptions, snapshotting), `Repository`, `LocalNotificationLog`.
  */
 export {
   Application,
@@ -21,3 +21,4 @@ export {
   type Section,
 } from "./notification-log.js";
 export { type GetOptions, Repository, type RepositoryOptions } from "./repository.js";
+export type { SubscribedEvent } from "./subscription.js";

@@ -1,9 +1,16 @@
 /**
  * @es/persistence-core — how domain events are stored: transcoder, mapper, records, recorder
- * interfaces, event store, infrastructure factory, errors, in-memory recorders, and views (where
- * projections keep their rows). Database adapters implement these interfaces;
- * `@es/persistence-core/testing` holds the conformance kit.
+ * interfaces, live subscriptions to notifications, event store, infrastructure factory, errors,
+ * in-memory recorders, and views (where projections keep their rows). Database adapters
+ * implement these interfaces; `@es/persistence-core/testing` holds the conformance kit.
  */
+export {
+  type ChangeFeed,
+  ChangeNotifier,
+  combinedFeed,
+  SharedFeed,
+  type StopListening,
+} from "./change-feed.js";
 export type { Cipher, Compressor } from "./codecs.js";
 export {
   Environment,
@@ -50,6 +57,12 @@ export {
 } from "./infrastructure-factory.js";
 export { Mapper, type MapperOptions, StoredEventDecodingError } from "./mapper.js";
 export { type NotificationSelection, notificationSelection } from "./notification-selection.js";
+export {
+  type CheckedSubscribeOptions,
+  checkSubscribeOptions,
+  notificationSubscription,
+  type SubscribeOptions,
+} from "./notification-subscription.js";
 export type { PromptChannel } from "./prompt-channel.js";
 export type {
   AggregateRecorder,
@@ -69,6 +82,7 @@ export {
   type Tracking,
   tracking,
 } from "./records.js";
+export { type Subscription, subscription } from "./subscription.js";
 export {
   BigIntAsString,
   BytesAsBase64,

@@ -28,47 +28,46 @@ const describe = (value: unknown) =>
  * @throws TypeError if the options are not an object, `topics` is not an array of strings (a
  *   single topic string, say), or `stop` is not a number.
  * @throws RangeError if `stop` is not an integer.
+ * @param caller - what the errors name as having been given the options (a subscription's
+ *   `subscribe` checks its topics here too).
  */
 export function notificationSelection(
   start: number,
   limit: number,
   options: SelectNotificationsOptions = {},
+  caller = "selectNotifications",
 ): NotificationSelection {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`selectNotifications options must be an object, got ${describe(options)}`);
+    throw new TypeError(`${caller} options must be an object, got ${describe(options)}`);
   }
   return {
     start: Math.max(0, Math.floor(start)),
     limit: Math.max(0, Math.floor(limit)),
-    end: endOf(options.stop),
-    topics: topicsOf(options.topics),
+    end: endOf(options.stop, caller),
+    topics: topicsOf(options.topics, caller),
   };
 }
 
-function endOf(stop: unknown): number | undefined {
+function endOf(stop: unknown, caller: string): number | undefined {
   if (stop === undefined) return undefined;
   if (typeof stop !== "number") {
-    throw new TypeError(`selectNotifications stop must be a number, got ${describe(stop)}`);
+    throw new TypeError(`${caller} stop must be a number, got ${describe(stop)}`);
   }
   if (!Number.isInteger(stop)) {
-    throw new RangeError(`selectNotifications stop must be an integer, got ${stop}`);
+    throw new RangeError(`${caller} stop must be an integer, got ${stop}`);
   }
   if (stop >= Number.MAX_SAFE_INTEGER) return undefined;
   return Math.max(0, stop + 1);
 }
 
-function topicsOf(topics: unknown): readonly string[] | undefined {
+function topicsOf(topics: unknown, caller: string): readonly string[] | undefined {
   if (topics === undefined) return undefined;
   if (!Array.isArray(topics)) {
-    throw new TypeError(
-      `selectNotifications topics must be an array of strings, got ${describe(topics)}`,
-    );
+    throw new TypeError(`${caller} topics must be an array of strings, got ${describe(topics)}`);
   }
   topics.forEach((topic: unknown, index) => {
     if (typeof topic !== "string") {
-      throw new TypeError(
-        `selectNotifications topics[${index}] must be a string, got ${describe(topic)}`,
-      );
+      throw new TypeError(`${caller} topics[${index}] must be a string, got ${describe(topic)}`);
     }
   });
   return topics.length === 0 ? undefined : [...new Set<string>(topics)];

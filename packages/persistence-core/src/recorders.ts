@@ -8,7 +8,9 @@
  * originator id and version) or with another in the batch, `IntegrityError` is raised and
  * nothing is stored.
  */
+import type { SubscribeOptions } from "./notification-subscription.js";
 import type { Notification, StoredEvent, Tracking } from "./records.js";
+import type { Subscription } from "./subscription.js";
 
 /** Which events of a sequence to select. */
 export interface SelectEventsOptions {
@@ -84,6 +86,16 @@ export interface ApplicationRecorder extends AggregateRecorder {
   ): Promise<Notification[]>;
   /** The largest notification id recorded, 0 when there is none. */
   maxNotificationId(): Promise<number>;
+  /**
+   * A live subscription to the notifications after `options.after` (only those of
+   * `options.topics`, if given): it yields what is recorded, in id order, then waits for more
+   * and yields each as it is recorded — each once, none missed — until it is ended (`break`,
+   * `return()`, `options.signal`). `notificationSubscription` makes one, given the store's
+   * change feed.
+   *
+   * @throws TypeError, RangeError (at once) naming an option that is bad.
+   */
+  subscribe(options?: SubscribeOptions): Subscription<Notification>;
 }
 
 /** How long `wait` waits, and what ends it early. */

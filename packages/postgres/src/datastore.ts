@@ -6,9 +6,12 @@
  * A read is then tried again on a fresh connection. A write is tried again only if it was never
  * sent (a transaction whose BEGIN failed, a statement the driver refused to send): a write lost
  * after it was sent may have committed, so it fails with an OperationalError instead.
+ *
+ * Each write that commits notifies `commits`: how subscriptions in this process hear of it at
+ * once, with no round trip.
  */
 import { createHash } from "node:crypto";
-import { OperationalError, ProgrammingError } from "@es/persistence-core";
+import { ChangeNotifier, OperationalError, ProgrammingError } from "@es/persistence-core";
 import pg from "pg";
 import { isConnectionError, translateError } from "./errors.js";
 
@@ -154,6 +157,8 @@ const wasNotSent = (error: unknown): boolean =>
 export class PostgresDatastore {
   /** The options, less the password (kept out of sight, with the pool, in private fields). */
   readonly options: Readonly<Omit<PostgresConnectionOptions, "password">>;
+  /** Notified after each write this datastore commits (`write`, `transaction`). */
+  readonly commits = new ChangeNotifier();
   readonly #pool: pg.Pool;
   /** How each connection is made (the password with it, so kept private). */
   readonly #clientConfig: pg.ClientConfig;
@@ -203,7 +208,7 @@ export class PostgresDatastore {
    * rather than be repeated. It is tried again only if it was never sent.
    */
   async write(statement: Statement, values?: readonly unknown[]): Promise<Rows> {
-    return this.#withRetries(
+    const rows = await this.#withRetries(
       async (client) => {
         try {
           return (await client.query(config(statement, values))).rows;
@@ -218,6 +223,8 @@ export class PostgresDatastore {
       },
       (error) => isConnectionError(error) && wasNotSent(error),
     );
+    this.commits.notify();
+    return rows;
   }
 
   /** Runs statements in one simple query (no parameters, several statements), e.g. DDL. */
@@ -256,6 +263,7 @@ export class PostgresDatastore {
         };
         const result = await body(connection);
         await client.query("COMMIT");
+        this.commits.notify();
         return result;
       } catch (error) {
         const translated = translateError(error);

@@ -31,6 +31,7 @@ import {
   PostgresTrackingRecorder,
 } from "./recorders.js";
 import { TableName } from "./schema.js";
+import { notifyAfterCommits } from "./table-changes.js";
 
 /** The database to connect to (required). */
 export const POSTGRES_DBNAME = "POSTGRES_DBNAME";
@@ -59,6 +60,11 @@ export const POSTGRES_SSLMODE = "POSTGRES_SSLMODE";
 export const POSTGRES_SSLROOTCERT = "POSTGRES_SSLROOTCERT";
 /** Connections at most in the pool (default 10). */
 export const POSTGRES_MAX_CONNECTIONS = "POSTGRES_MAX_CONNECTIONS";
+/**
+ * Whether the application NOTIFYs subscriptions in other processes after each commit
+ * (strtobool; default no: they find new events by polling).
+ */
+export const POSTGRES_NOTIFY_SUBSCRIBERS = "POSTGRES_NOTIFY_SUBSCRIBERS";
 
 /** Milliseconds PostgreSQL takes for a timeout setting (an int4). */
 const MAX_MS = 2 ** 31 - 1;
@@ -97,6 +103,12 @@ const OPTIONS = z.strictObject({
   connectTimeoutMs: milliseconds.default(5_000),
   /** Whether the recorders create their tables (and schema) when missing. */
   createTable: z.boolean().default(true),
+  /**
+   * Whether, after each commit, a NOTIFY tells subscriptions in other processes at once (else
+   * they find new events at their next poll). It costs a round trip, sent without waiting.
+   * Default false (left out of the resolved options when not given).
+   */
+  notifySubscribers: z.boolean().optional(),
 });
 
 /** The PostgreSQL adapter's options: host, user, password and database are required. */
@@ -138,6 +150,8 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
 }> {
   readonly #password: string;
   #promptChannel: PostgresPromptChannel | undefined;
+  /** With `notifySubscribers`, stops the NOTIFYs after the datastore's commits. */
+  #stopNotifying: (() => void) | undefined;
 
   constructor(options: PostgresOptions, init: FactoryInit = {}) {
     const { password, ...resolved } = parseOptions(OPTIONS, options, "@es/postgres");
@@ -192,13 +206,19 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
       lockTimeoutMs: (seconds(POSTGRES_LOCK_TIMEOUT) ?? 0) * 1000,
       idleInTransactionSessionTimeoutMs:
         (seconds(POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT) ?? 0) * 1000,
+      ...(env.get(POSTGRES_NOTIFY_SUBSCRIBERS) === undefined
+        ? {}
+        : { notifySubscribers: env.read(POSTGRES_NOTIFY_SUBSCRIBERS, envSchemas.boolean(false)) }),
     };
   }
 
-  /** The pool of connections, opened on first use and shared by this factory's recorders. */
+  /**
+   * The pool of connections, opened on first use and shared by this factory's recorders; with
+   * `notifySubscribers`, each of its commits is followed by a NOTIFY of the events table.
+   */
   protected openDatastore(): PostgresDatastore {
     const { sslMode, sslRootCert } = this.options;
-    return new PostgresDatastore({
+    const datastore = new PostgresDatastore({
       ...this.options,
       password: this.#password,
       applicationName: this.tablePrefix,
@@ -209,6 +229,10 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
             ? { rejectUnauthorized: false }
             : { rejectUnauthorized: true, ...(sslRootCert ? { ca: sslRootCert } : {}) },
     });
+    if (this.options.notifySubscribers) {
+      this.#stopNotifying = notifyAfterCommits(datastore, this.table("events"));
+    }
+    return datastore;
   }
 
   protected table(purpose: string): TableName {
@@ -234,6 +258,8 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
   }
 
   override async close(): Promise<void> {
+    this.#stopNotifying?.();
+    this.#stopNotifying = undefined;
     await super.close();
     this.#promptChannel = undefined;
   }

@@ -10,15 +10,19 @@
 import {
   type AggregateRecorder,
   type ApplicationRecorder,
+  type ChangeFeed,
   DataError,
   type InsertEventsOptions,
   type Notification,
   notificationSelection,
+  notificationSubscription,
   type ProcessRecorder,
   ProgrammingError,
   type SelectEventsOptions,
   type SelectNotificationsOptions,
   type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
   type Tracking,
   type TrackingRecorder,
   type WaitOptions,
@@ -60,6 +64,7 @@ import {
   sequenceOf,
   type TableName,
 } from "./schema.js";
+import { tableChanges } from "./table-changes.js";
 
 /**
  * A recorder's statement: compiled once, named so that each connection prepares it once, its
@@ -244,9 +249,15 @@ export class PostgresApplicationRecorder
   readonly #select: PostgresStatement<SelectNotificationsArgs>;
   readonly #selectTopics: PostgresStatement<SelectNotificationsArgs>;
   readonly #max: PostgresStatement<{ readonly bound?: number }>;
+  /**
+   * What this recorder's subscriptions wait for: the datastore's commits (this process), and
+   * NOTIFYs of other processes' writers, by LISTEN.
+   */
+  readonly changes: ChangeFeed;
 
   constructor(datastore: PostgresDatastore, eventsTable: TableName) {
     super(datastore, eventsTable);
+    this.changes = tableChanges(datastore, eventsTable);
     this.#inserts = prepareInserts((rows) => insertApplication(eventsTable, rows));
     this.#measure = new Prepared(`SELECT ${boundExpression(eventsTable)} AS bound`);
     const bounded = { bounded: true };
@@ -340,6 +351,15 @@ export class PostgresApplicationRecorder
     const bound = await this.#measureBound();
     const [row] = await this.datastore.query(this.#max, this.#max.params({ bound }));
     return (row?.max as number | null | undefined) ?? 0;
+  }
+
+  /**
+   * Woken by the datastore's commits at once, by other processes' writes when they NOTIFY (see
+   * `notifySubscribers`), and else by its poll. The no-miss bound makes what it reads right
+   * whenever it reads: a commit out of id order is yielded once the ids below it are.
+   */
+  subscribe(options?: SubscribeOptions): Subscription<Notification> {
+    return notificationSubscription(this, this.changes, options);
   }
 
   /** Measures the bound, for this statement's successors. */

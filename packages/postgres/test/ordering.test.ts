@@ -14,31 +14,15 @@
 import { uuid4 } from "@es/domain";
 import { IntegrityError } from "@es/persistence-core";
 import { makeStoredEvent } from "@es/persistence-core/testing";
-import type pg from "pg";
 import { describe, expect, it } from "vitest";
-import { PostgresApplicationRecorder, type TableName } from "../src/index.js";
+import { PostgresApplicationRecorder } from "../src/index.js";
 import { insertApplicationStatement, lockNamespace } from "../src/schema.js";
+import { commitOutOfOrder, insert } from "./in-flight.js";
 import { connection, recorder, table } from "./server.js";
 
 /** An application recorder on a datastore of its own. */
 const applicationRecorder = (maxConnections = 10) =>
   recorder((store) => new PostgresApplicationRecorder(store, table("events")), { maxConnections });
-
-/** Inserts one event in the open transaction of `on`, with the recorder's statement. */
-async function insert(
-  on: pg.Client,
-  table: TableName,
-  originatorId: string,
-  topic = "t",
-): Promise<number> {
-  const { rows } = await on.query(insertApplicationStatement(table, "one"), [
-    originatorId,
-    1,
-    topic,
-    Buffer.from([0]),
-  ]);
-  return Number(rows[0].notification_id);
-}
 
 /** A reader that remembers where it is, as a follower tailing the log does. */
 function tailer(recorder: PostgresApplicationRecorder) {
@@ -220,23 +204,7 @@ describe("notification ordering", () => {
       while (writing) await reader.read();
       await reader.read();
     })();
-    const committed: number[] = [];
-    await Promise.all(
-      connections.map(async (writer) => {
-        for (let i = 0; i < saves; i++) {
-          await writer.query("BEGIN");
-          const id = await insert(writer, events.eventsTable, uuid4());
-          // Held open for a while, so later ids often commit first.
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
-          if (Math.random() < 0.1) {
-            await writer.query("ROLLBACK");
-          } else {
-            await writer.query("COMMIT");
-            committed.push(id);
-          }
-        }
-      }),
-    ).finally(() => {
+    const committed = await commitOutOfOrder(connections, events.eventsTable, saves).finally(() => {
       writing = false;
     });
     await reading;

@@ -10,10 +10,19 @@
  * A view's transaction is the one kind that spans awaits (`transaction`): its body awaits its
  * session's statements, which run at once, so it settles within microtasks. While it is open,
  * the recorders' calls wait for it to end (`whenFree`) rather than run inside it.
+ *
+ * Each commit notifies `commits`, and `changes` adds other connections' commits: what live
+ * subscriptions wait for.
  */
 import { messageOf } from "@es/domain";
-import { OperationalError, ProgrammingError } from "@es/persistence-core";
+import {
+  type ChangeFeed,
+  ChangeNotifier,
+  OperationalError,
+  ProgrammingError,
+} from "@es/persistence-core";
 import Database from "better-sqlite3";
+import { databaseChanges } from "./changes.js";
 import { translateError, translating } from "./errors.js";
 
 /** SQLite's `synchronous` settings that can't lose committed events (`OFF` is refused). */
@@ -79,7 +88,16 @@ export class SqliteDatastore {
   readonly path: string;
   /** Whether the database is in memory (then it is this connection's alone). */
   readonly isMemory: boolean;
+  /** Notified after each write transaction this connection commits (`write`, `transaction`). */
+  readonly commits = new ChangeNotifier();
+  /**
+   * What subscriptions on this database wait for: this connection's commits at once, and other
+   * connections' (other processes') when `PRAGMA data_version`, read every few milliseconds
+   * while any subscription listens, changes.
+   */
+  readonly changes: ChangeFeed;
   readonly #db: Database.Database;
+  #dataVersion: Database.Statement | undefined;
   /** While a transaction of `transaction()` is open: settles when it ends. */
   #open: Promise<void> | undefined;
 
@@ -94,6 +112,15 @@ export class SqliteDatastore {
       this.#db.close();
       throw translateError(error);
     }
+    this.changes = databaseChanges(this);
+  }
+
+  /** `PRAGMA data_version`: it changes when another connection commits (not when this one does). */
+  dataVersion(): number {
+    return translating(() => {
+      this.#dataVersion ??= this.#db.prepare("PRAGMA data_version").pluck();
+      return this.#dataVersion.get() as number;
+    });
   }
 
   /** Whether the database is in WAL mode. */
@@ -118,7 +145,9 @@ export class SqliteDatastore {
    */
   write<T>(fn: () => T): T {
     this.#refuseWhileOpen();
-    return translating(() => this.#db.transaction(fn).immediate());
+    const result = translating(() => this.#db.transaction(fn).immediate());
+    this.commits.notify();
+    return result;
   }
 
   /**
@@ -179,6 +208,7 @@ export class SqliteDatastore {
         this.#open = undefined;
         ended();
       }
+      if (commit) this.commits.notify();
     };
     const transaction: SqliteTransaction = {
       run: (fn) => {

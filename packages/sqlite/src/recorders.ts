@@ -11,11 +11,14 @@ import {
   type InsertEventsOptions,
   type Notification,
   notificationSelection,
+  notificationSubscription,
   type ProcessRecorder,
   ProgrammingError,
   type SelectEventsOptions,
   type SelectNotificationsOptions,
   type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
   type Tracking,
   type TrackingRecorder,
   type WaitOptions,
@@ -238,6 +241,14 @@ export class SqliteApplicationRecorder
     return this.datastore.whenFree(
       () => this.datastore.read(() => this.#max.get({}) as { max: number | null }).max ?? 0,
     );
+  }
+
+  /**
+   * Woken by each commit of the datastore's connection at once, and by other connections'
+   * (other processes') within a few milliseconds (`PRAGMA data_version`).
+   */
+  subscribe(options?: SubscribeOptions): Subscription<Notification> {
+    return notificationSubscription(this, this.datastore.changes, options);
   }
 }
 

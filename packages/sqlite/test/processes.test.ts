@@ -120,6 +120,34 @@ describe("SQLite across processes", () => {
     raw.close();
   });
 
+  it("gives a subscriber here every event that writer processes save, once, in order", async () => {
+    const db = join(dir, "subscribed.db");
+    const app = new Counters({ env: sqliteEnv(db) });
+    await app.ready;
+    // Too long a poll to matter: the other processes' commits change the file's data_version.
+    const subscription = app.subscribe({ pollIntervalMs: 10 * 60_000 });
+    const seen: number[] = [];
+    let expected = Number.POSITIVE_INFINITY;
+    const reading = (async () => {
+      for await (const { tracking } of subscription) {
+        seen.push(tracking.notificationId);
+        if (seen.length >= expected) break;
+      }
+    })();
+    const summaries = (await Promise.all([1, 2].map(() => run("saver", [db, "100", ""])))).map(
+      (out) => JSON.parse(out) as { events: number },
+    );
+    expected = summaries.reduce((sum, s) => sum + s.events, 0);
+    const deadline = Date.now() + 20_000;
+    while (seen.length < expected && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await subscription.return();
+    await reading;
+    expect(seen).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
+    await app.close();
+  }, 120_000);
+
   it("names corrupt stored events and still reads the others", async () => {
     const db = join(dir, "corrupt.db");
     const app = new Counters({ env: sqliteEnv(db) });

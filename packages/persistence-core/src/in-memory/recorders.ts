@@ -4,8 +4,10 @@
  * before it writes and never awaits in between, so a batch is atomic and notification ids are
  * assigned in commit order without a lock.
  */
+import { ChangeNotifier } from "../change-feed.js";
 import { IntegrityError, ProgrammingError } from "../errors.js";
 import { notificationSelection } from "../notification-selection.js";
+import { notificationSubscription, type SubscribeOptions } from "../notification-subscription.js";
 import type {
   AggregateRecorder,
   ApplicationRecorder,
@@ -23,6 +25,7 @@ import {
   storedEvent,
   type Tracking,
 } from "../records.js";
+import type { Subscription } from "../subscription.js";
 import { withTracking } from "../tracking-delegate.js";
 import { waitForTracking } from "../wait-for-tracking.js";
 
@@ -123,6 +126,8 @@ export class InMemoryApplicationRecorder
   protected readonly notifications: Notification[] = [];
   /** The ids of each topic's notifications, in order: what the SQL stores' topic index is. */
   protected readonly idsByTopic = new Map<string, number[]>();
+  /** Notified after each insert that records events: what its subscriptions wait for. */
+  readonly changes = new ChangeNotifier();
 
   protected override write(
     events: readonly StoredEvent[],
@@ -139,6 +144,8 @@ export class InMemoryApplicationRecorder
       else this.idsByTopic.set(recorded.topic, [id]);
       ids.push(id);
     }
+    // In the insert's own turn (no await added to a save); subscriptions read after it.
+    if (ids.length > 0) this.changes.notify();
     return ids;
   }
 
@@ -168,6 +175,10 @@ export class InMemoryApplicationRecorder
 
   async maxNotificationId(): Promise<number> {
     return this.notifications.length;
+  }
+
+  subscribe(options?: SubscribeOptions): Subscription<Notification> {
+    return notificationSubscription(this, this.changes, options);
   }
 }
 

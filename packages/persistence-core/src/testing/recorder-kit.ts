@@ -17,6 +17,7 @@ import type {
 import { type StoredEvent, tracking } from "../records.js";
 import { makeStoredEvent, type RecorderKitOptions, using } from "./kit-helpers.js";
 import { describeSelectingNotifications } from "./select-notifications-kit.js";
+import { describeSubscriptions } from "./subscriptions-kit.js";
 
 const summary = (events: readonly StoredEvent[]) =>
   events.map((e) => ({
@@ -157,6 +158,7 @@ function describeApplicationRecorderOf<R extends ApplicationRecorder>(
 ): void {
   describeAggregateRecorderOf(name, create, options, kind);
   describeSelectingNotifications(name, create, options);
+  describeSubscriptions(name, create, options);
 
   describe(`${name}: application recorder`, () => {
     it("numbers notifications from 1 in insertion order and selects them from a start id", () =>
