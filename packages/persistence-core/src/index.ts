@@ -50,6 +50,7 @@ export {
 } from "./infrastructure-factory.js";
 export { Mapper, type MapperOptions, StoredEventDecodingError } from "./mapper.js";
 export { type NotificationSelection, notificationSelection } from "./notification-selection.js";
+export type { Page } from "./page.js";
 export type { PromptChannel } from "./prompt-channel.js";
 export type {
   AggregateRecorder,
@@ -80,5 +81,5 @@ export {
   type Transcoder,
   type Transcoding,
 } from "./transcoder.js";
-export type { Page, View } from "./view.js";
+export type { View } from "./view.js";
 export { waitForTracking } from "./wait-for-tracking.js";

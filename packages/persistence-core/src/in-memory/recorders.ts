@@ -6,6 +6,7 @@
  */
 import { IntegrityError, ProgrammingError } from "../errors.js";
 import { notificationSelection } from "../notification-selection.js";
+import { insertedTracking, pageRefusedBy } from "../page.js";
 import type {
   AggregateRecorder,
   ApplicationRecorder,
@@ -37,9 +38,9 @@ export class InMemoryAggregateRecorder implements AggregateRecorder {
     events: readonly StoredEvent[],
     options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
-    this.checkTracking(options.tracking);
+    const tracking = this.checkTracking(options);
     this.checkUnique(events);
-    return this.write(events, options.tracking);
+    return this.write(events, tracking);
   }
 
   async selectEvents(
@@ -71,12 +72,17 @@ export class InMemoryAggregateRecorder implements AggregateRecorder {
     }
   }
 
-  protected checkTracking(tracking: Tracking | undefined): void {
-    if (tracking !== undefined) {
+  /**
+   * Checks what the insert is to record besides its events, before anything is written: the
+   * tracking record to write with them, if any. Only process recorders record tracking.
+   */
+  protected checkTracking(options: InsertEventsOptions): Tracking | undefined {
+    if (options.tracking !== undefined || options.page !== undefined) {
       throw new ProgrammingError(
         `${this.constructor.name} can't record tracking; use a process recorder`,
       );
     }
+    return undefined;
   }
 
   protected write(
@@ -196,11 +202,16 @@ export class InMemoryTrackingRecorder implements TrackingRecorder {
   }
 
   async maxTrackingId(applicationName: string): Promise<number> {
-    return this.tracked.get(applicationName)?.max ?? 0;
+    return this.max(applicationName);
   }
 
   async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
-    return (this.tracked.get(applicationName)?.max ?? 0) >= notificationId;
+    return this.max(applicationName) >= notificationId;
+  }
+
+  /** The largest notification id of `applicationName` tracked (0 when there is none), at once. */
+  max(applicationName: string): number {
+    return this.tracked.get(applicationName)?.max ?? 0;
   }
 
   wait(applicationName: string, notificationId: number, options?: WaitOptions): Promise<void> {
@@ -228,6 +239,9 @@ export class InMemoryTrackingRecorder implements TrackingRecorder {
   }
 }
 
+/** How the in-memory process recorder names itself in errors. */
+const SUBJECT = "The in-memory process recorder";
+
 /** Events with notification ids and tracking records, in memory: what followers record in tests. */
 export class InMemoryProcessRecorder
   extends withTracking(InMemoryApplicationRecorder)
@@ -236,8 +250,19 @@ export class InMemoryProcessRecorder
   /** The tracking records, written with the events. */
   readonly #tracking = new InMemoryTrackingRecorder();
 
-  protected override checkTracking(tracking: Tracking | undefined): void {
+  /**
+   * The tracking record to write with the events, checked: not recorded already, and for a
+   * page, no notification at or after its first tracked.
+   */
+  protected override checkTracking(options: InsertEventsOptions): Tracking | undefined {
+    const tracking = insertedTracking(SUBJECT, options);
+    const { page } = options;
+    if (page !== undefined) {
+      const tracked = this.#tracking.max(page.applicationName);
+      if (tracked >= page.first) throw pageRefusedBy(SUBJECT, page, tracked);
+    }
     if (tracking !== undefined) this.#tracking.check(tracking);
+    return tracking;
   }
 
   protected override write(
