@@ -12,7 +12,7 @@ import { DOLLAR_NUMBERS } from "@es/persistence-core/sql";
 import { makeStoredEvent } from "@es/persistence-core/testing";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
-import { PostgresProcessRecorder, type TableName } from "../src/index.js";
+import { PostgresProcessRecorder } from "../src/index.js";
 import { createTrackingTable, insertApplication, pageTracking } from "../src/schema.js";
 import { closedAfter, connection, recorder, table } from "./server.js";
 
@@ -56,23 +56,36 @@ async function waitingForLock(admin: pg.Client, recorder: PostgresProcessRecorde
   await expect.poll(waiting, { timeout: 10_000 }).toBe(1);
 }
 
+/**
+ * A process recorder with a page's transaction held open on a connection of the test's own;
+ * `waiting()` resolves once another page sent through the recorder waits for it.
+ */
+async function withPageInFlight(first: Page) {
+  const recorder = await processRecorder();
+  const [open, admin] = [await connection(), await connection()];
+  await open.query("BEGIN");
+  await insertPageIn(open, recorder, first);
+  return {
+    recorder,
+    waiting: () => waitingForLock(admin, recorder),
+    commit: () => open.query("COMMIT"),
+    rollBack: () => open.query("ROLLBACK"),
+  };
+}
+
 const states = async (recorder: PostgresProcessRecorder) =>
   (await recorder.selectNotifications(1, 100)).map((n) => new TextDecoder().decode(n.state));
 
 describe("pages on PostgreSQL", () => {
   it("refuses a page that another transaction committed after the page's statement began", async () => {
-    const recorder = await processRecorder();
-    const [first, admin] = [await connection(), await connection()];
-    await first.query("BEGIN");
-    await insertPageIn(first, recorder, page(1, 5));
-
+    const { recorder, waiting, commit } = await withPageInFlight(page(1, 5));
     // Sent while the first page is in flight, the second waits for it, then is refused: its
     // statement began before the first committed, so only the unique index can see it.
     const second = recorder
       .insertEvents([makeStoredEvent(uuid4(), 1, "t", "3-8")], { page: page(3, 8) })
       .catch((error: unknown) => error);
-    await waitingForLock(admin, recorder);
-    await first.query("COMMIT");
+    await waiting();
+    await commit();
     const refused = await second;
     expect(refused).toBeInstanceOf(IntegrityError);
     expect((refused as Error).message).toBe(
@@ -85,28 +98,22 @@ describe("pages on PostgreSQL", () => {
   it("refuses a later page that follows the same position, though the two don't overlap", async () => {
     // Both pages follow position 0: the one that commits first wins. (Runners that read the
     // same notifications never make such pages; the refusal only makes one read again.)
-    const recorder = await processRecorder();
-    const [first, admin] = [await connection(), await connection()];
-    await first.query("BEGIN");
-    await insertPageIn(first, recorder, page(1, 2));
+    const { recorder, waiting, commit } = await withPageInFlight(page(1, 2));
     const second = recorder.insertEvents([], { page: page(4, 6) }).catch((error: unknown) => error);
-    await waitingForLock(admin, recorder);
-    await first.query("COMMIT");
+    await waiting();
+    await commit();
     expect(await second).toBeInstanceOf(IntegrityError);
     await recorder.insertEvents([], { page: page(4, 6) });
     expect(await recorder.maxTrackingId("up")).toBe(6);
   });
 
   it("records the waiting page once the transaction it waited for rolls back", async () => {
-    const recorder = await processRecorder();
-    const [first, admin] = [await connection(), await connection()];
-    await first.query("BEGIN");
-    await insertPageIn(first, recorder, page(1, 5));
+    const { recorder, waiting, rollBack } = await withPageInFlight(page(1, 5));
     const second = recorder.insertEvents([makeStoredEvent(uuid4(), 1, "t", "3-8")], {
       page: page(3, 8),
     });
-    await waitingForLock(admin, recorder);
-    await first.query("ROLLBACK");
+    await waiting();
+    await rollBack();
     await second;
     expect(await states(recorder)).toEqual(["3-8"]);
     expect(await recorder.maxTrackingId("up")).toBe(8);
@@ -124,7 +131,8 @@ describe("pages on PostgreSQL", () => {
 
   it("gives a tracking table made before pages the column and index pages need", async () => {
     const store = closedAfter();
-    const [events, tracking]: TableName[] = [table("events"), table("tracking")];
+    const events = table("events");
+    const tracking = table("tracking");
     await store.query(createTrackingTable(tracking).join(";\n"));
     await store.query(
       `INSERT INTO ${tracking.qualified} (application_name, notification_id) VALUES ('up', 4)`,
