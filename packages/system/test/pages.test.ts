@@ -38,6 +38,27 @@ const notFound =
     throw error;
   };
 
+/** A point where a policy waits (`wait()`) until the test lets it go on (`open()`). */
+function gate() {
+  let reach = () => {};
+  let open = () => {};
+  const reached = new Promise<void>((resolve) => {
+    reach = resolve;
+  });
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return {
+    /** Resolves once a policy waits at the gate. */
+    reached,
+    open: () => open(),
+    async wait(): Promise<void> {
+      reach();
+      await opened;
+    },
+  };
+}
+
 describe.each(stores)("a page on the %s store", (_store, env) => {
   it("gives each policy the aggregates the page's earlier policies changed, in one transaction", async () => {
     const values = env();
@@ -85,34 +106,24 @@ describe("a page's policies", () => {
   it("see the page's changes, where queries of the application meanwhile see what is recorded", async () => {
     const worlds = made(new Worlds());
     await happenings(worlds, ["dinosaurs", "dinosaurs"]);
-    let reached: () => void = () => {};
-    const atThird = new Promise<void>((resolve) => {
-      reached = resolve;
-    });
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const atThird = gate();
     const seenByPolicies: number[] = [];
     class Watching extends Counters {
       static override applicationName = "Counters";
       override async policy(domainEvent: DomainEvent, processEvent: ProcessEvent) {
         seenByPolicies.push(await this.getCount("dinosaurs"));
-        if (processEvent.tracking?.notificationId === 3) {
-          reached();
-          await released;
-        }
+        if (processEvent.tracking?.notificationId === 3) await atThird.wait();
         await super.policy(domainEvent, processEvent);
       }
     }
     const counters = made(new Watching());
     counters.follow("Worlds", worlds.log);
     const pulling = counters.pullAndProcess("Worlds");
-    await atThird;
+    await atThird.reached;
     // A query while the page is being processed: nothing of the page is recorded yet.
     expect(await counters.getCount("dinosaurs")).toBe(0);
     expect(await counters.repository.has(Counter.createId({ name: "dinosaurs" }))).toBe(false);
-    release();
+    atThird.open();
     await pulling;
     expect(seenByPolicies).toEqual([0, 0, 1]);
     expect(await counters.getCount("dinosaurs")).toBe(2);
@@ -250,23 +261,13 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
       const values = env();
       const worlds = made(new Worlds({ env: values }));
       await happenings(worlds, ["a", "b", "c", "d", "e"]);
-      let reached: () => void = () => {};
-      const atFirst = new Promise<void>((resolve) => {
-        reached = resolve;
-      });
-      let release: () => void = () => {};
-      const released = new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      const atFirst = gate();
       let recorded = 0;
       class Slow extends Ledgers {
         static override applicationName = "Ledgers";
         static override pageSize = 5;
         override async policy(domainEvent: DomainEvent, processEvent: ProcessEvent) {
-          if (processEvent.tracking?.notificationId === 1 && recorded === 0) {
-            reached();
-            await released;
-          }
+          if (processEvent.tracking?.notificationId === 1 && recorded === 0) await atFirst.wait();
           await super.policy(domainEvent, processEvent);
         }
         protected override async notify(newEvents: readonly DomainEvent[]): Promise<void> {
@@ -285,10 +286,10 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
       // the ledger as Quick left it, so the page's events don't conflict with Quick's: only the
       // page's check refuses it.
       const slowly = slow.pullAndProcess("Worlds");
-      await atFirst;
+      await atFirst.reached;
       await quick.pullAndProcess("Worlds");
       await happenings(worlds, ["f"]);
-      release();
+      atFirst.open();
       // Slow's page is refused; it reads the position (6) and records 7-8 alone.
       await slowly;
       expect(recorded).toBe(1);
