@@ -62,7 +62,10 @@ export abstract class Follower extends Application {
    * one after another (each getting the aggregates the ones before it changed), and whose new
    * events are recorded with one tracking record, the page's last notification. A page ends
    * early when the leader has no more to read, so a follower that keeps up records each save's
-   * notifications at once. 1 records each notification on its own.
+   * notifications at once; pages fill up only when it has fallen behind. 1 records each
+   * notification on its own. The default, 1000, let a follower keep up with 16 writers in
+   * `pnpm bench` on SQLite, where 100 didn't (see docs/system.md); a smaller page redoes less
+   * when a runner is killed mid-page, or loses a race with another runner.
    *
    * @example
    * ```ts
@@ -71,7 +74,7 @@ export abstract class Follower extends Application {
    * }
    * ```
    */
-  static pageSize = 100;
+  static pageSize = 1000;
 
   readonly #followed = new Map<string, Followed>();
   /** Each application's pull, so that pulls of one application never overlap. */
