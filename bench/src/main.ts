@@ -13,10 +13,15 @@
  *   W3 at scale (PostgreSQL, then SQLite): the last 10,000 of 10,000 and of 1,000,000 stored
  *      events; W3t at scale: by topic, a common one (1 in 10) and a rare one (1 in 10,000)
  *   System latency: save → follower processed, on each runner and store (median, p99)
+ *   Keep-up: Counters in a worker process following Worlds while 1, 4 and 16 writers save,
+ *      with pages of 1 notification (one transaction each) and of the default size → upstream
+ *      saves/s, follower notifications/s, max lag, drain time (keep-up.ts)
  *
  * Options: AGGREGATES (default 2000), CONCURRENT_SECONDS (default 10), SCALE (default
- * 1000000; 0 skips), LATENCY_SAMPLES (default 300; 0 skips), BENCH_DIR (default: a temporary folder), POSTGRES_* (a server to use;
- * by default one is started and stopped here).
+ * 1000000; 0 skips), LATENCY_SAMPLES (default 300; 0 skips), KEEP_UP_SECONDS (default 10; 0
+ * skips), KEEP_UP_PAGE_SIZES (default "1,1000"), KEEP_UP_WRITERS (default "1,4,16"),
+ * BENCH_DIR (default: a temporary folder), POSTGRES_* (a server to use; by default one is
+ * started and stopped here).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +29,7 @@ import { join } from "node:path";
 import type { Application } from "@es/application";
 import type { Synchronous } from "@es/sqlite";
 import { type EmmettResult, measureEmmett } from "./emmett.js";
+import { keepUpOptions, keepUpStores, measureKeepUp, printKeepUp } from "./keep-up.js";
 import { latencyStores, printLatency } from "./latency.js";
 import { Account, Accounts } from "./model.js";
 import { readAll } from "./pages.js";
@@ -284,6 +290,8 @@ try {
     LATENCY_SAMPLES > 0
       ? await measureSystemLatency(latencyStores(dir), LATENCY_SAMPLES)
       : undefined;
+  const keepUp = keepUpOptions();
+  const keptUp = keepUp.seconds > 0 ? await measureKeepUp(keepUpStores(dir), keepUp) : undefined;
 
   console.log(
     `\nes benchmark — ${AGGREGATES} aggregates × ${COMMANDS + 1} events, node ${process.version}`,
@@ -388,6 +396,7 @@ try {
     );
   }
   if (latency) printLatency(latency);
+  if (keptUp) printKeepUp(keptUp, keepUp.seconds);
   console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
   await stopPostgres?.();
