@@ -93,3 +93,17 @@ export function insertedTracking(
   checkPageOf(subject, page);
   return trackingRecord(page.applicationName, page.last);
 }
+
+/**
+ * Refuses what only a process recorder records — a tracking record or a page — given to an
+ * insert of a recorder that doesn't (an aggregate or application recorder), rather than drop it.
+ *
+ * @throws ProgrammingError naming the recorder's class.
+ */
+export function refuseTracking(recorder: object, { tracking, page }: InsertEventsOptions): void {
+  if (tracking !== undefined || page !== undefined) {
+    throw new ProgrammingError(
+      `${recorder.constructor.name} can't record tracking; use a process recorder`,
+    );
+  }
+}

@@ -17,7 +17,6 @@ import {
   notificationSelection,
   type Page,
   type ProcessRecorder,
-  ProgrammingError,
   type SelectEventsOptions,
   type SelectNotificationsOptions,
   type StoredEvent,
@@ -37,6 +36,7 @@ import {
   maxTrackingId,
   type NotificationRow,
   pageRefusedBy,
+  refuseTracking,
   type SelectEventsArgs,
   type SelectNotificationsArgs,
   type Sql,
@@ -147,15 +147,6 @@ export const checkedTracking = (tracking: Tracking): Tracking => ({
   applicationName: text(tracking.applicationName, "application name"),
   notificationId: tracking.notificationId,
 });
-
-/** Only process recorders store tracking: refused, rather than dropped, by the others. */
-function refuseTracking(recorder: object, { tracking, page }: InsertEventsOptions): void {
-  if (tracking !== undefined || page !== undefined) {
-    throw new ProgrammingError(
-      `${recorder.constructor.name} can't record tracking; use a process recorder`,
-    );
-  }
-}
 
 /**
  * Creates a recorder's tables if they don't exist. When they all do (an application starting

@@ -13,7 +13,6 @@ import {
   notificationSelection,
   type Page,
   type ProcessRecorder,
-  ProgrammingError,
   type SelectEventsOptions,
   type SelectNotificationsOptions,
   type StoredEvent,
@@ -33,6 +32,7 @@ import {
   type NotificationRow,
   pageRefusedBy,
   QUESTION_MARKS,
+  refuseTracking,
   type SelectEventsArgs,
   type SelectNotificationsArgs,
   type SelectNotificationsShape,
@@ -151,12 +151,8 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
    * The tracking record to write with the events, if any: only process recorders record
    * tracking, so this refuses one (or a page) before anything is written.
    */
-  protected trackingOf({ tracking, page }: InsertEventsOptions): Tracking | undefined {
-    if (tracking !== undefined || page !== undefined) {
-      throw new ProgrammingError(
-        `${this.constructor.name} can't record tracking; use a process recorder`,
-      );
-    }
+  protected trackingOf(options: InsertEventsOptions): Tracking | undefined {
+    refuseTracking(this, options);
     return undefined;
   }
 

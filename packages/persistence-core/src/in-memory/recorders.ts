@@ -4,9 +4,9 @@
  * before it writes and never awaits in between, so a batch is atomic and notification ids are
  * assigned in commit order without a lock.
  */
-import { IntegrityError, ProgrammingError } from "../errors.js";
+import { IntegrityError } from "../errors.js";
 import { notificationSelection } from "../notification-selection.js";
-import { insertedTracking, pageRefusedBy } from "../page.js";
+import { insertedTracking, pageRefusedBy, refuseTracking } from "../page.js";
 import type {
   AggregateRecorder,
   ApplicationRecorder,
@@ -77,11 +77,7 @@ export class InMemoryAggregateRecorder implements AggregateRecorder {
    * tracking record to write with them, if any. Only process recorders record tracking.
    */
   protected checkTracking(options: InsertEventsOptions): Tracking | undefined {
-    if (options.tracking !== undefined || options.page !== undefined) {
-      throw new ProgrammingError(
-        `${this.constructor.name} can't record tracking; use a process recorder`,
-      );
-    }
+    refuseTracking(this, options);
     return undefined;
   }
 

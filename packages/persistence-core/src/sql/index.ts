@@ -7,7 +7,7 @@
  * every process recorder's insert of a page makes.
  */
 
-export { checkPageOf, insertedTracking, pageRefusedBy } from "../page.js";
+export { checkPageOf, insertedTracking, pageRefusedBy, refuseTracking } from "../page.js";
 export { withTracking } from "../tracking-delegate.js";
 export { checkPage, pageRefused } from "../view.js";
 export { toBuffer } from "./bytes.js";
