@@ -15,11 +15,15 @@
  *   System latency: save → follower processed, on each runner and store (median, p99)
  *   Live lag: save → seen by app.subscribe(), on each store in the same process, and from a
  *      writer process (SQLite: data_version; PostgreSQL: NOTIFY, and polling) (median, p99)
+ *   Keep-up: Counters in a worker process following Worlds while 1, 4 and 16 writers save,
+ *      with pages of 1 notification (one transaction each) and of the default size → upstream
+ *      saves/s, follower notifications/s, max lag, drain time (keep-up.ts)
  *
  * Options: AGGREGATES (default 2000), CONCURRENT_SECONDS (default 10), SCALE (default
  * 1000000; 0 skips), LATENCY_SAMPLES (default 300, for the system latency and the live lag; 0
- * skips both), BENCH_DIR (default: a temporary folder), POSTGRES_* (a server to use;
- * by default one is started and stopped here).
+ * skips both), KEEP_UP_SECONDS (default 10; 0 skips), KEEP_UP_PAGE_SIZES (default "1,1000"),
+ * KEEP_UP_WRITERS (default "1,4,16"), BENCH_DIR (default: a temporary folder), POSTGRES_* (a
+ * server to use; by default one is started and stopped here).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,6 +31,7 @@ import { join } from "node:path";
 import type { Application } from "@es/application";
 import type { Synchronous } from "@es/sqlite";
 import { type EmmettResult, measureEmmett } from "./emmett.js";
+import { keepUpOptions, keepUpStores, measureKeepUp, printKeepUp } from "./keep-up.js";
 import { latencyStores, printLatency } from "./latency.js";
 import { Account, Accounts } from "./model.js";
 import { readAll } from "./pages.js";
@@ -290,6 +295,8 @@ try {
       : undefined;
   const lag =
     LATENCY_SAMPLES > 0 ? await measureSubscriptionLag(lagStores(dir), LATENCY_SAMPLES) : undefined;
+  const keepUp = keepUpOptions();
+  const keptUp = keepUp.seconds > 0 ? await measureKeepUp(keepUpStores(dir), keepUp) : undefined;
 
   console.log(
     `\nes benchmark — ${AGGREGATES} aggregates × ${COMMANDS + 1} events, node ${process.version}`,
@@ -395,6 +402,7 @@ try {
   }
   if (latency) printLatency(latency);
   if (lag) printSubscriptionLag(lag);
+  if (keptUp) printKeepUp(keptUp, keepUp.seconds);
   console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
   await stopPostgres?.();

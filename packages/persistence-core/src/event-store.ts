@@ -1,8 +1,7 @@
 /** The event store: domain events in, domain events out, through a mapper and a recorder. */
 import type { DomainEvent } from "@es/domain";
 import type { Mapper } from "./mapper.js";
-import type { AggregateRecorder, SelectEventsOptions } from "./recorders.js";
-import type { Tracking } from "./records.js";
+import type { AggregateRecorder, InsertEventsOptions, SelectEventsOptions } from "./recorders.js";
 
 /** What an event store is made of. */
 export interface EventStoreOptions<R extends AggregateRecorder> {
@@ -35,14 +34,15 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
   }
 
   /**
-   * Stores the events atomically (with the tracking record, for process recorders); resolves
-   * to their notification ids, if the recorder assigns any.
+   * Stores the events atomically (with the tracking record, or the page's, for process
+   * recorders); resolves to their notification ids, if the recorder assigns any.
    *
-   * @throws IntegrityError if one of the events' versions is recorded already: nothing is stored.
+   * @throws IntegrityError if one of the events' versions is recorded already, or the page's
+   *   notifications are tracked already: nothing is stored.
    */
   put(
     events: readonly DomainEvent[],
-    options: { tracking?: Tracking } = {},
+    options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
     const stored = events.map((event) => this.mapper.fromDomainEvent(event));
     return this.recorder.insertEvents(stored, options);

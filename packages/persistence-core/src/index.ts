@@ -63,6 +63,7 @@ export {
   notificationSubscription,
   type SubscribeOptions,
 } from "./notification-subscription.js";
+export type { Page } from "./page.js";
 export type { PromptChannel } from "./prompt-channel.js";
 export type {
   AggregateRecorder,
@@ -94,5 +95,5 @@ export {
   type Transcoder,
   type Transcoding,
 } from "./transcoder.js";
-export type { Page, View } from "./view.js";
+export type { View } from "./view.js";
 export { waitForTracking } from "./wait-for-tracking.js";

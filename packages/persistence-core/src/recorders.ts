@@ -9,6 +9,7 @@
  * nothing is stored.
  */
 import type { SubscribeOptions } from "./notification-subscription.js";
+import type { Page } from "./page.js";
 import type { Notification, StoredEvent, Tracking } from "./records.js";
 import type { Subscription } from "./subscription.js";
 
@@ -40,6 +41,15 @@ export interface SelectNotificationsOptions {
 export interface InsertEventsOptions {
   /** The upstream notification these events were made from (process recorders only). */
   readonly tracking?: Tracking | undefined;
+  /**
+   * The page of upstream notifications these events were made from (process recorders only;
+   * not with `tracking`): the insert records the tracking record of its last notification, and
+   * is refused with `IntegrityError`, storing nothing, if a notification of the page's
+   * application at or after its first is tracked already. How a follower processes a page of
+   * notifications in one transaction, exactly once, even when two runners race with pages of
+   * different boundaries.
+   */
+  readonly page?: Page | undefined;
 }
 
 /**
@@ -133,6 +143,14 @@ export interface TrackingRecorder {
 
 /**
  * An application recorder that also records tracking: with new events, in the same transaction,
- * the upstream notification they were made from, so each is processed exactly once.
+ * the upstream notification they were made from (`{ tracking }`), or the last of the page of
+ * notifications they were made from (`{ page }`), so each is processed exactly once.
+ *
+ * @example
+ * ```ts
+ * // Notifications 4 to 9 of Worlds made these events: refused if any of them is tracked.
+ * await recorder.insertEvents(events, { page: { applicationName: "Worlds", first: 4, last: 9 } });
+ * await recorder.maxTrackingId("Worlds"); // 9
+ * ```
  */
 export interface ProcessRecorder extends ApplicationRecorder, TrackingRecorder {}

@@ -6,22 +6,11 @@
  * is processed exactly once, however often the projection stops and starts, and however many
  * runners run it. The page checks here are what every view does before it writes.
  */
-import { IntegrityError, ProgrammingError } from "./errors.js";
+import type { IntegrityError } from "./errors.js";
+import { checkPageOf, type Page, pageRefusedBy } from "./page.js";
 import type { TrackingRecorder } from "./recorders.js";
 
-/**
- * The notifications of an upstream application that one transaction of a view processes, from
- * `first` to `last` (ids may have gaps between them). The transaction records `last` as its
- * tracking record.
- */
-export interface Page {
-  /** The upstream application whose notifications these are. */
-  readonly applicationName: string;
-  /** The id of the page's first notification. */
-  readonly first: number;
-  /** The id of the page's last notification: the tracking record the transaction records. */
-  readonly last: number;
-}
+export type { Page } from "./page.js";
 
 /**
  * A projection's store: its own tables (or state), written by the projection in transactions
@@ -67,10 +56,6 @@ export interface View<S> extends TrackingRecorder {
   transaction<T>(page: Page, body: (session: S) => Promise<T>): Promise<T>;
 }
 
-/** How a page is named in errors: `notifications 4-9 of 'Worlds'`. */
-const described = ({ applicationName, first, last }: Page): string =>
-  `notifications ${first}-${last} of '${applicationName}'`;
-
 /**
  * Refuses what isn't a page: an application name that isn't a non-empty string, ids that aren't
  * positive safe integers, `last` below `first`. What every view's `transaction` checks first.
@@ -78,30 +63,8 @@ const described = ({ applicationName, first, last }: Page): string =>
  * @throws ProgrammingError naming the view and what is wrong with the page.
  */
 export function checkPage(viewName: string, page: Page): void {
-  const { applicationName, first, last } = page;
-  const wrong =
-    typeof applicationName !== "string" || applicationName === ""
-      ? "its application name is not a non-empty string"
-      : !isId(first)
-        ? "its first id is not a positive integer"
-        : !isId(last)
-          ? "its last id is not a positive integer"
-          : last < first
-            ? "its last id is below its first"
-            : undefined;
-  if (wrong !== undefined) {
-    throw new ProgrammingError(
-      `View '${viewName}' can't process the page ${showPage(page)}: ${wrong}`,
-    );
-  }
+  checkPageOf(`View '${viewName}'`, page);
 }
-
-/** A page as given, for an error: `{ applicationName: "Worlds", first: 9, last: 4 }`. */
-const showPage = ({ applicationName, first, last }: Page): string =>
-  `{ applicationName: ${JSON.stringify(applicationName)}, first: ${String(first)}, last: ${String(last)} }`;
-
-const isId = (id: unknown): id is number =>
-  typeof id === "number" && Number.isSafeInteger(id) && id >= 1;
 
 /**
  * The error of a page refused because the view has tracked its upstream application's
@@ -109,7 +72,5 @@ const isId = (id: unknown): id is number =>
  * them (or this one did, and is going round again).
  */
 export function pageRefused(viewName: string, page: Page, tracked: number): IntegrityError {
-  return new IntegrityError(
-    `View '${viewName}' refuses ${described(page)}: it has processed '${page.applicationName}' up to notification ${tracked}`,
-  );
+  return pageRefusedBy(`View '${viewName}'`, page, tracked);
 }

@@ -13,11 +13,12 @@ import {
   type ChangeFeed,
   DataError,
   type InsertEventsOptions,
+  IntegrityError,
   type Notification,
   notificationSelection,
   notificationSubscription,
+  type Page,
   type ProcessRecorder,
-  ProgrammingError,
   type SelectEventsOptions,
   type SelectNotificationsOptions,
   type StoredEvent,
@@ -25,6 +26,7 @@ import {
   type Subscription,
   type Tracking,
   type TrackingRecorder,
+  tracking,
   type WaitOptions,
   waitForTracking,
 } from "@es/persistence-core";
@@ -32,10 +34,13 @@ import {
   ARRAY_TOPICS,
   DOLLAR_NUMBERS,
   hasTrackingId,
+  insertedTracking,
   insertTracking,
   maxNotificationId,
   maxTrackingId,
   type NotificationRow,
+  pageRefusedBy,
+  refuseTracking,
   type SelectEventsArgs,
   type SelectNotificationsArgs,
   type Sql,
@@ -54,11 +59,14 @@ import {
   boundExpression,
   createAggregateTable,
   createApplicationTable,
+  createPageTracking,
   createSchema,
   createTrackingTable,
   type EventValues,
   insertAggregate,
   insertApplication,
+  insertPage,
+  pageTracking,
   type Rows,
   SCHEMA_CHANGES_LOCK,
   sequenceOf,
@@ -144,15 +152,6 @@ export const checkedTracking = (tracking: Tracking): Tracking => ({
   applicationName: text(tracking.applicationName, "application name"),
   notificationId: tracking.notificationId,
 });
-
-/** Only process recorders store tracking: refused, rather than dropped, by the others. */
-function refuseTracking(recorder: object, { tracking }: InsertEventsOptions): void {
-  if (tracking !== undefined) {
-    throw new ProgrammingError(
-      `${recorder.constructor.name} can't record tracking; use a process recorder`,
-    );
-  }
-}
 
 /**
  * Creates a recorder's tables if they don't exist. When they all do (an application starting
@@ -427,7 +426,11 @@ export class PostgresTrackingRecorder implements TrackingRecorder {
   }
 }
 
-/** Events with notification ids, and tracking records written in the same statement. */
+/**
+ * Events with notification ids, and tracking records written in the same statement. A page's
+ * tracking record says which position it follows, and the tracking table's unique index on
+ * that refuses the second of two pages that follow the same one (see `pageTracking`).
+ */
 export class PostgresProcessRecorder
   extends withTracking(PostgresApplicationRecorder)
   implements ProcessRecorder
@@ -436,6 +439,10 @@ export class PostgresProcessRecorder
   readonly trackingTable: TableName;
   readonly #tracking: PostgresTrackingRecorder;
   readonly #insertsWithTracking: Inserts<EventValues & Tracking>;
+  readonly #insertsOfPage: Inserts<EventValues & Page>;
+  readonly #insertPage: PostgresStatement<Page>;
+  /** The names of the tracking table's unique constraints: a violation of one refuses a page. */
+  readonly #pageConstraints: ReadonlySet<string>;
 
   constructor(datastore: PostgresDatastore, eventsTable: TableName, trackingTable: TableName) {
     super(datastore, eventsTable);
@@ -445,21 +452,41 @@ export class PostgresProcessRecorder
     this.#insertsWithTracking = prepareInserts((rows) =>
       insertApplication(eventsTable, rows, sql`tracked AS (${tracking})`),
     );
+    this.#insertsOfPage = prepareInserts((rows) =>
+      insertApplication(eventsTable, rows, pageTracking(trackingTable), "tracked"),
+    );
+    this.#insertPage = new PostgresStatement(insertPage(trackingTable));
+    // The names as the server reports them: unquoted.
+    this.#pageConstraints = new Set(
+      ["pkey", "previous_id_idx"].map((suffix) => trackingTable.derived(suffix).slice(1, -1)),
+    );
   }
 
   override createTableStatements(): string[] {
-    return [...super.createTableStatements(), ...createTrackingTable(this.trackingTable)];
+    return [
+      ...super.createTableStatements(),
+      ...createTrackingTable(this.trackingTable),
+      ...createPageTracking(this.trackingTable),
+    ];
   }
 
   override createdRelations(): string[] {
-    return [...super.createdRelations(), ...this.#tracking.createdRelations()];
+    // A tracking table made before pages lacks the index (and the column): it gets them then.
+    const index = `"${this.trackingTable.schema}".${this.trackingTable.derived("previous_id_idx")}`;
+    return [...super.createdRelations(), ...this.#tracking.createdRelations(), index];
   }
 
-  /** Inserts the events and the tracking record in one statement: both or neither. */
+  /**
+   * Inserts the events and the tracking record (or the page's) in one statement: both or
+   * neither. A page is refused, with `IntegrityError`, if a notification of its application at
+   * or after its first is tracked, or another page that follows the same position commits first.
+   */
   override async insertEvents(
     events: readonly StoredEvent[],
-    { tracking }: InsertEventsOptions = {},
+    options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
+    const tracking = insertedTracking(this.#subject, options);
+    if (options.page) return this.#insertOfPage(events, options.page);
     if (!tracking) return super.insertEvents(events);
     if (events.length === 0) {
       await this.#tracking.insertTracking(tracking);
@@ -467,6 +494,32 @@ export class PostgresProcessRecorder
     }
     const tracked = checkedTracking(tracking);
     return ids(await insert(this.datastore, this.#insertsWithTracking, events, tracked));
+  }
+
+  async #insertOfPage(events: readonly StoredEvent[], page: Page): Promise<readonly number[]> {
+    const { applicationName, first, last } = page;
+    const values = { ...checkedTracking(tracking(applicationName, last)), first, last };
+    try {
+      if (events.length > 0)
+        return ids(await insert(this.datastore, this.#insertsOfPage, events, values));
+      await this.datastore.write(this.#insertPage, this.#insertPage.params(values));
+      return [];
+    } catch (error) {
+      if (!(error instanceof IntegrityError) || !this.#refusesPage(error)) throw error;
+      const tracked = await this.#tracking.maxTrackingId(applicationName);
+      throw pageRefusedBy(this.#subject, page, tracked);
+    }
+  }
+
+  /** Whether the error is a violation of one of the tracking table's unique constraints. */
+  #refusesPage(error: IntegrityError): boolean {
+    const constraint = (error.cause as { constraint?: unknown } | undefined)?.constraint;
+    return typeof constraint === "string" && this.#pageConstraints.has(constraint);
+  }
+
+  /** How the recorder names itself in errors. */
+  get #subject(): string {
+    return `The process recorder of '${this.trackingTable.name}'`;
   }
 
   protected get tracking(): TrackingRecorder {

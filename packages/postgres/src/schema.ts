@@ -12,7 +12,7 @@
  * never misses a notification, and never makes a writer wait for another's commit.
  */
 import { createHash } from "node:crypto";
-import type { StoredEvent } from "@es/persistence-core";
+import type { Page, StoredEvent } from "@es/persistence-core";
 import {
   DOLLAR_NUMBERS,
   EVENT_COLUMNS,
@@ -134,6 +134,56 @@ export function createTrackingTable(table: TableName): string[] {
 }
 
 /**
+ * What a process recorder adds to its tracking table: each tracking record of a page says which
+ * position it follows (`previous_id`: the largest id tracked when it was inserted, 0 if none),
+ * and no two records of one upstream application follow the same position. That unique index is
+ * what refuses the second of two racing pages, whatever their boundaries (see `insertPage`).
+ * Records made otherwise (`insertTracking`, `{ tracking }`) follow nothing (NULL), as do those
+ * of a table made before; a table made before gets the column and index when its recorder
+ * creates its tables (see `createdRelations`).
+ */
+export function createPageTracking(table: TableName): string[] {
+  return [
+    `ALTER TABLE ${table.qualified} ADD COLUMN IF NOT EXISTS previous_id bigint`,
+    `CREATE UNIQUE INDEX IF NOT EXISTS ${table.derived("previous_id_idx")}
+      ON ${table.qualified} (application_name, previous_id)`,
+  ];
+}
+
+/**
+ * The CTEs that record a page's tracking record, or refuse the page: `position`, the largest id
+ * tracked from the page's application as the statement sees it, and `tracked`, which inserts
+ * the record of the page's last id that follows that position, returning one row.
+ *
+ * A statement sees the table as of its start, so a page that another transaction committed
+ * meanwhile isn't in `position` (an advisory lock taken inside the statement would not help: the
+ * check after it would still read the statement's snapshot). What refuses it is the unique
+ * index on `(application_name, previous_id)`, which is checked against every row, committed or
+ * in flight: two pages that follow the same position can't both commit (the second waits for the
+ * first, and fails if it commits). So pages that commit form one chain from 0, each following
+ * the one before it, and never overlap. A page whose first id the statement sees tracked
+ * already is refused at once: it inserts the record of the position itself, which exists, so
+ * that too is a unique violation (an `IntegrityError`), before anything else is written.
+ */
+export function pageTracking(table: TableName): Sql<Page> {
+  const name: Parameter<Page> = (page) => page.applicationName;
+  return sql<Page>`position AS MATERIALIZED (
+  SELECT coalesce(max(notification_id), 0) AS tracked FROM ${raw(table.qualified)} WHERE application_name = ${name}
+),
+tracked AS (
+  INSERT INTO ${raw(table.qualified)} (application_name, notification_id, previous_id)
+  SELECT ${name}, CASE WHEN tracked >= ${(page) => page.first} THEN tracked ELSE ${(page) => page.last} END, tracked FROM position
+  RETURNING notification_id
+)`;
+}
+
+/** Records a page's tracking record, refusing the page as `pageTracking` says, with no events. */
+export function insertPage(table: TableName): Sql<Page> {
+  return sql<Page>`WITH ${pageTracking(table)}
+SELECT notification_id FROM tracked`;
+}
+
+/**
  * How the events to insert are given: one event as four parameters, or any number as four
  * arrays (one statement whatever their number; the single form spares building arrays).
  */
@@ -166,8 +216,10 @@ const NUMBERED: Record<Rows, Sql<EventValues>> = {
 
 /**
  * Inserts events with notification ids, returning them: one block of consecutive ids per
- * statement, so concurrent batches never interleave. `before` is a statement run first, in a
- * CTE of the same statement (the process recorder's tracking record).
+ * statement, so concurrent batches never interleave. `before` is CTEs of the same statement
+ * (the process recorder's tracking record); when `awaited` names one of them that returns one
+ * row, the allocation of ids below begins only once it has returned it (a page refused takes no
+ * ids, and a page that waits for another to commit does so before it holds any lock).
  *
  * The ids are allocated under a lock held for the allocation only (a session-level advisory
  * lock, released before any row is written; commits never wait for it): exclusive for a batch,
@@ -182,13 +234,15 @@ export function insertApplication<B = unknown>(
   table: TableName,
   rows: Rows,
   before?: Sql<B>,
+  awaited?: string,
 ): Sql<EventValues & B> {
   const sequence = `'${sequenceOf(table)}'::regclass`;
   const allocation = `${lockNamespace(table)}, 0`;
   const mode = rows === "one" ? "_shared" : "";
+  const after = awaited === undefined ? "" : ` FROM ${awaited}`;
   const taken = raw(`SELECT nextval(${sequence}) AS first FROM (
         SELECT pg_advisory_xact_lock_shared(${lockKey(table, `(SELECT ${nextValue} FROM ${sequenceOf(table)})`)}) AS published
-        FROM (SELECT pg_advisory_lock${mode}(${allocation}) AS locked) AS allocating
+        FROM (SELECT pg_advisory_lock${mode}(${allocation}) AS locked${after}) AS allocating
       ) AS publishing`);
   // A batch moves the sequence past its block; one event's block is the id nextval took.
   const block =

@@ -12,8 +12,8 @@ import {
   type Notification,
   notificationSelection,
   notificationSubscription,
+  type Page,
   type ProcessRecorder,
-  ProgrammingError,
   type SelectEventsOptions,
   type SelectNotificationsOptions,
   type StoredEvent,
@@ -27,12 +27,15 @@ import {
 import {
   hasTrackingId,
   insertEvent,
+  insertedTracking,
   insertTracking,
   jsonTopics,
   maxNotificationId,
   maxTrackingId,
   type NotificationRow,
+  pageRefusedBy,
   QUESTION_MARKS,
+  refuseTracking,
   type SelectEventsArgs,
   type SelectNotificationsArgs,
   type SelectNotificationsShape,
@@ -133,17 +136,31 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     events: readonly StoredEvent[],
     options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
-    const { tracking } = options;
+    const tracking = this.trackingOf(options);
     // Prepared first, so that a missing table is found even when there are no events.
     this.#insert.prepare();
     return this.datastore.whenFree(() =>
       this.datastore.write(() => {
+        // In the write transaction (BEGIN IMMEDIATE), so it sees every process's last commit.
+        if (options.page) this.checkPage(options.page);
         const ids = this.insertRows(events);
         if (tracking) this.recordTracking(tracking);
         return ids;
       }),
     );
   }
+
+  /**
+   * The tracking record to write with the events, if any: only process recorders record
+   * tracking, so this refuses one (or a page) before anything is written.
+   */
+  protected trackingOf(options: InsertEventsOptions): Tracking | undefined {
+    refuseTracking(this, options);
+    return undefined;
+  }
+
+  /** Refuses a page whose notifications are tracked (process recorders; others have none). */
+  protected checkPage(_page: Page): void {}
 
   /** Inserts the events, resolving to their notification ids (none here). */
   protected insertRows(events: readonly StoredEvent[]): readonly number[] {
@@ -156,12 +173,8 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     return this.#insert.run(event).lastInsertRowid;
   }
 
-  /** Only process recorders record tracking: this fails the transaction, so nothing is stored. */
-  protected recordTracking(_tracking: Tracking): void {
-    throw new ProgrammingError(
-      `${this.constructor.name} can't record tracking; use a process recorder`,
-    );
-  }
+  /** Records the tracking record in the transaction (process recorders; others refused it). */
+  protected recordTracking(_tracking: Tracking): void {}
 
   async selectEvents(
     originatorId: string,
@@ -341,8 +354,22 @@ export class SqliteProcessRecorder
     return [...super.createTableStatements(), ...this.#tracking.createTableStatements()];
   }
 
+  protected override trackingOf(options: InsertEventsOptions): Tracking | undefined {
+    return insertedTracking(this.#subject, options);
+  }
+
+  protected override checkPage(page: Page): void {
+    const tracked = this.#tracking.readMaxTrackingId(page.applicationName);
+    if (tracked >= page.first) throw pageRefusedBy(this.#subject, page, tracked);
+  }
+
   protected override recordTracking(tracking: Tracking): void {
     this.#tracking.record(tracking);
+  }
+
+  /** How the recorder names itself in errors. */
+  get #subject(): string {
+    return `The process recorder of '${this.trackingTable}'`;
   }
 
   protected get tracking(): TrackingRecorder {

@@ -5,9 +5,10 @@
  * assigned in commit order without a lock.
  */
 import { ChangeNotifier } from "../change-feed.js";
-import { IntegrityError, ProgrammingError } from "../errors.js";
+import { IntegrityError } from "../errors.js";
 import { notificationSelection } from "../notification-selection.js";
 import { notificationSubscription, type SubscribeOptions } from "../notification-subscription.js";
+import { insertedTracking, pageRefusedBy, refuseTracking } from "../page.js";
 import type {
   AggregateRecorder,
   ApplicationRecorder,
@@ -40,9 +41,9 @@ export class InMemoryAggregateRecorder implements AggregateRecorder {
     events: readonly StoredEvent[],
     options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
-    this.checkTracking(options.tracking);
+    const tracking = this.checkTracking(options);
     this.checkUnique(events);
-    return this.write(events, options.tracking);
+    return this.write(events, tracking);
   }
 
   async selectEvents(
@@ -74,12 +75,13 @@ export class InMemoryAggregateRecorder implements AggregateRecorder {
     }
   }
 
-  protected checkTracking(tracking: Tracking | undefined): void {
-    if (tracking !== undefined) {
-      throw new ProgrammingError(
-        `${this.constructor.name} can't record tracking; use a process recorder`,
-      );
-    }
+  /**
+   * Checks what the insert is to record besides its events, before anything is written: the
+   * tracking record to write with them, if any. Only process recorders record tracking.
+   */
+  protected checkTracking(options: InsertEventsOptions): Tracking | undefined {
+    refuseTracking(this, options);
+    return undefined;
   }
 
   protected write(
@@ -207,11 +209,16 @@ export class InMemoryTrackingRecorder implements TrackingRecorder {
   }
 
   async maxTrackingId(applicationName: string): Promise<number> {
-    return this.tracked.get(applicationName)?.max ?? 0;
+    return this.max(applicationName);
   }
 
   async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
-    return (this.tracked.get(applicationName)?.max ?? 0) >= notificationId;
+    return this.max(applicationName) >= notificationId;
+  }
+
+  /** The largest notification id of `applicationName` tracked (0 when there is none), at once. */
+  max(applicationName: string): number {
+    return this.tracked.get(applicationName)?.max ?? 0;
   }
 
   wait(applicationName: string, notificationId: number, options?: WaitOptions): Promise<void> {
@@ -239,6 +246,9 @@ export class InMemoryTrackingRecorder implements TrackingRecorder {
   }
 }
 
+/** How the in-memory process recorder names itself in errors. */
+const SUBJECT = "The in-memory process recorder";
+
 /** Events with notification ids and tracking records, in memory: what followers record in tests. */
 export class InMemoryProcessRecorder
   extends withTracking(InMemoryApplicationRecorder)
@@ -247,8 +257,19 @@ export class InMemoryProcessRecorder
   /** The tracking records, written with the events. */
   readonly #tracking = new InMemoryTrackingRecorder();
 
-  protected override checkTracking(tracking: Tracking | undefined): void {
+  /**
+   * The tracking record to write with the events, checked: not recorded already, and for a
+   * page, no notification at or after its first tracked.
+   */
+  protected override checkTracking(options: InsertEventsOptions): Tracking | undefined {
+    const tracking = insertedTracking(SUBJECT, options);
+    const { page } = options;
+    if (page !== undefined) {
+      const tracked = this.#tracking.max(page.applicationName);
+      if (tracked >= page.first) throw pageRefusedBy(SUBJECT, page, tracked);
+    }
     if (tracking !== undefined) this.#tracking.check(tracking);
+    return tracking;
   }
 
   protected override write(

@@ -3,9 +3,11 @@
  * use it, and a third-party adapter may): checked table names, statements written as text with
  * their parameters made in the same template, the recorders' statements that every dialect
  * shares (and each dialect's way of selecting by topic), rows read as records, the base of an
- * adapter's infrastructure factory, and the checks of pages that every view's transaction makes.
+ * adapter's infrastructure factory, and the checks of pages that every view's transaction and
+ * every process recorder's insert of a page makes.
  */
 
+export { checkPageOf, insertedTracking, pageRefusedBy, refuseTracking } from "../page.js";
 export { withTracking } from "../tracking-delegate.js";
 export { checkPage, pageRefused } from "../view.js";
 export { toBuffer } from "./bytes.js";

@@ -16,6 +16,7 @@ import type {
 } from "../recorders.js";
 import { type StoredEvent, tracking } from "../records.js";
 import { makeStoredEvent, type RecorderKitOptions, using } from "./kit-helpers.js";
+import { describeProcessRecorderPages } from "./process-page-kit.js";
 import { describeSelectingNotifications } from "./select-notifications-kit.js";
 import { describeSubscriptions } from "./subscriptions-kit.js";
 
@@ -54,6 +55,16 @@ function describeAggregateRecorderOf<R extends AggregateRecorder>(
           const id = uuid4();
           await expect(
             recorder.insertEvents([makeStoredEvent(id, 1)], { tracking: tracking("up", 1) }),
+          ).rejects.toBeInstanceOf(ProgrammingError);
+          expect(await recorder.selectEvents(id)).toEqual([]);
+        }));
+
+      it("refuses a page it doesn't track, and stores none of the events", () =>
+        using(create, options, async (recorder) => {
+          const id = uuid4();
+          const page = { applicationName: "up", first: 1, last: 2 };
+          await expect(
+            recorder.insertEvents([makeStoredEvent(id, 1)], { page }),
           ).rejects.toBeInstanceOf(ProgrammingError);
           expect(await recorder.selectEvents(id)).toEqual([]);
         }));
@@ -273,7 +284,10 @@ function describeApplicationRecorderOf<R extends ApplicationRecorder>(
   });
 }
 
-/** Process recorder promises: tracking is recorded atomically with events, once. */
+/**
+ * Process recorder promises: tracking is recorded atomically with events, once; a page of
+ * notifications is refused if any of them is tracked.
+ */
 export function describeProcessRecorder<R extends ProcessRecorder>(
   name: string,
   create: () => Promise<R>,
@@ -281,6 +295,7 @@ export function describeProcessRecorder<R extends ProcessRecorder>(
 ): void {
   describeApplicationRecorderOf(name, create, options, { storesTracking: true });
   describeTrackingRecorder(name, create, options);
+  describeProcessRecorderPages(name, create, options);
 
   describe(`${name}: process recorder`, () => {
     it("records tracking atomically with events, and each notification once", () =>
