@@ -60,6 +60,7 @@ export { type NotificationSelection, notificationSelection } from "./notificatio
 export {
   type CheckedSubscribeOptions,
   checkSubscribeOptions,
+  notificationPages,
   notificationSubscription,
   type SubscribeOptions,
 } from "./notification-subscription.js";

@@ -120,6 +120,35 @@ export function notificationSubscription(
   options?: SubscribeOptions,
 ): Subscription<Notification> {
   const checked = checkSubscribeOptions(options);
+  return subscription(async function* (signal) {
+    for await (const page of follow(reader, changes, checked, signal)) {
+      for (const notification of page) {
+        if (signal.aborted) return;
+        yield notification;
+      }
+    }
+  }, checked.signal);
+}
+
+/**
+ * The same subscription a read at a time: each value is what one read found (never empty, at
+ * most `pageSize` notifications, in id order) — what a projection processes in one transaction.
+ * What every recorder's `subscribePages` returns.
+ *
+ * @example
+ * ```ts
+ * subscribePages(options?: SubscribeOptions): Subscription<readonly Notification[]> {
+ *   return notificationPages(this, this.changes, options);
+ * }
+ * ```
+ * @throws TypeError, RangeError (at once) naming an option that is bad.
+ */
+export function notificationPages(
+  reader: Pick<ApplicationRecorder, "selectNotifications">,
+  changes: ChangeFeed,
+  options?: SubscribeOptions,
+): Subscription<readonly Notification[]> {
+  const checked = checkSubscribeOptions(options);
   return subscription((signal) => follow(reader, changes, checked, signal), checked.signal);
 }
 
@@ -128,7 +157,7 @@ async function* follow(
   changes: ChangeFeed,
   { after, topics, pageSize, pollIntervalMs }: CheckedSubscribeOptions,
   signal: AbortSignal,
-): AsyncGenerator<Notification, void, undefined> {
+): AsyncGenerator<readonly Notification[], void, undefined> {
   // Listening before the first read, so that a change made while it reads is heard.
   let changed = false;
   let wake: (() => void) | undefined;
@@ -142,10 +171,11 @@ async function* follow(
     while (!signal.aborted) {
       changed = false;
       const page = await reader.selectNotifications(next, pageSize, filter);
-      for (const notification of page) {
+      const last = page.at(-1);
+      if (last !== undefined) {
         if (signal.aborted) return;
-        next = notification.id + 1;
-        yield notification;
+        next = last.id + 1;
+        yield page;
       }
       // A full page may have more behind it, and a change heard meanwhile may have too.
       if (page.length < pageSize && !changed) {

@@ -106,6 +106,14 @@ export interface ApplicationRecorder extends AggregateRecorder {
    * @throws TypeError, RangeError (at once) naming an option that is bad.
    */
   subscribe(options?: SubscribeOptions): Subscription<Notification>;
+  /**
+   * The same subscription a read at a time: each value is the notifications one read found
+   * (never empty; at most `options.pageSize`, in id order). A projection processes each in one
+   * transaction. `notificationPages` makes one, given the store's change feed.
+   *
+   * @throws TypeError, RangeError (at once) naming an option that is bad.
+   */
+  subscribePages(options?: SubscribeOptions): Subscription<readonly Notification[]>;
 }
 
 /** How long `wait` waits, and what ends it early. */

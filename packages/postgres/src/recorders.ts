@@ -15,6 +15,7 @@ import {
   type InsertEventsOptions,
   IntegrityError,
   type Notification,
+  notificationPages,
   notificationSelection,
   notificationSubscription,
   type Page,
@@ -359,6 +360,10 @@ export class PostgresApplicationRecorder
    */
   subscribe(options?: SubscribeOptions): Subscription<Notification> {
     return notificationSubscription(this, this.changes, options);
+  }
+
+  subscribePages(options?: SubscribeOptions): Subscription<readonly Notification[]> {
+    return notificationPages(this, this.changes, options);
   }
 
   /** Measures the bound, for this statement's successors. */

@@ -10,6 +10,7 @@ import {
   type ApplicationRecorder,
   type InsertEventsOptions,
   type Notification,
+  notificationPages,
   notificationSelection,
   notificationSubscription,
   type Page,
@@ -262,6 +263,10 @@ export class SqliteApplicationRecorder
    */
   subscribe(options?: SubscribeOptions): Subscription<Notification> {
     return notificationSubscription(this, this.datastore.changes, options);
+  }
+
+  subscribePages(options?: SubscribeOptions): Subscription<readonly Notification[]> {
+    return notificationPages(this, this.datastore.changes, options);
   }
 }
 

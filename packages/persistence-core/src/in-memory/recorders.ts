@@ -7,7 +7,11 @@
 import { ChangeNotifier } from "../change-feed.js";
 import { IntegrityError } from "../errors.js";
 import { notificationSelection } from "../notification-selection.js";
-import { notificationSubscription, type SubscribeOptions } from "../notification-subscription.js";
+import {
+  notificationPages,
+  notificationSubscription,
+  type SubscribeOptions,
+} from "../notification-subscription.js";
 import { insertedTracking, pageRefusedBy, refuseTracking } from "../page.js";
 import type {
   AggregateRecorder,
@@ -181,6 +185,10 @@ export class InMemoryApplicationRecorder
 
   subscribe(options?: SubscribeOptions): Subscription<Notification> {
     return notificationSubscription(this, this.changes, options);
+  }
+
+  subscribePages(options?: SubscribeOptions): Subscription<readonly Notification[]> {
+    return notificationPages(this, this.changes, options);
   }
 }
 

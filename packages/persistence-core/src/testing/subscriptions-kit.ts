@@ -17,8 +17,8 @@ const NEVER_POLL_MS = 10 * 60_000;
 /** How long a test waits for a notification before it fails (a lost change signal). */
 const PATIENCE_MS = 20_000;
 
-/** The next notification, or a failure that says none came. */
-async function nextOf(subscription: Subscription<Notification>): Promise<Notification> {
+/** The next notification (or page), or a failure that says none came. */
+async function nextOf<T>(subscription: Subscription<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -81,6 +81,37 @@ export function describeSubscriptions<R extends ApplicationRecorder>(
           await recorder.insertEvents([makeStoredEvent(id, 7)]);
           expect(await take(subscription, 3)).toEqual([5, 6, 7]);
           expect(await subscription.return()).toEqual({ done: true, value: undefined });
+        }),
+      60_000,
+    );
+
+    it(
+      "gives the same notifications a read at a time, as pages of at most pageSize",
+      () =>
+        using(create, options, async (recorder) => {
+          const id = uuid4();
+          await recorder.insertEvents(
+            ["A", "B", "A", "A", "B", "A"].map((topic, i) => makeStoredEvent(id, i + 1, topic)),
+          );
+          const pages = recorder.subscribePages({
+            topics: ["A"],
+            pageSize: 2,
+            pollIntervalMs: NEVER_POLL_MS,
+          });
+          const ids = async () => {
+            const page = await nextOf(pages);
+            return page.map((notification) => notification.id);
+          };
+          expect([await ids(), await ids()]).toEqual([
+            [1, 3],
+            [4, 6],
+          ]);
+          // Caught up, it waits, and a batch inserted comes as one page.
+          const waiting = ids();
+          await recorder.insertEvents([makeStoredEvent(id, 7, "A"), makeStoredEvent(id, 8, "B")]);
+          expect(await waiting).toEqual([7]);
+          expect(await pages.return()).toEqual({ done: true, value: undefined });
+          expect(() => recorder.subscribePages({ pageSize: 0 })).toThrow(RangeError);
         }),
       60_000,
     );
