@@ -131,9 +131,11 @@ export function notificationSubscription(
 }
 
 /**
- * The same subscription a read at a time: each value is what one read found (never empty, at
- * most `pageSize` notifications, in id order) — what a projection processes in one transaction.
- * What every recorder's `subscribePages` returns.
+ * The same subscription a read at a time: each value is what one read found (at most
+ * `pageSize` notifications, in id order) — what a projection processes in one transaction. A
+ * read that finds nothing after a full page gives an empty page: the subscription has caught up
+ * (a read that comes back short, but not empty, says so too). What every recorder's
+ * `subscribePages` returns.
  *
  * @example
  * ```ts
@@ -168,15 +170,16 @@ async function* follow(
   try {
     const filter = topics === undefined ? undefined : { topics };
     let next = after + 1;
+    // Whether the last read found a full page: then one that finds nothing says so.
+    let full = false;
     while (!signal.aborted) {
       changed = false;
       const page = await reader.selectNotifications(next, pageSize, filter);
       const last = page.at(-1);
-      if (last !== undefined) {
-        if (signal.aborted) return;
-        next = last.id + 1;
-        yield page;
-      }
+      if (signal.aborted) return;
+      if (last !== undefined) next = last.id + 1;
+      if (last !== undefined || full) yield page;
+      full = page.length === pageSize;
       // A full page may have more behind it, and a change heard meanwhile may have too.
       if (page.length < pageSize && !changed) {
         await new Promise<void>((resolve) => {

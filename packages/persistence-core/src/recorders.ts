@@ -107,9 +107,11 @@ export interface ApplicationRecorder extends AggregateRecorder {
    */
   subscribe(options?: SubscribeOptions): Subscription<Notification>;
   /**
-   * The same subscription a read at a time: each value is the notifications one read found
-   * (never empty; at most `options.pageSize`, in id order). A projection processes each in one
-   * transaction. `notificationPages` makes one, given the store's change feed.
+   * The same subscription a read at a time: each value is the notifications one read found (at
+   * most `options.pageSize`, in id order). A projection processes each in one transaction. A
+   * page shorter than `pageSize` says the subscription has caught up: a read that finds nothing
+   * after a full page gives an empty one. `notificationPages` makes one, given the store's
+   * change feed.
    *
    * @throws TypeError, RangeError (at once) naming an option that is bad.
    */

@@ -28,3 +28,21 @@ export const processingFailed = (name: string, error: unknown): EventProcessingE
     : new EventProcessingError(`${name} failed to process notifications: ${messageOf(error)}`, {
         cause: error,
       });
+
+/**
+ * A projection failed to process an event (its `cause` says why): the page it was in was rolled
+ * back — no rows, no tracking — and the runner stopped. Started again, it resumes at that page.
+ */
+export class ProjectionError extends SystemError {
+  constructor(
+    /** The projection's name. */
+    readonly projectionName: string,
+    /** The notification it failed at (0 when it failed between notifications). */
+    readonly notificationId: number,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+nameErrorClass(ProjectionError, "ProjectionError");

@@ -6,6 +6,7 @@
 export { ConcurrentRunner } from "./concurrent-runner.js";
 export {
   EventProcessingError,
+  ProjectionError,
   RunnerAlreadyStarted,
   SystemDefinitionError,
   SystemError,
@@ -30,6 +31,9 @@ export type { Leading } from "./leading.js";
 export { MultiProcessRunner, type MultiProcessRunnerOptions } from "./multi-process-runner.js";
 export { NotificationLogReader, type ReaderSelectOptions } from "./notification-log-reader.js";
 export { ProcessEvent } from "./process-event.js";
+export type { Projection } from "./projection.js";
+export type { ProjectionProgress } from "./projection-progress.js";
+export { ProjectionRunner, type ProjectionRunnerOptions } from "./projection-runner.js";
 export type { Promptable } from "./promptable.js";
 export { Runner, type RunnerOptions } from "./runner.js";
 export { SingleThreadedRunner } from "./single-threaded-runner.js";

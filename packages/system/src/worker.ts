@@ -7,12 +7,13 @@
  */
 import type { Application } from "@es/application";
 import { messageOf } from "@es/domain";
-import { OperationalError, type PromptChannel } from "@es/persistence-core";
+import type { PromptChannel } from "@es/persistence-core";
 import type { Follower } from "./follower.js";
 import { FollowerLoop } from "./follower-loop.js";
 import { isLeaderClass, type Leading } from "./leading.js";
 import { makeApplication } from "./runner.js";
 import { System } from "./system.js";
+import { isTransient } from "./transient.js";
 import {
   crossProcessPrompts,
   definitionOf,
@@ -108,19 +109,6 @@ async function loadSystem({ module, exportName, definition }: StartMessage): Pro
 
 /** The exit code of a worker that failed for a reason that may pass: the runner restarts it. */
 const EXIT_TRANSIENT = 75;
-
-/**
- * Whether an error may pass by itself (a connection lost, a database busy or down): the store
- * says so with an `OperationalError`, anywhere in the chain of causes. The notification being
- * processed was not recorded, so a new worker processes it again.
- */
-function isTransient(error: unknown): boolean {
-  for (let cause = error, depth = 0; cause instanceof Error && depth < 10; depth++) {
-    if (cause instanceof OperationalError) return true;
-    cause = cause.cause;
-  }
-  return false;
-}
 
 /** Ends after a failure that may pass, saying so: the runner starts a new worker. */
 async function retry(error: unknown): Promise<void> {

@@ -1,0 +1,105 @@
+/**
+ * A counting projection and its view on each store the system tests run on: the number of
+ * events of each originator, in memory a `Map`, on SQLite and PostgreSQL a `counts` table
+ * written with kysely in the view's transaction.
+ */
+import type { Application } from "@es/application";
+import type { DomainEvent } from "@es/domain";
+import { InMemoryView, type View } from "@es/persistence-core";
+import { PostgresFactory } from "@es/postgres";
+import { postgresView } from "@es/postgres/view";
+import { SqliteFactory } from "@es/sqlite";
+import { sqliteView, type ViewDefinition } from "@es/sqlite/view";
+import type { Kysely } from "kysely";
+import type { Projection } from "../src/index.js";
+
+interface CountsDB {
+  counts: { originator_id: string; count: number };
+}
+
+const counts: ViewDefinition<CountsDB> = {
+  name: "counts",
+  tables: ["counts"],
+  create: (db) => [
+    db.schema
+      .createTable("counts")
+      .ifNotExists()
+      .addColumn("originator_id", "text", (column) => column.primaryKey())
+      .addColumn("count", "integer", (column) => column.notNull()),
+  ],
+};
+
+/** What the tests do with a view, whichever store it is on. */
+export interface CountingView {
+  /** The view (its session type is the store's). */
+  readonly view: View<unknown>;
+  /** A projection that counts events per originator, failing where `failAt` says. */
+  projection(options?: {
+    topics?: readonly string[];
+    failAt?: (event: DomainEvent) => boolean;
+  }): Projection<unknown>;
+  /** The counts, by originator id. */
+  counts(): Promise<Record<string, number>>;
+}
+
+type Session = Map<string, number> | Kysely<CountsDB>;
+
+const increment = async (session: Session, id: string): Promise<void> => {
+  if (session instanceof Map) {
+    session.set(id, (session.get(id) ?? 0) + 1);
+    return;
+  }
+  await session
+    .insertInto("counts")
+    .values({ originator_id: id, count: 1 })
+    .onConflict((conflict) =>
+      conflict.column("originator_id").doUpdateSet((eb) => ({ count: eb("counts.count", "+", 1) })),
+    )
+    .execute();
+};
+
+/** A counting view on the application's store (a view object of its own each call). */
+export async function countingView(app: Application): Promise<CountingView> {
+  await app.ready;
+  const { factory } = app;
+  let view: View<Session>;
+  let read: () => Promise<Record<string, number>>;
+  if (factory instanceof SqliteFactory) {
+    const sqlite = await sqliteView(factory, counts);
+    view = sqlite;
+    read = async () =>
+      Object.fromEntries(
+        (
+          sqlite.datastore.read(() =>
+            sqlite.datastore.prepare("SELECT originator_id, count FROM counts").all(),
+          ) as { originator_id: string; count: number }[]
+        ).map((row) => [row.originator_id, row.count]),
+      );
+  } else if (factory instanceof PostgresFactory) {
+    const postgres = await postgresView(factory, counts);
+    view = postgres;
+    read = async () => {
+      const rows = await factory.datastore.query(
+        `SELECT originator_id, count FROM "${postgres.schema}".counts`,
+      );
+      return Object.fromEntries(rows.map((row) => [row.originator_id, Number(row.count)]));
+    };
+  } else {
+    const memory = new InMemoryView<Map<string, number>>("counts", () => new Map());
+    view = memory as View<Session>;
+    read = async () => Object.fromEntries(memory.state);
+  }
+  return {
+    view: view as View<unknown>,
+    projection: ({ topics, failAt } = {}) =>
+      ({
+        name: "counting",
+        topics,
+        async process(event, session) {
+          if (failAt?.(event)) throw new Error(`can't count ${event.originatorId}`);
+          await increment(session, event.originatorId);
+        },
+      }) satisfies Projection<Session> as Projection<unknown>,
+    counts: read,
+  };
+}
