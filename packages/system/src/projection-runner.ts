@@ -349,7 +349,10 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
    * notifications up to its id is of them (so none is still to come).
    */
   #settle(waiter: Waiter): void {
-    if (waiter.notificationId <= this.#position) return waiter.resolve();
+    if (waiter.notificationId <= this.#position) {
+      waiter.resolve();
+      return;
+    }
     if (!this.projection.topics?.length || waiter.checking) return;
     waiter.checking = true;
     this.#hasMoreUpTo(waiter.notificationId).then(
