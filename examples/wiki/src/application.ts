@@ -11,17 +11,24 @@ export class PageNotFoundError extends Error {
 }
 
 export class Wiki extends Application {
-  async createPage(name: string, body: string): Promise<void> {
-    const page = Page.create(name, body);
+  /** Creates a page; resolves to the notification ids of what was saved (for `waitFor`). */
+  createPage(name: string, body: string, author?: string): Promise<readonly number[]> {
+    const page = Page.create(name, body, author);
     const index = Index.create(page.name, page.id);
-    await this.save(page, index);
+    return this.save(page, index);
   }
 
-  async renamePage(name: string, newName: string): Promise<void> {
+  async renamePage(name: string, newName: string): Promise<readonly number[]> {
     const page = await this.getPage(name);
     page.updateName(newName);
     const index = Index.create(page.name, page.id);
-    await this.save(page, index);
+    return this.save(page, index);
+  }
+
+  async updateBody(name: string, body: string): Promise<readonly number[]> {
+    const page = await this.getPage(name);
+    page.updateBody(body);
+    return this.save(page);
   }
 
   async getPage(name: string): Promise<Page> {

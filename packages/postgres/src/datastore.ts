@@ -237,12 +237,17 @@ export class PostgresDatastore {
   /**
    * Runs `body` in a transaction: all of it commits, or none of it. A connection lost before
    * the transaction began is replaced and the transaction tried again; after, it fails.
+   * `readOnly` begins a read-only transaction, whose commit tells no subscription (it recorded
+   * nothing).
    */
-  async transaction<T>(body: (connection: Connection) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    body: (connection: Connection) => Promise<T>,
+    { readOnly = false }: { readonly readOnly?: boolean } = {},
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.#connect();
       try {
-        await client.query("BEGIN");
+        await client.query(readOnly ? "BEGIN READ ONLY" : "BEGIN");
       } catch (error) {
         const translated = translateError(error);
         this.#release(client, true);
@@ -263,7 +268,7 @@ export class PostgresDatastore {
         };
         const result = await body(connection);
         await client.query("COMMIT");
-        this.commits.notify();
+        if (!readOnly) this.commits.notify();
         return result;
       } catch (error) {
         const translated = translateError(error);

@@ -115,6 +115,27 @@ describe("PostgresView", () => {
     );
   });
 
+  it("reads with a typed session in a read-only transaction of the view's schema", async () => {
+    const view = await countsView();
+    await view.transaction(page(1, 3), async (db) => {
+      for (const id of ["a", "b", "a"]) await increment(db, id);
+    });
+    const rows = await view.read(async (db) => {
+      const all = await db.selectFrom("counts").selectAll().orderBy("originator_id").execute();
+      return all.map((row) => ({ ...row, count: Number(row.count) }));
+    });
+    expect(rows).toEqual([
+      { originator_id: "a", count: 2 },
+      { originator_id: "b", count: 1 },
+    ]);
+    await expect(view.read((db) => db.deleteFrom("counts").execute())).rejects.toThrow(
+      /read-only transaction/,
+    );
+    const failure = new Error("the body's own");
+    await expect(view.read(async () => Promise.reject(failure))).rejects.toBe(failure);
+    expect(await countsOf(view)).toHaveLength(2);
+  });
+
   it("gives the body the library's errors, and rethrows the body's error unchanged", async () => {
     const view = await countsView();
     const duplicate = await view

@@ -77,6 +77,32 @@ describe("SqliteView", () => {
     view.datastore.close();
   });
 
+  it("reads with a typed session, between transactions, refusing a query that writes", async () => {
+    const view = await sqliteView(new SqliteDatastore({ path: ":memory:" }), counts);
+    await view.transaction(page(1, 3), async (db) => {
+      for (const id of ["a", "b", "a"]) await increment(db, id);
+    });
+    const read = () =>
+      view.read((db) => db.selectFrom("counts").selectAll().orderBy("originator_id").execute());
+    expect(await read()).toEqual([
+      { originator_id: "a", count: 2 },
+      { originator_id: "b", count: 1 },
+    ]);
+    // A read asked for while a page is being processed sees its commit, not half of it.
+    const processing = view.transaction(page(4, 4), async (db) => increment(db, "b"));
+    const during = read();
+    await processing;
+    expect(await during).toEqual([
+      { originator_id: "a", count: 2 },
+      { originator_id: "b", count: 2 },
+    ]);
+    await expect(view.read((db) => db.deleteFrom("counts").execute())).rejects.toThrow(
+      new ProgrammingError("A view's reads can't write: delete from \"counts\""),
+    );
+    expect(await read()).toHaveLength(2);
+    view.datastore.close();
+  });
+
   it("rolls back a body that awaits anything but its session, with a ProgrammingError", async () => {
     const view = await sqliteView(new SqliteDatastore({ path: ":memory:" }), counts);
     const error = await view

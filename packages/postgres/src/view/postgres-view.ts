@@ -151,6 +151,38 @@ export class PostgresView<DB> extends withTracking(Object) implements View<Kysel
     }
   }
 
+  /**
+   * Reads the view: runs `body` with a `Kysely<DB>` in a read-only transaction whose
+   * `search_path` is the view's schema, so every query sees one snapshot of the view.
+   *
+   * @example
+   * ```ts
+   * const rows = await view.read((db) => db.selectFrom("counts").selectAll().execute());
+   * ```
+   * @returns what `body` returns.
+   * @throws whatever `body` throws; a query that writes fails (`ProgrammingError`: a read-only
+   *   transaction).
+   */
+  async read<T>(body: (session: Kysely<DB>) => Promise<T>): Promise<T> {
+    let failed: { readonly error: unknown } | undefined;
+    try {
+      return await this.datastore.transaction(
+        async (connection) => {
+          await connection.query("SELECT set_config('search_path', $1, true)", [this.#searchPath]);
+          try {
+            return await body(session<DB>(connection));
+          } catch (error) {
+            failed = { error };
+            throw error;
+          }
+        },
+        { readOnly: true },
+      );
+    } catch (error) {
+      throw failed ? failed.error : error;
+    }
+  }
+
   /** Records a tracking record on its own, in turn with the pages of its application. */
   override async insertTracking(record: Tracking): Promise<void> {
     const { applicationName, notificationId } = checkedTracking(record);

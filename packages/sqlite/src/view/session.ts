@@ -5,6 +5,7 @@
  * kept by their text (the most recently used, up to a limit, since queries with lists of
  * varying length have texts without end).
  */
+import { ProgrammingError } from "@es/persistence-core";
 import { sessionDialect } from "@es/persistence-core/kysely";
 import {
   type CompiledQuery,
@@ -31,12 +32,31 @@ export class SessionStatements {
   /** A session whose queries run in `transaction`, and are refused once it has ended. */
   session<DB>(transaction: SqliteTransaction): Kysely<DB> {
     const execute = async (query: CompiledQuery) => transaction.run(() => this.#execute(query));
-    return new Kysely<DB>({
-      dialect: sessionDialect(execute, {
-        createAdapter: () => new SqliteAdapter(),
-        createQueryCompiler: () => new SqliteQueryCompiler(),
-        createIntrospector: (db) => new SqliteIntrospector(db),
-      }),
+    return new Kysely<DB>({ dialect: this.#dialect(execute) });
+  }
+
+  /**
+   * A session whose queries read, each when the connection is free of a transaction, and
+   * which refuses a query that would write.
+   */
+  reader<DB>(): Kysely<DB> {
+    const execute = async (query: CompiledQuery) => {
+      const statement = this.#statement(query.sql);
+      if (!statement.reader) {
+        throw new ProgrammingError(`A view's reads can't write: ${query.sql}`);
+      }
+      return this.#datastore.whenFree(() =>
+        this.#datastore.read(() => ({ rows: statement.all(...query.parameters) })),
+      );
+    };
+    return new Kysely<DB>({ dialect: this.#dialect(execute) });
+  }
+
+  #dialect(execute: (query: CompiledQuery) => Promise<QueryResult<unknown>>) {
+    return sessionDialect(execute, {
+      createAdapter: () => new SqliteAdapter(),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+      createIntrospector: (db) => new SqliteIntrospector(db),
     });
   }
 

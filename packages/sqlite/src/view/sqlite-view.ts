@@ -43,6 +43,7 @@ export class SqliteView<DB> extends withTracking(Object) implements View<Kysely<
   readonly #tables: readonly string[];
   readonly #tracking: SqliteTrackingRecorder;
   readonly #statements: SessionStatements;
+  #reader: Kysely<DB> | undefined;
 
   /** @throws ProgrammingError naming the view's name or a table's that isn't a plain identifier. */
   constructor(datastore: SqliteDatastore, definition: ViewDefinition<DB>) {
@@ -89,6 +90,23 @@ export class SqliteView<DB> extends withTracking(Object) implements View<Kysely<
       transaction.run(() => this.#tracking.record(tracking(page.applicationName, page.last)));
       return result;
     });
+  }
+
+  /**
+   * Reads the view: runs `body` with a `Kysely<DB>` whose queries read the view's database,
+   * each at once (between view transactions, never inside one). Each query sees the last
+   * commit; several queries may see different ones (each is its own snapshot).
+   *
+   * @example
+   * ```ts
+   * const rows = await view.read((db) => db.selectFrom("counts").selectAll().execute());
+   * ```
+   * @returns what `body` returns.
+   * @throws ProgrammingError for a query that would write, and whatever `body` throws.
+   */
+  read<T>(body: (session: Kysely<DB>) => Promise<T>): Promise<T> {
+    this.#reader ??= this.#statements.reader<DB>();
+    return body(this.#reader);
   }
 
   protected get tracking(): TrackingRecorder {
