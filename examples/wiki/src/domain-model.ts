@@ -7,7 +7,6 @@ import { Aggregate, type AggregateEvent, aggregate, event, NAMESPACE_URL, uuid5 
 
 @aggregate("Page")
 export class Page extends Aggregate {
-  declare static readonly Created: typeof AggregateEvent;
   declare static readonly NameUpdated: typeof AggregateEvent;
   declare static readonly BodyUpdated: typeof AggregateEvent;
 
