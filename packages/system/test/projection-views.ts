@@ -40,6 +40,8 @@ export interface CountingView {
   }): Projection<unknown>;
   /** The counts, by originator id. */
   counts(): Promise<Record<string, number>>;
+  /** Drops the view's table, as by hand. */
+  drop(): Promise<void>;
 }
 
 type Session = Map<string, number> | Kysely<CountsDB>;
@@ -64,6 +66,7 @@ export async function countingView(app: Application): Promise<CountingView> {
   const { factory } = app;
   let view: View<Session>;
   let read: () => Promise<Record<string, number>>;
+  let drop = async (): Promise<void> => {};
   if (factory instanceof SqliteFactory) {
     const sqlite = await sqliteView(factory, counts);
     view = sqlite;
@@ -75,6 +78,9 @@ export async function countingView(app: Application): Promise<CountingView> {
           ) as { originator_id: string; count: number }[]
         ).map((row) => [row.originator_id, row.count]),
       );
+    drop = async () => {
+      sqlite.datastore.write(() => sqlite.datastore.prepare("DROP TABLE counts").run());
+    };
   } else if (factory instanceof PostgresFactory) {
     const postgres = await postgresView(factory, counts);
     view = postgres;
@@ -83,6 +89,9 @@ export async function countingView(app: Application): Promise<CountingView> {
         `SELECT originator_id, count FROM "${postgres.schema}".counts`,
       );
       return Object.fromEntries(rows.map((row) => [row.originator_id, Number(row.count)]));
+    };
+    drop = async () => {
+      await factory.datastore.execute(`DROP TABLE "${postgres.schema}".counts`);
     };
   } else {
     const memory = new InMemoryView<Map<string, number>>("counts", () => new Map());
@@ -101,5 +110,6 @@ export async function countingView(app: Application): Promise<CountingView> {
         },
       }) satisfies Projection<Session> as Projection<unknown>,
     counts: read,
+    drop: () => drop(),
   };
 }

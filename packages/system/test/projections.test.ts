@@ -156,6 +156,23 @@ describe.each(stores)("a projection runner on %s", (_, env) => {
     expect(await counting.counts()).toEqual(await expectedCounts(worlds));
   });
 
+  it("stops with an error naming the table when the view's tables were dropped by hand", async () => {
+    const values = env();
+    if (!values.INFRASTRUCTURE_FACTORY) return; // an in-memory view has no tables
+    const worlds = made(new Worlds({ env: values }));
+    const counting = await countingView(worlds);
+    const runner = runnerOf(worlds, counting);
+    await runner.start();
+    await runner.waitFor((await saveWorlds(worlds, 1, 0))[0] as number, { timeoutMs: 20_000 });
+    await counting.drop();
+    const [id] = await saveWorlds(worlds, 1, 0);
+    await expect(runner.waitFor(id as number, { timeoutMs: 20_000 })).rejects.toThrow(
+      /^Projection 'counting' failed at notification 2 of 'Worlds' \(World.Created, [-\w]+ v1\): (no such table: counts \(SQLITE_ERROR\)|relation "counts" does not exist \(SQLSTATE 42P01\))$/,
+    );
+    expect(runner.error).toBeInstanceOf(ProjectionError);
+    expect(await counting.view.maxTrackingId("Worlds")).toBe(1);
+  });
+
   it("counts each event once when two runners run one projection, with pages of different sizes", async () => {
     const values = env();
     const worlds = made(new Worlds({ env: values }));
