@@ -51,6 +51,8 @@ const DEFAULT_WAIT_MS = 1000;
 /** The pauses before trying again after a failure that may pass: doubling, up to the last. */
 const FIRST_RETRY_MS = 50;
 const LAST_RETRY_MS = 5000;
+/** The longest a timer can wait (Node.js fires longer ones at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A caller of `waitFor`, until the view has what it waits for. */
 interface Waiter {
@@ -86,7 +88,8 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
   readonly #pollIntervalMs: number | undefined;
   readonly #meter: ProgressMeter;
   readonly #waiters = new Set<Waiter>();
-  readonly #controller = new AbortController();
+  /** Ends the loop running now (a rebuild pauses the loop, and begins another). */
+  #controller = new AbortController();
   #state: State = "new";
   #error: ProjectionError | undefined;
   #position = 0;
@@ -164,7 +167,7 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
       this.#state = "failed";
       throw error;
     }
-    this.#loop = this.#run(this.#controller.signal).catch((error: unknown) => this.#fail(error));
+    this.#begin();
   }
 
   /**
@@ -172,7 +175,8 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
    * `notificationId` (what `save()` returned): a command can then answer with the read model
    * up to date. A notification the projection doesn't select needs nothing more.
    *
-   * @throws TrackingTimeoutError if that takes longer than `timeoutMs` (default 1000).
+   * @throws TrackingTimeoutError if that takes longer than `timeoutMs` (default 1000;
+   *   `Infinity` waits as long as it takes).
    * @throws an `AbortError` if `signal` aborts first.
    * @throws the runner's `ProjectionError` if it fails (or has failed) meanwhile, and an error
    *   saying so if it stops first.
@@ -189,7 +193,7 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
         ),
       );
     }
-    if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
+    if (!(typeof timeoutMs === "number" && timeoutMs >= 0)) {
       return Promise.reject(
         new RangeError(`timeoutMs must be a non-negative number, got ${String(timeoutMs)}`),
       );
@@ -215,11 +219,17 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
         },
         checking: false,
       };
-      const timer = setTimeout(
-        () =>
-          waiter.reject(new TrackingTimeoutError(this.application.name, notificationId, timeoutMs)),
-        timeoutMs,
-      );
+      // Past the longest a timer can wait (Infinity among them), there is no timeout.
+      const timer =
+        timeoutMs > MAX_TIMER_MS
+          ? undefined
+          : setTimeout(
+              () =>
+                waiter.reject(
+                  new TrackingTimeoutError(this.application.name, notificationId, timeoutMs),
+                ),
+              timeoutMs,
+            );
       const aborted = () =>
         waiter.reject(
           new DOMException("The operation was aborted", {
@@ -262,6 +272,12 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
   /** Stops the runner: `await using runner = …`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
+  }
+
+  /** Begins following, from the view's position. */
+  #begin(): void {
+    this.#controller = new AbortController();
+    this.#loop = this.#run(this.#controller.signal).catch((error: unknown) => this.#fail(error));
   }
 
   async #run(signal: AbortSignal): Promise<void> {
