@@ -43,7 +43,9 @@ for (const [label, path] of [
       read: async (view) =>
         (
           await view.datastore.whenFree(() =>
-            view.datastore.read(() => view.datastore.prepare("SELECT key FROM kit_rows").all()),
+            view.datastore.read(() =>
+              view.datastore.prepare(`SELECT key FROM "${view.tableName("kit_rows")}"`).all(),
+            ),
           )
         ).map((row) => (row as { key: string }).key),
       dispose: (view) => view.datastore.close(),
