@@ -113,16 +113,23 @@ export function viewRebuild<S, V extends View<S>>(
 }
 
 /**
- * Refuses to rebuild a rebuild's view (the view made for a rebuild has a guard): a rebuild is
- * of the live view.
+ * The guard of a view's new rebuild. A rebuild is of the live view, so a rebuild's view (one
+ * with a guard of its own, `own`) is refused; and the view's earlier rebuild (`earlier`), if
+ * still under way, ends: the new one drops what it built.
  *
- * @throws ProgrammingError naming the view.
+ * @throws ProgrammingError naming the view, if `own` is given.
  */
-export function refuseRebuildOfRebuild(guard: RebuildGuard | undefined): void {
-  if (guard !== undefined) {
-    guard.check();
+export function beginRebuild(
+  viewName: string,
+  own: RebuildGuard | undefined,
+  earlier: RebuildGuard | undefined,
+): RebuildGuard {
+  if (own !== undefined) {
+    own.check();
     throw new ProgrammingError(
-      `The view of a rebuild of view '${guard.viewName}' can't be rebuilt: rebuild the view itself`,
+      `The view of a rebuild of view '${viewName}' can't be rebuilt: rebuild the view itself`,
     );
   }
+  if (earlier?.ended === false) earlier.end("replaced by a later rebuild");
+  return new RebuildGuard(viewName);
 }

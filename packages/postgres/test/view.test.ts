@@ -255,8 +255,10 @@ describe("PostgresView rebuilds", () => {
       expect(turns).toBe(true);
     });
     await switched;
+    // Refused after the switch (the held page had left the position at 5), whichever of the two
+    // pages took its turn first.
     await expect(refused).rejects.toThrow(
-      "View 'counts' refuses notifications 6-8 of 'Worlds': it has processed 'Worlds' up to notification 8",
+      /View 'counts' refuses notifications 6-8 of 'Worlds': it has processed 'Worlds' up to notification [89]$/,
     );
     await taken;
     // The held page committed, then went with the old tables; the next are on the new ones.

@@ -7,7 +7,7 @@
  * tracking records become the view's in the view's turn.
  */
 
-import { RebuildGuard, refuseRebuildOfRebuild, viewRebuild } from "../rebuild.js";
+import { beginRebuild, type RebuildGuard, viewRebuild } from "../rebuild.js";
 import type { TrackingRecorder, WaitOptions } from "../recorders.js";
 import { type Tracking, tracking } from "../records.js";
 import { identifier } from "../sql/identifiers.js";
@@ -103,9 +103,7 @@ export class InMemoryView<S> extends withTracking(Object) implements View<S> {
    * transactions queued before it, and before those queued after).
    */
   async rebuild(): Promise<ViewRebuild<S, InMemoryView<S>>> {
-    refuseRebuildOfRebuild(this.#guard);
-    if (this.#rebuilding?.ended === false) this.#rebuilding.end("replaced by a later rebuild");
-    const guard = new RebuildGuard(this.name);
+    const guard = beginRebuild(this.name, this.#guard, this.#rebuilding);
     this.#rebuilding = guard;
     const view = new InMemoryView(this.name, this.#initial, guard);
     return viewRebuild(view, guard, {

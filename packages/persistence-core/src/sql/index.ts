@@ -9,12 +9,7 @@
  */
 
 export { checkPageOf, insertedTracking, pageRefusedBy, refuseTracking } from "../page.js";
-export {
-  RebuildGuard,
-  type RebuildSteps,
-  refuseRebuildOfRebuild,
-  viewRebuild,
-} from "../rebuild.js";
+export { beginRebuild, RebuildGuard, type RebuildSteps, viewRebuild } from "../rebuild.js";
 export { withTracking } from "../tracking-delegate.js";
 export { checkPage, pageRefused } from "../view.js";
 export { toBuffer } from "./bytes.js";

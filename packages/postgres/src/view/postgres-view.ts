@@ -22,13 +22,13 @@ import {
 } from "@es/persistence-core";
 import { checkDefinition, type ViewDefinition } from "@es/persistence-core/kysely";
 import {
+  beginRebuild,
   checkPage,
   DOLLAR_NUMBERS,
   insertTracking,
   maxTrackingId,
   pageRefused,
-  RebuildGuard,
-  refuseRebuildOfRebuild,
+  type RebuildGuard,
   tableName,
   viewRebuild,
   withTracking,
@@ -215,15 +215,13 @@ export class PostgresView<DB> extends withTracking(Object) implements View<Kysel
    *   63 characters.
    */
   async rebuild(): Promise<ViewRebuild<Kysely<DB>, PostgresView<DB>>> {
-    refuseRebuildOfRebuild(this.#guard);
+    const guard = beginRebuild(this.name, this.#guard, this.#rebuilding);
     const schema = `${this.schema}__${this.name}_rebuild`;
     if (schema.length > 63) {
       throw new ProgrammingError(
         `View '${this.name}' in schema '${this.schema}' can't be rebuilt: its rebuild's schema '${schema}' would be longer than PostgreSQL's 63 characters (shorten the schema's name or the view's)`,
       );
     }
-    if (this.#rebuilding?.ended === false) this.#rebuilding.end("replaced by a later rebuild");
-    const guard = new RebuildGuard(this.name);
     this.#rebuilding = guard;
     const view = new PostgresView(this.datastore, this.definition, { schema }, guard);
     const dropSchema = `DROP SCHEMA IF EXISTS "${view.schema}" CASCADE`;

@@ -18,10 +18,10 @@ import {
 } from "@es/persistence-core";
 import { checkDefinition, type ViewDefinition } from "@es/persistence-core/kysely";
 import {
+  beginRebuild,
   checkPage,
   pageRefused,
-  RebuildGuard,
-  refuseRebuildOfRebuild,
+  type RebuildGuard,
   tableName,
   viewRebuild,
   withTracking,
@@ -147,9 +147,7 @@ export class SqliteView<DB> extends withTracking(Object) implements View<Kysely<
    * replaces the live tracking records with the rebuild's.
    */
   async rebuild(): Promise<ViewRebuild<Kysely<DB>, SqliteView<DB>>> {
-    refuseRebuildOfRebuild(this.#guard);
-    if (this.#rebuilding?.ended === false) this.#rebuilding.end("replaced by a later rebuild");
-    const guard = new RebuildGuard(this.name);
+    const guard = beginRebuild(this.name, this.#guard, this.#rebuilding);
     this.#rebuilding = guard;
     const view = new SqliteView(this.datastore, this.definition, guard);
     await this.datastore.transaction(async (transaction) => {
