@@ -96,5 +96,5 @@ export {
   type Transcoder,
   type Transcoding,
 } from "./transcoder.js";
-export type { View } from "./view.js";
+export type { View, ViewRebuild } from "./view.js";
 export { waitForTracking } from "./wait-for-tracking.js";

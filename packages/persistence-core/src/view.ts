@@ -5,6 +5,10 @@
  * rows and one tracking record (the page's last id) together, or nothing — so each notification
  * is processed exactly once, however often the projection stops and starts, and however many
  * runners run it. The page checks here are what every view does before it writes.
+ *
+ * A view is rebuilt beside itself: a rebuild is an empty view of the same definition, which a
+ * projection fills while readers and the live projection go on with the view; then it is
+ * switched in, in one transaction, so that readers see the whole old view or the whole new one.
  */
 import type { IntegrityError } from "./errors.js";
 import { checkPageOf, type Page, pageRefusedBy } from "./page.js";
@@ -54,6 +58,56 @@ export interface View<S> extends TrackingRecorder {
    * @throws whatever `body` throws, unchanged: nothing is written.
    */
   transaction<T>(page: Page, body: (session: S) => Promise<T>): Promise<T>;
+  /**
+   * Begins a rebuild: creates the rebuild's tables (or state) beside the view's, empty, with no
+   * tracking records, dropping any that an earlier rebuild left (one never switched in nor
+   * discarded, by this process or another: its view, if this view made it, is refused from
+   * now on). The view itself is untouched: its readers and its projection go on with it.
+   *
+   * @throws ProgrammingError if this view is a rebuild's: a rebuild is of the live view.
+   */
+  rebuild(): Promise<ViewRebuild<S>>;
+}
+
+/**
+ * A rebuild of a view: an empty view beside it, of the same definition, which a projection
+ * fills, then switches in — in one transaction, so that readers of the view see either its old
+ * rows or the rebuilt ones, never a half-built view.
+ *
+ * @typeParam V - the view being built: of the live view's kind (a `SqliteView`'s rebuild is
+ *   built in a `SqliteView`, whose tables are beside the live ones).
+ * @example
+ * ```ts
+ * const rebuild = await view.rebuild();
+ * await catchUp(rebuild.view, app); // the new projection, from the first notification
+ * await rebuild.switch(); // readers of `view` see the rebuilt rows from now on
+ * ```
+ */
+export interface ViewRebuild<S, V extends View<S> = View<S>> {
+  /**
+   * The view being built: empty tables beside the live ones, and no tracking records at first.
+   * A runner processes pages into it exactly as into a view. Once the rebuild is switched in,
+   * discarded or replaced by a later one, its every method throws a `ProgrammingError`.
+   */
+  readonly view: V;
+  /**
+   * In one transaction, which waits for the live view's pages under way and makes the next ones
+   * wait: the live view's tables and tracking records become the rebuilt ones (the old are
+   * dropped). Readers of the live view see its old rows until the switch commits, and the
+   * rebuilt ones after; a runner of the live view resumes from where the rebuild got to (a page
+   * of the live view that commits first is dropped with the old tables). If it fails, nothing
+   * has changed, and the rebuild may be switched in again, or discarded.
+   *
+   * @throws ProgrammingError if the rebuild has ended (switched in, discarded, replaced).
+   * @throws the store's error naming a table of the live view that is missing (dropped by
+   *   hand): nothing is switched; create the view's tables again and switch.
+   */
+  switch(): Promise<void>;
+  /**
+   * Drops what the rebuild built, and ends it: the live view is untouched. After the rebuild
+   * has ended (switched in, discarded, replaced by a later one), it does nothing.
+   */
+  discard(): Promise<void>;
 }
 
 /**

@@ -2,7 +2,8 @@
  * PostgreSQL views run the view conformance kit against the real server, and show what is
  * PostgreSQL's own: pages of two runners on two connections take turns (deterministically, by
  * watching the server's lock waits), a session bound to its transaction with the library's
- * errors, a body's error unchanged, tables dropped by hand, and views in a factory's schema.
+ * errors, a body's error unchanged, tables dropped by hand, views in a factory's schema, and
+ * rebuilds in a schema of their own, switched in after the live view's pages under way.
  */
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -22,7 +23,7 @@ import {
 import { type Kysely, sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { PostgresFactory, postgres } from "../src/index.js";
-import { PostgresView, postgresView } from "../src/view/index.js";
+import { PostgresView, postgresView, type ViewDefinition } from "../src/view/index.js";
 import { closedAfter, connection, datastore, server, uniquePrefix } from "./server.js";
 
 describeView("PostgresView", () => postgresView(datastore(), kit, { schema: uniquePrefix() }), {
@@ -41,10 +42,15 @@ const countsOf = async (view: PostgresView<CountsDB>) =>
   view.datastore.query(`SELECT * FROM "${view.schema}".counts ORDER BY originator_id`);
 
 /**
- * Resolves once a session is waiting for an advisory lock of a view's pages, or once `other`
- * has settled (which, were the pages not to take turns, it would without waiting).
+ * Resolves to true once `sessions` sessions are waiting for locks that `waiting` (a condition
+ * on `pg_locks`) describes, or to false once `other` has settled (which, were it not to wait,
+ * it would).
  */
-async function waitingForTurn(other: Promise<unknown> | undefined): Promise<void> {
+async function waitingFor(
+  other: Promise<unknown> | undefined,
+  waiting: string,
+  { values = [], sessions = 1 }: { values?: unknown[]; sessions?: number } = {},
+): Promise<boolean> {
   let settled = false;
   void other?.then(
     () => (settled = true),
@@ -53,12 +59,18 @@ async function waitingForTurn(other: Promise<unknown> | undefined): Promise<void
   const admin = await connection();
   while (!settled) {
     const { rows } = await admin.query(
-      "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = 4294967294",
+      `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND ${waiting}`,
+      values,
     );
-    if (rows.length > 0) return;
+    if ((rows[0] as { n: number }).n >= sessions) return true;
     await sleep(5);
   }
+  return false;
 }
+
+/** Resolves once a session is waiting for an advisory lock of a view's pages (see waitingFor). */
+const waitingForTurn = (other: Promise<unknown> | undefined) =>
+  waitingFor(other, "locktype = 'advisory' AND classid = 4294967294");
 
 describe("PostgresView", () => {
   /**
@@ -210,5 +222,119 @@ describe("postgresView on an application's factory", () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+/** Counts with an index of their own, which a rebuild moves in under its name. */
+const indexedCounts: ViewDefinition<CountsDB> = {
+  ...counts,
+  create: (db) => [
+    ...counts.create(db),
+    db.schema.createIndex("counts_by_count").ifNotExists().on("counts").column("count"),
+  ],
+};
+
+/** Whether a schema exists. */
+const schemaExists = async (view: PostgresView<CountsDB>, schema: string) =>
+  (
+    await view.datastore.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", [
+      schema,
+    ])
+  ).length > 0;
+
+describe("PostgresView rebuilds", () => {
+  it("switches in after a live page held open, dropping it; the pages after meet the rebuild's tracking", async () => {
+    const view = await countsView();
+    await view.transaction(page(1, 3), (db) => increment(db, "old"));
+    const rebuild = await view.rebuild();
+    await rebuild.view.transaction(page(1, 8), (db) => increment(db, "new"));
+    // Another runner of the live view, on connections of its own (another process's).
+    const runner = new PostgresView(closedAfter(), counts, { schema: view.schema });
+    let switched: Promise<void> | undefined;
+    let refused: Promise<unknown> | undefined;
+    let taken: Promise<unknown> | undefined;
+    await runner.transaction(page(4, 5), async (db) => {
+      await increment(db, "held");
+      switched = rebuild.switch();
+      // The switch waits for this page (it has read the tracking table)…
+      const waits = await waitingFor(
+        switched,
+        "locktype = 'relation' AND relation = $1::regclass",
+        {
+          values: [view.trackingTable.qualified],
+        },
+      );
+      expect(waits).toBe(true);
+      // …and pages that start meanwhile wait for this one, then for the switch.
+      refused = view.transaction(page(6, 8), (db2) => increment(db2, "refused"));
+      taken = view.transaction(page(9), (db2) => increment(db2, "taken"));
+      const turns = await waitingFor(
+        Promise.any([refused, taken]),
+        "locktype = 'advisory' AND classid = 4294967294",
+        { sessions: 2 },
+      );
+      expect(turns).toBe(true);
+    });
+    await switched;
+    // Refused after the switch (the held page had left the position at 5), whichever of the two
+    // pages took its turn first.
+    await expect(refused).rejects.toThrow(
+      /View 'counts' refuses notifications 6-8 of 'Worlds': it has processed 'Worlds' up to notification [89]$/,
+    );
+    await taken;
+    // The held page committed, then went with the old tables; the next are on the new ones.
+    expect(await countsOf(view)).toEqual([
+      { originator_id: "new", count: 1 },
+      { originator_id: "taken", count: 1 },
+    ]);
+    expect(await view.maxTrackingId("Worlds")).toBe(9);
+    expect(await runner.hasTrackingId("Worlds", 5)).toBe(true);
+    expect(await runner.hasTrackingId("Worlds", 10)).toBe(false);
+  });
+
+  it("builds in a schema of its own, gone once switched in or discarded", async () => {
+    const view = await postgresView(closedAfter(), indexedCounts, { schema: uniquePrefix() });
+    const first = await view.rebuild();
+    const schema = `${view.schema}__counts_rebuild`;
+    expect(first.view.schema).toBe(schema);
+    expect(await schemaExists(view, schema)).toBe(true);
+    await first.view.transaction(page(1, 2), (db) => increment(db, "new"));
+    expect(await countsOf(view)).toEqual([]);
+    await first.switch();
+    expect(await schemaExists(view, schema)).toBe(false);
+    expect(await countsOf(view)).toEqual([{ originator_id: "new", count: 1 }]);
+    // The indexes and constraints moved with the table, under their own names.
+    const indexes = await view.datastore.query(
+      "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'counts' ORDER BY 1",
+      [view.schema],
+    );
+    expect(indexes.map((row) => row.indexname)).toEqual(["counts_by_count", "counts_pkey"]);
+
+    const second = await view.rebuild();
+    expect(await schemaExists(view, schema)).toBe(true);
+    await second.discard();
+    expect(await schemaExists(view, schema)).toBe(false);
+    expect(await countsOf(view)).toEqual([{ originator_id: "new", count: 1 }]);
+  });
+
+  it("fails the switch naming a live table dropped by hand, changing nothing", async () => {
+    const view = await countsView();
+    const rebuild = await view.rebuild();
+    await rebuild.view.transaction(page(1, 2), (db) => increment(db, "new"));
+    await view.datastore.execute(`DROP TABLE "${view.schema}".counts`);
+    const error = await rebuild.switch().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProgrammingError);
+    expect(String(error)).toMatch(/table "counts" does not exist/);
+    expect(await rebuild.view.maxTrackingId("Worlds")).toBe(2);
+    await view.createTable();
+    await rebuild.switch();
+    expect(await countsOf(view)).toEqual([{ originator_id: "new", count: 1 }]);
+  });
+
+  it("refuses to rebuild a view whose rebuild's schema would be too long a name", async () => {
+    const view = new PostgresView(closedAfter(), counts, { schema: "s".repeat(50) });
+    await expect(view.rebuild()).rejects.toThrow(
+      `View 'counts' in schema '${"s".repeat(50)}' can't be rebuilt`,
+    );
   });
 });

@@ -1,7 +1,9 @@
 /**
  * SQLite views run the view conformance kit in memory and on a file, and show what is SQLite's
  * own: a session bound to the transaction (and refused after it), the rule that a body awaits
- * only its session, tables dropped by hand, and views on an application's own database.
+ * only its session, tables dropped by hand, views on an application's own database, and
+ * rebuilds in renamed tables: seen by other connections only once switched in, with the
+ * definition's indexes under their own names, FTS5 tables too.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Application } from "@es/application";
-import { ProgrammingError } from "@es/persistence-core";
+import { IntegrityError, ProgrammingError } from "@es/persistence-core";
 import { describeView } from "@es/persistence-core/testing";
 import {
   type CountsDB,
@@ -21,10 +23,11 @@ import {
   World,
   writeKitRow,
 } from "@es-test/views";
-import type { Kysely } from "kysely";
+import Database from "better-sqlite3";
+import { type Kysely, sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteDatastore, SqliteFactory, sqlite } from "../src/index.js";
-import { SqliteView, sqliteView } from "../src/view/index.js";
+import { SqliteView, sqliteView, type ViewDefinition } from "../src/view/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "es-sqlite-view-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,7 +46,9 @@ for (const [label, path] of [
       read: async (view) =>
         (
           await view.datastore.whenFree(() =>
-            view.datastore.read(() => view.datastore.prepare("SELECT key FROM kit_rows").all()),
+            view.datastore.read(() =>
+              view.datastore.prepare(`SELECT key FROM "${view.tableName("kit_rows")}"`).all(),
+            ),
           )
         ).map((row) => (row as { key: string }).key),
       dispose: (view) => view.datastore.close(),
@@ -211,5 +216,169 @@ describe("sqliteView on an application's factory", () => {
       /no such table/,
     );
     await factory.close();
+  });
+});
+
+/** Counts with an index of their own, whose name the rebuild's must not keep. */
+const indexedCounts: ViewDefinition<CountsDB> = {
+  ...counts,
+  create: (db) => [
+    ...counts.create(db),
+    db.schema.createIndex("counts_by_count").ifNotExists().on("counts").column("count"),
+  ],
+};
+
+/** The schema's objects of a kind (`table`, `index`), by name. */
+const objects = (datastore: SqliteDatastore, type: string) =>
+  datastore
+    .read(() =>
+      datastore.prepare("SELECT name FROM sqlite_master WHERE type = ? ORDER BY name").all(type),
+    )
+    .map((row) => (row as { name: string }).name);
+
+describe("SqliteView rebuilds", () => {
+  it("shows a reader on another connection the old rows until the switch commits, then the new", async () => {
+    const path = fileName();
+    const view = await sqliteView(new SqliteDatastore({ path }), counts);
+    await view.transaction(page(1, 3), (db) => increment(db, "old"));
+    const reader = new Database(path, { readonly: true });
+    const readCounts = () => reader.prepare("SELECT * FROM counts").all();
+
+    const rebuild = await view.rebuild();
+    await rebuild.view.transaction(page(1, 2), (db) => increment(db, "new"));
+    expect(readCounts()).toEqual([{ originator_id: "old", count: 1 }]);
+    // A read transaction begun before the switch keeps seeing the old view, whole, to its end.
+    reader.exec("BEGIN");
+    expect(readCounts()).toEqual([{ originator_id: "old", count: 1 }]);
+    await rebuild.switch();
+    expect(readCounts()).toEqual([{ originator_id: "old", count: 1 }]);
+    reader.exec("COMMIT");
+    expect(readCounts()).toEqual([{ originator_id: "new", count: 1 }]);
+    expect(reader.prepare(`SELECT max(notification_id) AS max FROM counts_tracking`).get()).toEqual(
+      { max: 2 },
+    );
+    expect(objects(view.datastore, "table")).toEqual(["counts", "counts_tracking"]);
+    reader.close();
+    view.datastore.close();
+  });
+
+  it("builds in tables renamed <table>__rebuild, and leaves no trace of them once switched", async () => {
+    const view = await sqliteView(new SqliteDatastore({ path: ":memory:" }), indexedCounts);
+    const rebuild = await view.rebuild();
+    expect(rebuild.view.tableName("counts")).toBe("counts__rebuild");
+    expect(rebuild.view.trackingTable).toBe("counts_tracking__rebuild");
+    expect(view.tableName("counts")).toBe("counts");
+    expect(objects(view.datastore, "index")).toContain("counts_by_count__rebuild");
+    // Raw SQL names the view's tables with sql.table(), which a rebuild's session renames.
+    await rebuild.view.transaction(page(1, 1), async (db) => {
+      await sql`INSERT INTO ${sql.table("counts")} VALUES ('raw', 7)`.execute(db);
+    });
+    expect(
+      view.datastore.read(() => view.datastore.prepare("SELECT * FROM counts__rebuild").all()),
+    ).toEqual([{ originator_id: "raw", count: 7 }]);
+    expect(countsOf(view)).toEqual([]);
+
+    await rebuild.switch();
+    expect(countsOf(view)).toEqual([{ originator_id: "raw", count: 7 }]);
+    expect(objects(view.datastore, "table")).toEqual(["counts", "counts_tracking"]);
+    // The definition's index, under its own name, on the switched table.
+    const indexes = view.datastore.read(() =>
+      view.datastore
+        .prepare(
+          "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+        )
+        .all(),
+    );
+    expect(indexes).toEqual([{ name: "counts_by_count", tbl_name: "counts" }]);
+    view.datastore.close();
+  });
+
+  it("rebuilds an FTS5 table, which answers MATCH once switched in", async () => {
+    interface DocsDB {
+      docs: { body: string };
+    }
+    const docs: ViewDefinition<DocsDB> = {
+      name: "docs",
+      tables: ["docs"],
+      create: (db) => [
+        sql`CREATE VIRTUAL TABLE IF NOT EXISTS ${sql.table("docs")} USING fts5(body)`.compile(db),
+      ],
+    };
+    const view = await sqliteView(new SqliteDatastore({ path: fileName() }), docs);
+    await view.transaction(page(1), async (db) => {
+      await db.insertInto("docs").values({ body: "old news" }).execute();
+    });
+    const rebuild = await view.rebuild();
+    await rebuild.view.transaction(page(1, 2), async (db) => {
+      await db.insertInto("docs").values({ body: "dinosaurs and trucks" }).execute();
+      await db.insertInto("docs").values({ body: "the internet" }).execute();
+    });
+    const match = (term: string) =>
+      view.datastore.read(() =>
+        view.datastore.prepare("SELECT body FROM docs WHERE docs MATCH ?").all(term),
+      );
+    expect(match("dinosaurs")).toEqual([]);
+    await rebuild.switch();
+    expect(match("dinosaurs")).toEqual([{ body: "dinosaurs and trucks" }]);
+    expect(match("news")).toEqual([]);
+    // FTS5's own tables were renamed with it, and the old ones dropped with the old table.
+    expect(objects(view.datastore, "table").filter((name) => name.includes("rebuild"))).toEqual([]);
+    await view.transaction(page(3), async (db) => {
+      await db.insertInto("docs").values({ body: "more dinosaurs" }).execute();
+    });
+    expect(match("dinosaurs")).toHaveLength(2);
+    view.datastore.close();
+  });
+
+  it("checks another connection's pages after the switch against the rebuild's tracking", async () => {
+    const path = fileName();
+    const one = await sqliteView(new SqliteDatastore({ path }), counts);
+    const two = await sqliteView(new SqliteDatastore({ path }), counts);
+    const rebuild = await one.rebuild();
+    await rebuild.view.transaction(page(1, 5), (db) => increment(db, "new"));
+    // Committed before the switch: dropped with the old tables.
+    await two.transaction(page(1, 8), (db) => increment(db, "old"));
+    await rebuild.switch();
+    expect(countsOf(one)).toEqual([{ originator_id: "new", count: 1 }]);
+    await expect(two.transaction(page(5, 6), (db) => increment(db, "late"))).rejects.toThrow(
+      IntegrityError,
+    );
+    await two.transaction(page(6, 6), (db) => increment(db, "new"));
+    expect(countsOf(one)).toEqual([{ originator_id: "new", count: 2 }]);
+    expect(await two.maxTrackingId("Worlds")).toBe(6);
+    one.datastore.close();
+    two.datastore.close();
+  });
+
+  it("fails the switch naming a live table dropped by hand, changing nothing", async () => {
+    const view = await sqliteView(new SqliteDatastore({ path: ":memory:" }), counts);
+    const rebuild = await view.rebuild();
+    await rebuild.view.transaction(page(1, 2), (db) => increment(db, "new"));
+    view.datastore.exec(["DROP TABLE counts"]);
+    const error = await rebuild.switch().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProgrammingError);
+    expect(String(error)).toMatch(/no such table: counts/);
+    // The rebuild is as it was, and switches in once the view's tables are there again.
+    expect(await rebuild.view.maxTrackingId("Worlds")).toBe(2);
+    await view.createTable();
+    await rebuild.switch();
+    expect(countsOf(view)).toEqual([{ originator_id: "new", count: 1 }]);
+    view.datastore.close();
+  });
+
+  it("refuses to rebuild a view whose definition makes a table it doesn't list", async () => {
+    const unlisted: ViewDefinition<CountsDB & { extra: { id: string } }> = {
+      ...counts,
+      create: (db) => [
+        db.schema.createTable("counts").ifNotExists().addColumn("originator_id", "text"),
+        db.schema.createTable("extra").ifNotExists().addColumn("id", "text"),
+      ],
+    };
+    const view = await sqliteView(new SqliteDatastore({ path: ":memory:" }), unlisted);
+    await expect(view.rebuild()).rejects.toThrow(
+      "View 'counts' creates table 'extra', which isn't one of its tables",
+    );
+    expect(objects(view.datastore, "table")).toEqual(["counts", "counts_tracking", "extra"]);
+    view.datastore.close();
   });
 });

@@ -3,14 +3,16 @@
  * reference semantics of the SQL views. Its transactions take turns (a promise chain), so two
  * runners can't both pass the check of pages that overlap; each transaction's body works on a
  * copy of the state that replaces it only if the body succeeds, so a failed page leaves
- * nothing behind.
+ * nothing behind. A rebuild is a second view of the same initial state, whose state and
+ * tracking records become the view's in the view's turn.
  */
 
+import { beginRebuild, type RebuildGuard, viewRebuild } from "../rebuild.js";
 import type { TrackingRecorder, WaitOptions } from "../recorders.js";
 import { type Tracking, tracking } from "../records.js";
 import { identifier } from "../sql/identifiers.js";
 import { withTracking } from "../tracking-delegate.js";
-import { checkPage, type Page, pageRefused, type View } from "../view.js";
+import { checkPage, type Page, pageRefused, type View, type ViewRebuild } from "../view.js";
 import { waitForTracking } from "../wait-for-tracking.js";
 import { InMemoryTrackingRecorder } from "./recorders.js";
 
@@ -37,18 +39,25 @@ export class InMemoryView<S> extends withTracking(Object) implements View<S> {
   #tracking = new InMemoryTrackingRecorder();
   /** Settles when the last transaction (or reset, or tracking record) queued has ended. */
   #turn: Promise<unknown> = Promise.resolve();
+  /** Given, this view is a rebuild's, usable while the rebuild is under way. */
+  readonly #guard: RebuildGuard | undefined;
+  /** The guard of this view's latest rebuild, which a later one replaces. */
+  #rebuilding: RebuildGuard | undefined;
 
   /**
    * @param name - the view's name: a plain identifier, as SQL views' names are.
    * @param initial - makes the state of an empty view (at first, and at each `reset`).
+   * @param guard - given (by `rebuild()`), the view is a rebuild's, refused once the rebuild
+   *   has ended.
    * @throws ProgrammingError naming the name if it isn't a plain identifier.
    */
-  constructor(name: string, initial: () => S) {
+  constructor(name: string, initial: () => S, guard?: RebuildGuard) {
     super();
     identifier(name, "view name");
     this.name = name;
     this.#initial = initial;
     this.#state = initial();
+    this.#guard = guard;
   }
 
   /**
@@ -56,14 +65,18 @@ export class InMemoryView<S> extends withTracking(Object) implements View<S> {
    * not change it (transactions replace it rather than change it).
    */
   get state(): S {
+    this.#guard?.check();
     return this.#state;
   }
 
   /** Nothing to create in memory. */
-  async createTable(): Promise<void> {}
+  async createTable(): Promise<void> {
+    this.#guard?.check();
+  }
 
   /** Makes the state the initial one again, and forgets every tracking record. */
-  reset(): Promise<void> {
+  async reset(): Promise<void> {
+    this.#guard?.check();
     return this.#inTurn(() => {
       this.#state = this.#initial();
       this.#tracking = new InMemoryTrackingRecorder();
@@ -71,6 +84,7 @@ export class InMemoryView<S> extends withTracking(Object) implements View<S> {
   }
 
   async transaction<T>(page: Page, body: (session: S) => Promise<T>): Promise<T> {
+    this.#guard?.check();
     checkPage(this.name, page);
     return this.#inTurn(async () => {
       const tracked = await this.#tracking.maxTrackingId(page.applicationName);
@@ -83,22 +97,46 @@ export class InMemoryView<S> extends withTracking(Object) implements View<S> {
     });
   }
 
+  /**
+   * A rebuild: a view of the initial state, with no tracking records, whose state and tracking
+   * records become this view's when it is switched in, in this view's turn (after the
+   * transactions queued before it, and before those queued after).
+   */
+  async rebuild(): Promise<ViewRebuild<S, InMemoryView<S>>> {
+    const guard = beginRebuild(this.name, this.#guard, this.#rebuilding);
+    this.#rebuilding = guard;
+    const view = new InMemoryView(this.name, this.#initial, guard);
+    return viewRebuild(view, guard, {
+      // The rebuild's transactions queued before the switch end first.
+      switch: () =>
+        this.#inTurn(() =>
+          view.#inTurn(() => {
+            this.#state = view.#state;
+            this.#tracking = view.#tracking;
+          }),
+        ),
+      discard: () => view.#inTurn(() => {}),
+    });
+  }
+
   /** Records a tracking record on its own, in turn with the transactions. */
-  override insertTracking(record: Tracking): Promise<void> {
+  override async insertTracking(record: Tracking): Promise<void> {
+    this.#guard?.check();
     return this.#inTurn(() => this.#tracking.insertTracking(record));
   }
 
   /** Waits on whichever tracking records the view has then, after a reset too. */
-  override wait(
+  override async wait(
     applicationName: string,
     notificationId: number,
     options?: WaitOptions,
   ): Promise<void> {
+    this.#guard?.check();
     return waitForTracking(this, applicationName, notificationId, options);
   }
 
   protected get tracking(): TrackingRecorder {
-    return this.#tracking;
+    return this.#guard?.tracking(this.#tracking) ?? this.#tracking;
   }
 
   /** Runs `step` once every step queued before it has ended, however that ended. */

@@ -4,7 +4,7 @@
  * its name, its tables, and how to create them. Kysely is imported for its types alone, so this
  * package needs it only where views are used.
  */
-import type { Compilable, Kysely } from "kysely";
+import type { Compilable, CompiledQuery, Kysely } from "kysely";
 import { identifier } from "../sql/identifiers.js";
 
 /**
@@ -38,9 +38,12 @@ export interface ViewDefinition<DB> {
   readonly tables: readonly (keyof DB & string)[];
   /**
    * The statements that create the view's tables, indexes and so on if they don't exist (so
-   * each says `ifNotExists()`): built with `db.schema`, run in one transaction.
+   * each says `ifNotExists()`, or `IF NOT EXISTS`): built with `db.schema`, or raw SQL compiled
+   * with `db` (`` sql`CREATE VIRTUAL TABLE IF NOT EXISTS ${sql.table("docs")} USING fts5(body)`.compile(db) ``),
+   * run in one transaction. Name the view's tables in raw SQL with `sql.table()`, so that a
+   * rebuild's `db`, which builds its tables apart, names its own.
    */
-  create(db: Kysely<DB>): readonly Compilable[];
+  create(db: Kysely<DB>): readonly (Compilable | CompiledQuery)[];
 }
 
 /**

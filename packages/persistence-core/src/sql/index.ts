@@ -4,10 +4,12 @@
  * their parameters made in the same template, the recorders' statements that every dialect
  * shares (and each dialect's way of selecting by topic), rows read as records, the base of an
  * adapter's infrastructure factory, and the checks of pages that every view's transaction and
- * every process recorder's insert of a page makes.
+ * every process recorder's insert of a page makes; and the states every view's rebuild goes
+ * through.
  */
 
 export { checkPageOf, insertedTracking, pageRefusedBy, refuseTracking } from "../page.js";
+export { beginRebuild, RebuildGuard, type RebuildSteps, viewRebuild } from "../rebuild.js";
 export { withTracking } from "../tracking-delegate.js";
 export { checkPage, pageRefused } from "../view.js";
 export { toBuffer } from "./bytes.js";

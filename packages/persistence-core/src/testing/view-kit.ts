@@ -2,11 +2,12 @@
  * The view conformance kit: one vitest suite that every view runs against itself (in memory,
  * SQLite, PostgreSQL, third-party), pinning what exactly-once processing rests on — a page's
  * rows and its tracking record commit together or not at all, and a page any of whose
- * notifications is tracked is refused, whichever runner sent it.
+ * notifications is tracked is refused, whichever runner sent it — and what rebuilding rests on:
+ * a rebuild is built apart from the view, and switched in whole, its tracking records with it.
  */
 import { describe, expect, it } from "vitest";
 import { IntegrityError, ProgrammingError } from "../errors.js";
-import type { Page, View } from "../view.js";
+import type { Page, View, ViewRebuild } from "../view.js";
 import { using } from "./kit-helpers.js";
 import { describeTrackingRecorder } from "./recorder-kit.js";
 
@@ -31,14 +32,24 @@ const page = (first: number, last: number, applicationName = "upstream"): Page =
 
 const sorted = (keys: readonly string[]) => [...keys].sort();
 
+/** A view whose rebuilds are built in views of its own kind (`V`). */
+interface Rebuilds<S, V extends View<S>> {
+  rebuild(): Promise<ViewRebuild<S, V>>;
+}
+
+/** A rebuild of `view`, typed by the view's own kind (`view.rebuild()` would be `View<S>`'s). */
+const rebuildOf = <S, V extends View<S>>(view: Rebuilds<S, V>) => view.rebuild();
+
 /**
  * View promises: transactions that commit a page's rows with its tracking record or nothing,
- * refuse pages already processed (also when runners race), reset, and create tables again
- * harmlessly. A view is a tracking recorder, so it keeps those promises too.
+ * refuse pages already processed (also when runners race), reset, create tables again
+ * harmlessly, and rebuild beside themselves. A view is a tracking recorder, so it keeps those
+ * promises too.
  *
  * @param create - makes a new, empty view, its tables created.
+ * @typeParam V - the view, whose rebuilds are built in views of its kind, which `read` reads.
  */
-export function describeView<S, V extends View<S>>(
+export function describeView<S, V extends View<S> & { rebuild(): Promise<ViewRebuild<S, V>> }>(
   name: string,
   create: () => Promise<V>,
   options: ViewKitOptions<S, V>,
@@ -207,6 +218,143 @@ export function describeView<S, V extends View<S>>(
         const ids = (await read(view)).map(Number).sort((a, b) => a - b);
         expect(ids).toEqual(Array.from({ length: last }, (_, i) => i + 1));
         expect(await view.maxTrackingId("upstream")).toBe(last);
+      }));
+  });
+
+  describe(`${name}: rebuild`, () => {
+    /** A view with rows a and b (upstream 1-3), and a rebuild of it. */
+    const withRebuild = <T>(body: (view: V, rebuild: ViewRebuild<S, V>) => Promise<T>) =>
+      withView(async (view) => {
+        await view.transaction(page(1, 3), async (session) => {
+          await write(session, "a");
+          await write(session, "b");
+        });
+        return body(view, await rebuildOf(view));
+      });
+
+    it("begins empty, with no tracking records, beside the view, which keeps its rows", () =>
+      withRebuild(async (view, rebuild) => {
+        expect(rebuild.view.name).toBe(view.name);
+        expect(await read(rebuild.view)).toEqual([]);
+        expect(await rebuild.view.maxTrackingId("upstream")).toBe(0);
+        expect(sorted(await read(view))).toEqual(["a", "b"]);
+        expect(await view.maxTrackingId("upstream")).toBe(3);
+        await rebuild.discard();
+      }));
+
+    it("is filled as a view is, apart from the view, which goes on as it was", () =>
+      withRebuild(async (view, rebuild) => {
+        await rebuild.view.transaction(page(1, 2), (session) => write(session, "new 1-2"));
+        await view.transaction(page(4, 5), (session) => write(session, "live 4-5"));
+        await expect(
+          rebuild.view.transaction(page(2, 2), (session) => write(session, "again")),
+        ).rejects.toBeInstanceOf(IntegrityError);
+        expect(await read(rebuild.view)).toEqual(["new 1-2"]);
+        expect(await rebuild.view.maxTrackingId("upstream")).toBe(2);
+        expect(sorted(await read(view))).toEqual(["a", "b", "live 4-5"]);
+        expect(await view.maxTrackingId("upstream")).toBe(5);
+        await rebuild.discard();
+      }));
+
+    it("switches in: the view has exactly the rebuilt rows and the rebuild's tracking", () =>
+      withRebuild(async (view, rebuild) => {
+        await view.transaction(page(1, 4, "other"), (session) => write(session, "other"));
+        await rebuild.view.transaction(page(1, 2), async (session) => {
+          await write(session, "new 1");
+          await write(session, "new 2");
+        });
+        await rebuild.switch();
+        expect(sorted(await read(view))).toEqual(["new 1", "new 2"]);
+        // Not the view's old tracking records: a runner resumes where the rebuild got to.
+        expect(await view.maxTrackingId("upstream")).toBe(2);
+        expect(await view.hasTrackingId("upstream", 3)).toBe(false);
+        expect(await view.maxTrackingId("other")).toBe(0);
+        await expect(
+          view.transaction(page(2, 2), (session) => write(session, "again")),
+        ).rejects.toBeInstanceOf(IntegrityError);
+        await view.transaction(page(3, 5), (session) => write(session, "new 3-5"));
+        expect(sorted(await read(view))).toEqual(["new 1", "new 2", "new 3-5"]);
+      }));
+
+    it("discards: the view is untouched, and the rebuild ends", () =>
+      withRebuild(async (view, rebuild) => {
+        await rebuild.view.transaction(page(1, 2), (session) => write(session, "new"));
+        await rebuild.discard();
+        expect(sorted(await read(view))).toEqual(["a", "b"]);
+        expect(await view.maxTrackingId("upstream")).toBe(3);
+        await expect(rebuild.view.maxTrackingId("upstream")).rejects.toThrow(ProgrammingError);
+        await expect(rebuild.switch()).rejects.toThrow(ProgrammingError);
+        await rebuild.discard(); // again: nothing to do
+        await view.transaction(page(4, 4), (session) => write(session, "live 4"));
+        expect(sorted(await read(view))).toEqual(["a", "b", "live 4"]);
+      }));
+
+    it("refuses the use of a switched rebuild, naming the view; discarding it does nothing", () =>
+      withRebuild(async (view, rebuild) => {
+        await rebuild.view.transaction(page(1, 1), (session) => write(session, "new"));
+        await rebuild.switch();
+        const { view: built } = rebuild;
+        const uses: [string, () => Promise<unknown>][] = [
+          ["transaction", () => built.transaction(page(2, 2), (s) => write(s, "late"))],
+          ["maxTrackingId", () => built.maxTrackingId("upstream")],
+          ["hasTrackingId", () => built.hasTrackingId("upstream", 1)],
+          [
+            "insertTracking",
+            () => built.insertTracking({ applicationName: "x", notificationId: 1 }),
+          ],
+          ["wait", () => built.wait("upstream", 1)],
+          ["reset", () => built.reset()],
+          ["createTable", () => built.createTable()],
+          ["rebuild", () => built.rebuild()],
+          ["switch", () => rebuild.switch()],
+        ];
+        for (const [use, run] of uses) {
+          const error = await (async () => run())().catch((e: unknown) => e);
+          expect(error, use).toBeInstanceOf(ProgrammingError);
+          expect(String(error), use).toContain(
+            `The rebuild of view '${view.name}' has been switched in`,
+          );
+        }
+        await rebuild.discard();
+        expect(await read(view)).toEqual(["new"]);
+        expect(await view.maxTrackingId("upstream")).toBe(1);
+      }));
+
+    it("rebuilds again after a switch", () =>
+      withRebuild(async (view, first) => {
+        await first.view.transaction(page(1, 2), (session) => write(session, "first"));
+        await first.switch();
+        const second = await rebuildOf(view);
+        expect(await read(second.view)).toEqual([]);
+        expect(await second.view.maxTrackingId("upstream")).toBe(0);
+        await second.view.transaction(page(1, 3), (session) => write(session, "second"));
+        expect(await read(view)).toEqual(["first"]);
+        await second.switch();
+        expect(await read(view)).toEqual(["second"]);
+        expect(await view.maxTrackingId("upstream")).toBe(3);
+      }));
+
+    it("replaces a rebuild never ended: the new one begins empty, the earlier is refused", () =>
+      withRebuild(async (view, earlier) => {
+        await earlier.view.transaction(page(1, 2), (session) => write(session, "earlier"));
+        const later = await rebuildOf(view);
+        expect(await read(later.view)).toEqual([]);
+        expect(await later.view.maxTrackingId("upstream")).toBe(0);
+        await expect(earlier.view.maxTrackingId("upstream")).rejects.toThrow(
+          "replaced by a later rebuild",
+        );
+        await earlier.discard(); // nothing: what it built is gone, and the later's is kept
+        await later.view.transaction(page(1, 1), (session) => write(session, "later"));
+        await later.switch();
+        expect(await read(view)).toEqual(["later"]);
+      }));
+
+    it("refuses to rebuild a rebuild's view: a rebuild is of the view itself", () =>
+      withRebuild(async (view, rebuild) => {
+        await expect(rebuild.view.rebuild()).rejects.toThrow(
+          `The view of a rebuild of view '${view.name}' can't be rebuilt`,
+        );
+        await rebuild.discard();
       }));
   });
 }

@@ -5,23 +5,32 @@
  * keyed by the view and the upstream application, so that two runners' pages of one view take
  * turns: the second checks the tracking records only once the first has committed, and is
  * refused if the first processed any of its notifications — whatever the pages' boundaries.
+ *
+ * A rebuild is built in a schema of its own, `<schema>__<name>_rebuild`, where its tables have
+ * the live ones' names (and so do their indexes and constraints), and is switched in by one
+ * transaction that drops the live tables and moves the rebuild's into the view's schema.
  */
 import { createHash } from "node:crypto";
 import {
   type Page,
+  ProgrammingError,
   type Tracking,
   type TrackingRecorder,
   tracking,
   type View,
+  type ViewRebuild,
 } from "@es/persistence-core";
 import { checkDefinition, type ViewDefinition } from "@es/persistence-core/kysely";
 import {
+  beginRebuild,
   checkPage,
   DOLLAR_NUMBERS,
   insertTracking,
   maxTrackingId,
   pageRefused,
+  type RebuildGuard,
   tableName,
+  viewRebuild,
   withTracking,
 } from "@es/persistence-core/sql";
 import type { Kysely } from "kysely";
@@ -42,6 +51,10 @@ export interface PostgresViewOptions {
  * in one schema. Each transaction's body gets a `Kysely<DB>` bound to the transaction, whose
  * unqualified names are the view's schema's (the transaction's `search_path`). Made by
  * `postgresView`.
+ *
+ * Its rebuild (`rebuild()`) is a `PostgresView` in the schema `<schema>__<name>_rebuild`, whose
+ * transactions' unqualified names are that schema's alone (a body that reads the application's
+ * tables names them with their schema).
  *
  * @example
  * ```ts
@@ -68,8 +81,14 @@ export class PostgresView<DB> extends withTracking(Object) implements View<Kysel
   readonly #searchPath: string;
   readonly #insert: string;
   readonly #max: string;
+  /** Given, this view is a rebuild's, usable while the rebuild is under way. */
+  readonly #guard: RebuildGuard | undefined;
+  /** The guard of this view's latest rebuild, which a later one replaces. */
+  #rebuilding: RebuildGuard | undefined;
 
   /**
+   * @param guard - given (by `rebuild()`), the view is a rebuild's, refused once the rebuild
+   *   has ended.
    * @throws ProgrammingError naming the view's name, a table's or the schema's, if it isn't a
    *   plain identifier.
    */
@@ -77,8 +96,10 @@ export class PostgresView<DB> extends withTracking(Object) implements View<Kysel
     datastore: PostgresDatastore,
     definition: ViewDefinition<DB>,
     { schema = "public" }: PostgresViewOptions = {},
+    guard?: RebuildGuard,
   ) {
     super();
+    this.#guard = guard;
     const tables = checkDefinition(definition);
     this.name = definition.name;
     this.datastore = datastore;
@@ -97,15 +118,19 @@ export class PostgresView<DB> extends withTracking(Object) implements View<Kysel
    * taking turns with other processes that create tables.
    */
   async createTable(): Promise<void> {
+    this.#guard?.check();
     await this.datastore.transaction(async (connection) => {
-      await connection.query(
-        `SELECT pg_advisory_xact_lock(${SCHEMA_CHANGES_LOCK}), set_config('search_path', $1, true)`,
-        [this.#searchPath],
-      );
-      await connection.query(this.#tracking.createTableStatements().join(";\n"));
-      const db = session<DB>(connection);
-      for (const statement of this.definition.create(db)) await db.executeQuery(statement);
+      await connection.query(`SELECT pg_advisory_xact_lock(${SCHEMA_CHANGES_LOCK})`);
+      await this.#create(connection);
     });
+  }
+
+  /** Creates the schema and the tables if they don't exist, in the transaction under way. */
+  async #create(connection: Connection): Promise<void> {
+    await connection.query("SELECT set_config('search_path', $1, true)", [this.#searchPath]);
+    await connection.query(this.#tracking.createTableStatements().join(";\n"));
+    const db = session<DB>(connection);
+    for (const statement of this.definition.create(db)) await db.executeQuery(statement);
   }
 
   /**
@@ -113,6 +138,7 @@ export class PostgresView<DB> extends withTracking(Object) implements View<Kysel
    * the pages being processed to commit, and makes the next ones wait for it.
    */
   async reset(): Promise<void> {
+    this.#guard?.check();
     const tables = [...this.#tables, this.trackingTable.qualified];
     await this.datastore.transaction(async (connection) => {
       // Every page's transaction reads the tracking table first, so this lock excludes them.
@@ -125,6 +151,7 @@ export class PostgresView<DB> extends withTracking(Object) implements View<Kysel
   }
 
   async transaction<T>(page: Page, body: (session: Kysely<DB>) => Promise<T>): Promise<T> {
+    this.#guard?.check();
     checkPage(this.name, page);
     const { applicationName, first, last } = page;
     checkedTracking(tracking(applicationName, last)); // a name PostgreSQL would store altered
@@ -185,6 +212,7 @@ export class PostgresView<DB> extends withTracking(Object) implements View<Kysel
 
   /** Records a tracking record on its own, in turn with the pages of its application. */
   override async insertTracking(record: Tracking): Promise<void> {
+    this.#guard?.check();
     const { applicationName, notificationId } = checkedTracking(record);
     await this.datastore.transaction(async (connection) => {
       await this.#takeTurn(connection, applicationName);
@@ -204,8 +232,67 @@ export class PostgresView<DB> extends withTracking(Object) implements View<Kysel
     );
   }
 
+  /**
+   * A rebuild: the schema `<schema>__<name>_rebuild`, made again (dropping any an earlier
+   * rebuild left) with the tracking table and the definition's tables, in one transaction.
+   * Its switch, in one transaction: locks the live tracking table (every page's transaction
+   * reads it first, so the pages under way of every upstream application commit first, and
+   * the next ones wait for the switch), drops the live tables, moves the rebuild's into the
+   * view's schema (their indexes and constraints go with them, under their own names),
+   * replaces the live tracking records with the rebuild's, and drops the rebuild's schema —
+   * which fails the switch, changing nothing, if anything else is left in it (a type a moved
+   * table's column uses, say, which dropping the schema would take with it).
+   *
+   * @throws ProgrammingError if the rebuild's schema's name would be longer than PostgreSQL's
+   *   63 characters.
+   */
+  async rebuild(): Promise<ViewRebuild<Kysely<DB>, PostgresView<DB>>> {
+    const guard = beginRebuild(this.name, this.#guard, this.#rebuilding);
+    const schema = `${this.schema}__${this.name}_rebuild`;
+    if (schema.length > 63) {
+      throw new ProgrammingError(
+        `View '${this.name}' in schema '${this.schema}' can't be rebuilt: its rebuild's schema '${schema}' would be longer than PostgreSQL's 63 characters (shorten the schema's name or the view's)`,
+      );
+    }
+    this.#rebuilding = guard;
+    const view = new PostgresView(this.datastore, this.definition, { schema }, guard);
+    const dropSchema = `DROP SCHEMA IF EXISTS "${view.schema}" CASCADE`;
+    await this.datastore.transaction(async (connection) => {
+      await connection.query(`SELECT pg_advisory_xact_lock(${SCHEMA_CHANGES_LOCK})`);
+      await connection.query(dropSchema);
+      await view.#create(connection);
+    });
+    return viewRebuild(view, guard, {
+      switch: () => this.#switchIn(view),
+      discard: () => this.datastore.execute(dropSchema),
+    });
+  }
+
+  /** Makes `rebuild`'s tables and tracking records this view's, in one transaction. */
+  async #switchIn(rebuild: PostgresView<DB>): Promise<void> {
+    const [live, built] = [this.trackingTable.qualified, rebuild.trackingTable.qualified];
+    await this.datastore.transaction(async (connection) => {
+      // The live view's turn, for every upstream application at once (see reset), and the
+      // rebuild's: its pages under way commit first.
+      await connection.query(`LOCK TABLE ${live}, ${built} IN ACCESS EXCLUSIVE MODE`);
+      await connection.query(
+        [
+          // Not IF EXISTS: a live table dropped by hand fails the switch, naming it.
+          ...this.#tables.map((table) => `DROP TABLE ${table}`),
+          ...rebuild.#tables.map((table) => `ALTER TABLE ${table} SET SCHEMA "${this.schema}"`),
+          `DELETE FROM ${live}`,
+          `INSERT INTO ${live} (application_name, notification_id)
+            SELECT application_name, notification_id FROM ${built}`,
+          `DROP TABLE ${built}`,
+          // Not CASCADE: what is left would be dropped with whatever depends on it.
+          `DROP SCHEMA "${rebuild.schema}"`,
+        ].join(";\n"),
+      );
+    });
+  }
+
   protected get tracking(): TrackingRecorder {
-    return this.#tracking;
+    return this.#guard?.tracking(this.#tracking) ?? this.#tracking;
   }
 }
 

@@ -3,13 +3,15 @@
  * datastore's one connection, in the transaction, at once (better-sqlite3 is synchronous), so a
  * body that awaits them settles within microtasks. Statements are prepared once per view and
  * kept by their text (the most recently used, up to a limit, since queries with lists of
- * varying length have texts without end).
+ * varying length have texts without end). A rebuild's sessions carry the plugin that renames
+ * the view's tables to the rebuild's.
  */
 import { ProgrammingError } from "@es/persistence-core";
 import { sessionDialect } from "@es/persistence-core/kysely";
 import {
   type CompiledQuery,
   Kysely,
+  type KyselyPlugin,
   type QueryResult,
   SqliteAdapter,
   SqliteIntrospector,
@@ -24,15 +26,17 @@ const KEPT = 256;
 export class SessionStatements {
   readonly #datastore: SqliteDatastore;
   readonly #prepared = new Map<string, PreparedStatement>();
+  readonly #plugins: KyselyPlugin[];
 
-  constructor(datastore: SqliteDatastore) {
+  constructor(datastore: SqliteDatastore, plugins: readonly KyselyPlugin[] = []) {
     this.#datastore = datastore;
+    this.#plugins = [...plugins];
   }
 
   /** A session whose queries run in `transaction`, and are refused once it has ended. */
   session<DB>(transaction: SqliteTransaction): Kysely<DB> {
     const execute = async (query: CompiledQuery) => transaction.run(() => this.#execute(query));
-    return new Kysely<DB>({ dialect: this.#dialect(execute) });
+    return new Kysely<DB>({ dialect: this.#dialect(execute), plugins: this.#plugins });
   }
 
   /**
@@ -49,7 +53,7 @@ export class SessionStatements {
         this.#datastore.read(() => ({ rows: statement.all(...query.parameters) })),
       );
     };
-    return new Kysely<DB>({ dialect: this.#dialect(execute) });
+    return new Kysely<DB>({ dialect: this.#dialect(execute), plugins: this.#plugins });
   }
 
   #dialect(execute: (query: CompiledQuery) => Promise<QueryResult<unknown>>) {
