@@ -256,6 +256,56 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
   }
 
   /**
+   * Rebuilds the view from the start without a moment where readers see it half-built: the
+   * projection processes every event again into a rebuild beside the live view (the live view
+   * and this runner go on meanwhile), and once it has caught up, this runner pauses, the
+   * rebuild catches up with what was saved meanwhile, and is switched in at once; the runner
+   * goes on from the rebuild's position. A runner that isn't started rebuilds too (a command
+   * to rebuild a read model needn't follow it afterwards).
+   *
+   * @param options.onProgress - told how far the rebuild has got, as `onProgress` is.
+   * @throws the rebuild's `ProjectionError` if the projection fails on the way: the rebuild is
+   *   discarded, and the live view is as it was.
+   */
+  async rebuild(
+    options: { readonly onProgress?: (progress: ProjectionProgress) => void } = {},
+  ): Promise<void> {
+    if (this.#error) throw this.#error;
+    const rebuild = await this.view.rebuild();
+    const builder = new ProjectionRunner<S, E>({
+      application: this.application,
+      projection: this.projection,
+      view: rebuild.view,
+      pageSize: this.#pageSize,
+      pollIntervalMs: this.#pollIntervalMs,
+      onProgress: options.onProgress,
+    });
+    try {
+      await builder.start();
+      await builder.caughtUp({ timeoutMs: Number.POSITIVE_INFINITY });
+      const following = this.#state === "running";
+      if (following) await this.#pause();
+      try {
+        await builder.caughtUp({ timeoutMs: Number.POSITIVE_INFINITY });
+        await builder.stop();
+        await rebuild.switch();
+      } finally {
+        if (following && this.#state === "running") this.#begin();
+      }
+    } catch (error) {
+      await builder.stop().catch(() => {});
+      await rebuild.discard().catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Ends the loop (a page being processed commits or rolls back first), to begin again. */
+  async #pause(): Promise<void> {
+    this.#controller.abort();
+    await this.#loop;
+  }
+
+  /**
    * Stops following: a page being processed commits or rolls back first, and nothing of the
    * runner is left (no subscription, timer or listener). Waiters are told it stopped.
    *

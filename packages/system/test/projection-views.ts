@@ -37,6 +37,8 @@ export interface CountingView {
   projection(options?: {
     topics?: readonly string[];
     failAt?: (event: DomainEvent) => boolean;
+    /** How much each event counts (read at each event; default 1). */
+    weight?: () => number;
   }): Projection<unknown>;
   /** The counts, by originator id. */
   counts(): Promise<Record<string, number>>;
@@ -46,16 +48,18 @@ export interface CountingView {
 
 type Session = Map<string, number> | Kysely<CountsDB>;
 
-const increment = async (session: Session, id: string): Promise<void> => {
+const increment = async (session: Session, id: string, by: number): Promise<void> => {
   if (session instanceof Map) {
-    session.set(id, (session.get(id) ?? 0) + 1);
+    session.set(id, (session.get(id) ?? 0) + by);
     return;
   }
   await session
     .insertInto("counts")
-    .values({ originator_id: id, count: 1 })
+    .values({ originator_id: id, count: by })
     .onConflict((conflict) =>
-      conflict.column("originator_id").doUpdateSet((eb) => ({ count: eb("counts.count", "+", 1) })),
+      conflict
+        .column("originator_id")
+        .doUpdateSet((eb) => ({ count: eb("counts.count", "+", by) })),
     )
     .execute();
 };
@@ -100,13 +104,13 @@ export async function countingView(app: Application): Promise<CountingView> {
   }
   return {
     view: view as View<unknown>,
-    projection: ({ topics, failAt } = {}) =>
+    projection: ({ topics, failAt, weight = () => 1 } = {}) =>
       ({
         name: "counting",
         topics,
         async process(event, session) {
           if (failAt?.(event)) throw new Error(`can't count ${event.originatorId}`);
-          await increment(session, event.originatorId);
+          await increment(session, event.originatorId, weight());
         },
       }) satisfies Projection<Session> as Projection<unknown>,
     counts: read,

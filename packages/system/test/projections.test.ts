@@ -192,6 +192,63 @@ describe.each(stores)("a projection runner on %s", (_, env) => {
     expect(one.progress.processed + two.progress.processed).toBe(last);
   });
 
+  it("rebuilds its view beside the live one while saves go on, switching in a whole view", async () => {
+    const worlds = made(new Worlds({ env: env() }));
+    await saveWorlds(worlds, 6, 2);
+    const counting = await countingView(worlds);
+    let weight = 1;
+    const runner = runnerOf(worlds, counting, {
+      pageSize: 5,
+      projection: counting.projection({ weight: () => weight }),
+    });
+    await runner.start();
+    await runner.caughtUp({ timeoutMs: 20_000 });
+    const before = await counting.counts();
+    expect(before).toEqual(await expectedCounts(worlds));
+
+    // The projection changes (each event now counts 10): rebuilt, with saves under way.
+    weight = 10;
+    const seen: Promise<Record<string, number>>[] = [];
+    const saving = saveWorlds(worlds, 5, 1);
+    await runner.rebuild({
+      // While the rebuild is built, readers see the live view: never a half-built one.
+      onProgress: () => void seen.push(counting.counts()),
+    });
+    await saving;
+    const more = await saveWorlds(worlds, 2, 1);
+    await runner.waitFor(more.at(-1) as number, { timeoutMs: 20_000 });
+    const expected = await expectedCounts(worlds);
+    for (const id of Object.keys(expected)) expected[id] = (expected[id] ?? 0) * 10;
+    expect(await counting.counts()).toEqual(expected);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const counts of await Promise.all(seen)) {
+      for (const [id, count] of Object.entries(before)) expect(counts[id]).toBe(count);
+    }
+    expect(runner.running).toBe(true);
+  });
+
+  it("discards a rebuild its projection fails in, the live view as it was and still followed", async () => {
+    const worlds = made(new Worlds({ env: env() }));
+    await saveWorlds(worlds, 3, 1);
+    const counting = await countingView(worlds);
+    let failing = false;
+    const runner = runnerOf(worlds, counting, {
+      projection: counting.projection({ failAt: () => failing }),
+    });
+    await runner.start();
+    await runner.caughtUp({ timeoutMs: 20_000 });
+    failing = true;
+    await expect(runner.rebuild()).rejects.toThrow(
+      /^Projection 'counting' failed at notification 1 of 'Worlds'/,
+    );
+    failing = false;
+    expect(await counting.counts()).toEqual(await expectedCounts(worlds));
+    expect(runner.error).toBeUndefined();
+    const ids = await saveWorlds(worlds, 1, 1);
+    await runner.waitFor(ids.at(-1) as number, { timeoutMs: 20_000 });
+    expect(await counting.counts()).toEqual(await expectedCounts(worlds));
+  });
+
   it("waits no longer than told, and tells waiters it stopped; stopped, it leaves no timer", async () => {
     const worlds = made(new Worlds({ env: env() }));
     const counting = await countingView(worlds);
