@@ -7,5 +7,6 @@ export default defineProject({
     // A PostgreSQL server for the tests (unless POSTGRES_HOST names one), given to them by the
     // POSTGRES_* environment variables and stopped when they end.
     globalSetup: ["../../packages/postgres/test/global-setup.ts"],
+    testTimeout: 60_000,
   },
 });

@@ -10,7 +10,7 @@ import { PostgresFactory } from "@es/postgres";
 import { postgresView } from "@es/postgres/view";
 import { SqliteFactory } from "@es/sqlite";
 import { sqliteView } from "@es/sqlite/view";
-import { type Projection, ProjectionRunner } from "@es/system";
+import { type Projection, type ProjectionProgress, ProjectionRunner } from "@es/system";
 import type { Kysely } from "kysely";
 import type { Wiki } from "./application.js";
 import { type AuthorsDB, authorsProjection, authorsView } from "./authors-view.js";
@@ -91,6 +91,15 @@ export class WikiReadModels {
       db.selectFrom("authors").selectAll().orderBy("author").execute(),
     );
     return Object.fromEntries(rows.map((row) => [row.author, Number(row.pages)]));
+  }
+
+  /**
+   * Rebuilds both read models from the first event, each beside its live view and switched in
+   * once caught up: searches go on meanwhile, and never see a half-built index.
+   */
+  async rebuild(onProgress?: (progress: ProjectionProgress) => void): Promise<void> {
+    await this.search.rebuild({ onProgress });
+    await this.authors.rebuild({ onProgress });
   }
 
   /** Stops following the wiki. */

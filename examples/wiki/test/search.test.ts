@@ -76,4 +76,28 @@ describe.each(stores)("the wiki's read models (%s)", (_store, env) => {
     expect(await again.find("cold")).toEqual(expect.arrayContaining(["Ares", "Pluto"]));
     expect(again.authors.progress.processed).toBe(1);
   });
+
+  it("are rebuilt beside the live ones while pages are created, searches never seeing half an index", async () => {
+    const [wiki, models] = await started(env());
+    for (let i = 0; i < 30; i++)
+      await wiki.createPage(`Page ${i}`, `planet number ${i}`, `author-${i % 3}`);
+    await models.search.caughtUp({ timeoutMs: 5000 });
+    const found: Promise<string[]>[] = [];
+    const creating = (async () => {
+      for (let i = 30; i < 40; i++)
+        await wiki.createPage(`Page ${i}`, `planet number ${i}`, "late");
+    })();
+    await models.rebuild(() => void found.push(models.find("planet")));
+    await creating;
+    await models.waitFor([await wiki.recorder.maxNotificationId()]);
+    expect(await models.find("planet")).toHaveLength(40);
+    expect(await models.pagesByAuthor()).toEqual({
+      "author-0": 10,
+      "author-1": 10,
+      "author-2": 10,
+      late: 10,
+    });
+    // Searched while rebuilding: the live index, each time at least the 30 pages it had.
+    for (const names of await Promise.all(found)) expect(names.length).toBeGreaterThanOrEqual(30);
+  });
 });

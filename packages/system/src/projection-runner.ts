@@ -183,7 +183,10 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
    */
   waitFor(
     notificationId: number,
-    options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {},
+    options: {
+      readonly timeoutMs?: number | undefined;
+      readonly signal?: AbortSignal | undefined;
+    } = {},
   ): Promise<void> {
     const { timeoutMs = DEFAULT_WAIT_MS, signal } = options;
     if (!Number.isSafeInteger(notificationId) || notificationId < 0) {
@@ -250,7 +253,12 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
    *
    * @throws as `waitFor`.
    */
-  async caughtUp(options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}) {
+  async caughtUp(
+    options: {
+      readonly timeoutMs?: number | undefined;
+      readonly signal?: AbortSignal | undefined;
+    } = {},
+  ) {
     await this.application.ready;
     return this.waitFor(await this.application.recorder.maxNotificationId(), options);
   }
@@ -268,7 +276,7 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
    *   discarded, and the live view is as it was.
    */
   async rebuild(
-    options: { readonly onProgress?: (progress: ProjectionProgress) => void } = {},
+    options: { readonly onProgress?: ((progress: ProjectionProgress) => void) | undefined } = {},
   ): Promise<void> {
     if (this.#error) throw this.#error;
     const rebuild = await this.view.rebuild();
@@ -421,10 +429,13 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
     }
     if (!this.projection.topics?.length || waiter.checking) return;
     waiter.checking = true;
+    const from = this.#position;
     this.#hasMoreUpTo(waiter.notificationId).then(
       (more) => {
         waiter.checking = false;
         if (!more) waiter.resolve();
+        // The runner moved on while the store was asked: what it found may be processed now.
+        else if (this.#position !== from) this.#settle(waiter);
       },
       () => {
         waiter.checking = false;
