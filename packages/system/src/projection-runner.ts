@@ -20,7 +20,7 @@ import {
   tracking,
   type View,
 } from "@es/persistence-core";
-import { ProjectionError } from "./errors.js";
+import { ProjectionError, RunnerAlreadyStarted, SystemError } from "./errors.js";
 import type { Projection } from "./projection.js";
 import { ProgressMeter, type ProjectionProgress } from "./projection-progress.js";
 import { isTransient } from "./transient.js";
@@ -154,7 +154,9 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
    */
   async start(): Promise<void> {
     if (this.#state !== "new") {
-      throw new Error(`The runner of projection '${this.projection.name}' was started already`);
+      throw new RunnerAlreadyStarted(
+        `The runner of projection '${this.projection.name}' was started already`,
+      );
     }
     this.#state = "running";
     try {
@@ -477,8 +479,8 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
     for (const waiter of this.#waiters) waiter.reject(this.#error);
   }
 
-  #notRunning(): Error {
-    return new Error(`The runner of projection '${this.projection.name}' is not running`);
+  #notRunning(): SystemError {
+    return new SystemError(`The runner of projection '${this.projection.name}' is not running`);
   }
 }
 
