@@ -9,23 +9,27 @@ import { type LatencyResult, measureSystemLatency } from "./system-latency.js";
 
 let made = 0;
 
-/** The stores, each call giving a fresh database (a file in `dir`, a schema) for a runner. */
+/**
+ * The stores, each call giving a fresh database for a runner: a file in `dir`, a schema (named
+ * after `name`).
+ */
 export const latencyStores = (
   dir: string,
+  name = "latency",
 ): readonly (readonly [string, () => Record<string, string>])[] => [
   ["in-memory", () => ({})],
   [
     "sqlite",
     () => ({
       INFRASTRUCTURE_FACTORY: "@es/sqlite",
-      SQLITE_DBNAME: join(dir, `latency-${++made}.db`),
+      SQLITE_DBNAME: join(dir, `${name}-${++made}.db`),
     }),
   ],
   [
     "postgres",
     () => ({
       INFRASTRUCTURE_FACTORY: "@es/postgres",
-      POSTGRES_SCHEMA: `latency_${Date.now()}_${++made}`,
+      POSTGRES_SCHEMA: `${name}_${Date.now()}_${++made}`,
     }),
   ],
 ];

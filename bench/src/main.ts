@@ -15,13 +15,19 @@
  *   System latency: save → follower processed, on each runner and store (median, p99)
  *   Live lag: save → seen by app.subscribe(), on each store in the same process, and from a
  *      writer process (SQLite: data_version; PostgreSQL: NOTIFY, and polling) (median, p99)
+ *   Projections: a ProjectionRunner counting each originator's events into a view, on each
+ *      store: catching up over 20,000 events and over the SCALE events stored for W3 at scale,
+ *      beside W3 over the same events → events/s; live, save → the view shows it (median,
+ *      p99); and Emmett's PostgreSQL projector doing the same on the same server (projections.ts)
  *   Keep-up: Counters in a worker process following Worlds while 1, 4 and 16 writers save,
  *      with pages of 1 notification (one transaction each) and of the default size → upstream
  *      saves/s, follower notifications/s, max lag, drain time (keep-up.ts)
  *
  * Options: AGGREGATES (default 2000), CONCURRENT_SECONDS (default 10), SCALE (default
  * 1000000; 0 skips), LATENCY_SAMPLES (default 300, for the system latency and the live lag; 0
- * skips both), KEEP_UP_SECONDS (default 10; 0 skips), KEEP_UP_PAGE_SIZES (default "1,1000"),
+ * skips both), PROJECTIONS (events the projections catch up over, default 20000; 0 skips the
+ * projections, at scale too), PROJECTION_SAMPLES (default 300, for the projections' live lag;
+ * 0 skips it), KEEP_UP_SECONDS (default 10; 0 skips), KEEP_UP_PAGE_SIZES (default "1,1000"),
  * KEEP_UP_WRITERS (default "1,4,16"), BENCH_DIR (default: a temporary folder), POSTGRES_* (a
  * server to use; by default one is started and stopped here).
  */
@@ -41,6 +47,15 @@ import {
   type PostgresRawLimits,
 } from "./postgres-raw.js";
 import { forSeconds, type PostgresServer, perSecond, postgresServer } from "./postgres-server.js";
+import {
+  type CatchUpResult,
+  measureProjections,
+  printProjections,
+  projectAtScale,
+  projectInMemoryAtScaleApart,
+  projectionOptions,
+} from "./projections.js";
+import { inTurns, medianOf, rate, timed } from "./rounds.js";
 import { measureScaling } from "./scaling.js";
 import { measureRawLimits, measureRawTopicReads, type RawLimits } from "./sqlite-raw.js";
 import { measureSqliteScaling } from "./sqlite-scaling.js";
@@ -71,15 +86,6 @@ interface Result {
   readonly snapshotGet: number;
   readonly concurrentSaves?: number;
 }
-
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const started = performance.now();
-  const result = await fn();
-  return [result, performance.now() - started];
-}
-
-const medianOf = (values: readonly number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /** The median time of `REPEATS` runs of `fn`, after one to warm up. */
 async function median(fn: () => Promise<unknown>): Promise<number> {
@@ -117,24 +123,6 @@ const readLog = (app: Accounts, options?: { topics: string[] }) =>
     (n) => n.id,
   );
 
-/**
- * `ours` and, if given, `raw` (reads per second) three times each, alternately, so that a
- * machine that speeds up or slows down meanwhile biases neither: the medians.
- */
-async function alternately(
-  ours: () => Promise<number>,
-  raw?: () => Promise<number>,
-): Promise<{ ours: number; raw?: number }> {
-  const mine: number[] = [];
-  const theirs: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const [count, readMs] = await timed(ours);
-    mine.push(perSecond(count, readMs));
-    if (raw) theirs.push(await raw());
-  }
-  return { ours: medianOf(mine), ...(raw ? { raw: medianOf(theirs) } : {}) };
-}
-
 async function measure(
   store: string,
   env: Record<string, string>,
@@ -154,14 +142,18 @@ async function measure(
   });
   const gets = perSecond(ids.length, getMs);
 
+  // The library's reads and, if given, the raw driver's, alternately, 3 times each.
   const table = `"${env.POSTGRES_SCHEMA}"."accounts_events"`;
-  const w3 = await alternately(() => readLog(app), rawReads && (() => rawReads(table)));
+  const w3 = await inTurns(3, {
+    ours: rate(() => readLog(app)),
+    ...(rawReads ? { raw: () => rawReads(table) } : {}),
+  });
   // W3t: the first notification is an account's Created, 1 in 10 of the log.
   const created = (await app.log.select(1, 1))[0]?.topic ?? "";
-  const w3t = await alternately(
-    () => readLog(app, { topics: [created] }),
-    rawTopicReads && (() => rawTopicReads(created)),
-  );
+  const w3t = await inTurns(3, {
+    ours: rate(() => readLog(app, { topics: [created] })),
+    ...(rawTopicReads ? { raw: () => rawTopicReads(created) } : {}),
+  });
 
   let concurrentSaves: number | undefined;
   if (concurrent) {
@@ -287,14 +279,26 @@ try {
     COMMANDS,
     CONCURRENT_SECONDS,
   );
-  const scaling = SCALE > 0 ? await measureScaling(server, [10_000, SCALE]) : undefined;
-  const sqliteScaling = SCALE > 0 ? await measureSqliteScaling(dir, [10_000, SCALE]) : undefined;
+  // The projections' catch-up at scale runs over the events W3 at scale stores, once read.
+  const projections = projectionOptions();
+  const atScale: CatchUpResult[] = [];
+  const projectAt = (store: string) =>
+    projections.events > 0 ? projectAtScale(store, atScale) : undefined;
+  const scaling =
+    SCALE > 0 ? await measureScaling(server, [10_000, SCALE], projectAt("postgres")) : undefined;
+  const sqliteScaling =
+    SCALE > 0 ? await measureSqliteScaling(dir, [10_000, SCALE], projectAt("sqlite")) : undefined;
+  if (SCALE > 0 && projections.events > 0) {
+    atScale.push(await projectInMemoryAtScaleApart(SCALE));
+  }
   const latency =
     LATENCY_SAMPLES > 0
       ? await measureSystemLatency(latencyStores(dir), LATENCY_SAMPLES)
       : undefined;
   const lag =
     LATENCY_SAMPLES > 0 ? await measureSubscriptionLag(lagStores(dir), LATENCY_SAMPLES) : undefined;
+  const projected =
+    projections.events > 0 ? await measureProjections(server, dir, projections) : undefined;
   const keepUp = keepUpOptions();
   const keptUp = keepUp.seconds > 0 ? await measureKeepUp(keepUpStores(dir), keepUp) : undefined;
 
@@ -402,6 +406,7 @@ try {
   }
   if (latency) printLatency(latency);
   if (lag) printSubscriptionLag(lag);
+  if (projected) printProjections({ ...projected, catchUp: [...projected.catchUp, ...atScale] });
   if (keptUp) printKeepUp(keptUp, keepUp.seconds);
   console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {

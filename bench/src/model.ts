@@ -5,6 +5,7 @@ import { Aggregate, aggregate, event } from "@es/domain";
 @aggregate
 export class Account extends Aggregate {
   balance = 0;
+  closed = false;
   constructor(readonly owner: string) {
     super();
   }
@@ -12,8 +13,21 @@ export class Account extends Aggregate {
   deposit(amount: number) {
     this.balance += amount;
   }
+  /** A rare event: the events stored at scale have it once in 10,000 (scaling.ts). */
+  @event("Closed")
+  close() {
+    this.closed = true;
+  }
 }
 
 export class Accounts extends Application {
   static override logSectionSize = 100;
+}
+
+/**
+ * The application of the events stored at scale (scaling.ts, sqlite-scaling.ts): its table,
+ * `scaling_events`, is the one they fill, so a projection at scale reads them through it.
+ */
+export class Scaling extends Application {
+  static override applicationName = "Scaling";
 }

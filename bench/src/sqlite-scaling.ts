@@ -10,7 +10,16 @@ import { jsonTopics, QUESTION_MARKS, selectNotifications } from "@es/persistence
 import { SqliteApplicationRecorder, SqliteDatastore } from "@es/sqlite";
 import { readAll } from "./pages.js";
 import { perSecond } from "./postgres-server.js";
-import { COMMON, RARE, TOPIC_OF_I } from "./scaling.js";
+import {
+  ACCOUNT_OF_I,
+  type AtScale,
+  COMMON,
+  RARE,
+  SCALING_TABLE,
+  STATE_OF_I,
+  TOPIC_OF_I,
+  VERSION_OF_I,
+} from "./scaling.js";
 
 export interface SqliteScalingResult {
   readonly stored: number;
@@ -23,23 +32,33 @@ export interface SqliteScalingResult {
 }
 
 const READ = 10_000;
-const TABLE = "scaling_events";
+const TABLE = SCALING_TABLE;
 
-/** Each size's file filled in one statement, then each read 5 times after one to warm up. */
+/**
+ * Each size's file filled in one statement (as scaling.ts fills PostgreSQL's, each account's
+ * id random), then each read 5 times after one to warm up; then `atScale`, on the largest.
+ */
 export async function measureSqliteScaling(
   dir: string,
   sizes: readonly number[],
+  atScale?: AtScale,
 ): Promise<{ results: SqliteScalingResult[]; plan: string[] }> {
   const results: SqliteScalingResult[] = [];
   let plan: string[] = [];
   for (const size of sizes) {
-    const datastore = new SqliteDatastore({ path: join(dir, `scaling-${size}.db`) });
+    const path = join(dir, `scaling-${size}.db`);
+    const datastore = new SqliteDatastore({ path });
     const recorder = new SqliteApplicationRecorder(datastore, TABLE);
     recorder.createTable();
     datastore.exec([
+      `CREATE TEMP TABLE accounts (k INTEGER PRIMARY KEY, id TEXT NOT NULL)`,
+      `WITH RECURSIVE a(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM a WHERE k < ${size} / 10)
+       INSERT INTO accounts SELECT k, lower(hex(randomblob(16))) FROM a`,
       `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${size})
        INSERT INTO "${TABLE}" (originator_id, originator_version, topic, state)
-       SELECT lower(hex(randomblob(16))), 1, ${TOPIC_OF_I}, zeroblob(90) FROM s`,
+       SELECT accounts.id, ${VERSION_OF_I}, ${TOPIC_OF_I}, CAST(${STATE_OF_I} AS BLOB)
+       FROM s JOIN accounts ON accounts.k = ${ACCOUNT_OF_I} ORDER BY i`,
+      "DROP TABLE accounts",
       "ANALYZE",
     ]);
     const start = size - READ + 1;
@@ -77,6 +96,9 @@ export async function measureSqliteScaling(
       }[]
     ).map((row) => row.detail);
     datastore.close();
+    if (size === sizes.at(-1) && atScale) {
+      await atScale({ INFRASTRUCTURE_FACTORY: "@es/sqlite", SQLITE_DBNAME: path });
+    }
   }
   return { results, plan };
 }

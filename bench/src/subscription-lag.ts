@@ -73,6 +73,35 @@ export const lagStores = (dir: string): LagStore[] => {
 
 const WARM_UP = 20;
 
+export interface Lag {
+  readonly medianMs: number;
+  readonly p99Ms: number;
+}
+
+/**
+ * Times `sample` (a save and the wait until it is seen) `samples` times, after `warmUp` more
+ * to warm up connections and compiled code, each followed by a pause of random length between
+ * the two of `pause` (ms), so that saves don't fall in step with a poll: the median and p99.
+ */
+export async function timeSamples(
+  samples: number,
+  sample: () => Promise<unknown>,
+  {
+    pause: [least, most] = [0, 0],
+    warmUp = WARM_UP,
+  }: { readonly pause?: readonly [number, number]; readonly warmUp?: number } = {},
+): Promise<Lag> {
+  const times: number[] = [];
+  for (let i = 0; i < samples + warmUp; i++) {
+    const started = performance.now();
+    await sample();
+    if (i >= warmUp) times.push(performance.now() - started);
+    if (most > 0) await sleep(least + (most - least) * Math.random());
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: quantile(times, 0.5), p99Ms: quantile(times, 0.99) };
+}
+
 /** Runs `save` once per sample, each time timing until the subscription has seen it. */
 async function measure(
   app: Accounts,
@@ -80,7 +109,7 @@ async function measure(
   pollIntervalMs: number | undefined,
   save: () => Promise<unknown>,
   pauseMs: number,
-): Promise<{ medianMs: number; p99Ms: number }> {
+): Promise<Lag> {
   const after = await app.recorder.maxNotificationId();
   const subscription = app.subscribe({
     after,
@@ -94,27 +123,25 @@ async function measure(
       woken?.();
     }
   })();
-  const times: number[] = [];
-  for (let i = 0; i < samples + WARM_UP; i++) {
-    const target = seen + 1;
-    const arrived = new Promise<void>((resolve) => {
-      woken = () => (seen >= target ? resolve() : undefined);
-    });
-    const started = performance.now();
-    await save();
-    await arrived;
-    if (i >= WARM_UP) times.push(performance.now() - started);
-    // A pause of random length, so that saves don't fall in step with a poll.
-    if (pauseMs > 0) await sleep(pauseMs * (1 + Math.random()));
-  }
+  const lag = await timeSamples(
+    samples,
+    async () => {
+      const target = seen + 1;
+      const arrived = new Promise<void>((resolve) => {
+        woken = () => (seen >= target ? resolve() : undefined);
+      });
+      await save();
+      await arrived;
+    },
+    { pause: [pauseMs, 2 * pauseMs] },
+  );
   await subscription.return();
   await reading;
-  times.sort((a, b) => a - b);
-  return { medianMs: quantile(times, 0.5), p99Ms: quantile(times, 0.99) };
+  return lag;
 }
 
-/** A writer process on `env`, ready to save. */
-async function writerProcess(env: Record<string, string>): Promise<ChildProcess> {
+/** A writer process (lag-writer.ts) on `env`, ready to save: `send("save")`, `stopWriter`. */
+export async function writerProcess(env: Record<string, string>): Promise<ChildProcess> {
   const child = fork(new URL("./lag-writer.ts", import.meta.url), {
     env: { ...process.env, LAG_ENV: JSON.stringify(env) },
   });
@@ -123,6 +150,15 @@ async function writerProcess(env: Record<string, string>): Promise<ChildProcess>
     child.once("exit", (code) => reject(new Error(`the lag writer exited with ${code}`)));
   });
   return child;
+}
+
+/** Stops a writer process: told to close its application, or killed if it can't be told. */
+export async function stopWriter(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  if (child.connected) child.send("stop");
+  else child.kill();
+  await exited;
 }
 
 /** The live lag on each store: in the same process, then across processes where given. */
@@ -143,22 +179,24 @@ export async function measureSubscriptionLag(
     if (otherProcess !== undefined) {
       // The rest of the environment (the server's POSTGRES_*) the writer inherits.
       const child = await writerProcess({ ...storeEnv, ...otherProcess.env });
-      const saveThere = async () => {
-        child.send("save");
-      };
-      // Pauses of 10 ms or more, and as long as the poll at least, so that a save comes at any
-      // moment of its wait.
-      const pauseMs = Math.max(10, pollIntervalMs ?? 0);
-      const lag = await measure(app, samples, pollIntervalMs, saveThere, pauseMs);
-      results.push({
-        store,
-        writer: "another process",
-        woken: otherProcess.woken,
-        samples,
-        ...lag,
-      });
-      child.send("stop");
-      await new Promise((resolve) => child.once("exit", resolve));
+      try {
+        const saveThere = async () => {
+          child.send("save");
+        };
+        // Pauses of 10 ms or more, and as long as the poll at least, so that a save comes at
+        // any moment of its wait.
+        const pauseMs = Math.max(10, pollIntervalMs ?? 0);
+        const lag = await measure(app, samples, pollIntervalMs, saveThere, pauseMs);
+        results.push({
+          store,
+          writer: "another process",
+          woken: otherProcess.woken,
+          samples,
+          ...lag,
+        });
+      } finally {
+        await stopWriter(child);
+      }
     }
     await app.close();
   }
