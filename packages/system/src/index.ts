@@ -31,7 +31,7 @@ export type { Leading } from "./leading.js";
 export { MultiProcessRunner, type MultiProcessRunnerOptions } from "./multi-process-runner.js";
 export { NotificationLogReader, type ReaderSelectOptions } from "./notification-log-reader.js";
 export { ProcessEvent } from "./process-event.js";
-export type { Projection } from "./projection.js";
+export type { ProjectedEvent, Projection } from "./projection.js";
 export type { ProjectionProgress } from "./projection-progress.js";
 export { ProjectionRunner, type ProjectionRunnerOptions } from "./projection-runner.js";
 export type { Promptable } from "./promptable.js";

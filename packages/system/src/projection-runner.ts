@@ -21,7 +21,7 @@ import {
   type View,
 } from "@es/persistence-core";
 import { ProjectionError, RunnerAlreadyStarted, SystemError } from "./errors.js";
-import type { Projection } from "./projection.js";
+import type { ProjectedEvent, Projection } from "./projection.js";
 import { ProgressMeter, type ProjectionProgress } from "./projection-progress.js";
 import { isTransient } from "./transient.js";
 
@@ -101,8 +101,10 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
     if (typeof projection?.name !== "string" || projection.name === "") {
       throw new TypeError("A projection's name must be a non-empty string");
     }
-    if (typeof projection.process !== "function") {
-      throw new TypeError(`Projection '${projection.name}' has no process() method`);
+    if (typeof projection.process !== "function" && typeof projection.processPage !== "function") {
+      throw new TypeError(
+        `Projection '${projection.name}' has neither a process() nor a processPage() method`,
+      );
     }
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
       throw new RangeError(
@@ -382,19 +384,33 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
     const first = (page[0] as Notification).id;
     const last = (page.at(-1) as Notification).id;
     const { mapper, name } = application;
+    // Decoded before the transaction begins, so that it holds its locks only while it writes.
+    const events = page.map((notification): ProjectedEvent<E> => {
+      try {
+        return {
+          domainEvent: mapper.toDomainEvent<E>(notification),
+          tracking: tracking(name, notification.id),
+        };
+      } catch (error) {
+        throw this.#failure(notification, "couldn't decode", error);
+      }
+    });
+    const { processPage } = projection;
     try {
       await this.view.transaction({ applicationName: name, first, last }, async (session) => {
-        for (const notification of page) {
-          let domainEvent: E;
+        if (processPage) {
           try {
-            domainEvent = mapper.toDomainEvent<E>(notification);
+            await processPage.call(projection, events, session);
           } catch (error) {
-            throw this.#failure(notification, "couldn't decode", error);
+            throw isTransient(error) ? error : this.#failure(undefined, "failed at", error, page);
           }
+          return;
+        }
+        for (const [index, { domainEvent, tracking }] of events.entries()) {
           try {
-            await projection.process(domainEvent, session, tracking(name, notification.id));
+            await projection.process?.(domainEvent, session, tracking);
           } catch (error) {
-            throw isTransient(error) ? error : this.#failure(notification, "failed at", error);
+            throw isTransient(error) ? error : this.#failure(page[index], "failed at", error);
           }
         }
       });
@@ -404,7 +420,7 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
       }
       throw error instanceof ProjectionError || isTransient(error)
         ? error
-        : this.#failure(undefined, `failed at notifications ${first}-${last} of`, error);
+        : this.#failure(undefined, "failed at", error, page);
     }
     this.#meter.processed(page.length, page.length < this.#pageSize, last);
     this.#advance(last);
@@ -456,11 +472,23 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
     return found.length > 0;
   }
 
-  #failure(notification: Notification | undefined, what: string, error: unknown): ProjectionError {
+  /**
+   * The error of a failure at `notification`, or at the notifications of `page`, or (neither
+   * given) while following.
+   */
+  #failure(
+    notification: Notification | undefined,
+    what: string,
+    error: unknown,
+    page?: readonly Notification[],
+  ): ProjectionError {
     const { name } = this.projection;
+    const app = `'${this.application.name}'`;
     const at = notification
-      ? `notification ${notification.id} of '${this.application.name}' (${notification.topic}, ${notification.originatorId} v${notification.originatorVersion})`
-      : `'${this.application.name}'`;
+      ? `notification ${notification.id} of ${app} (${notification.topic}, ${notification.originatorId} v${notification.originatorVersion})`
+      : page
+        ? `notifications ${page[0]?.id}-${page.at(-1)?.id} of ${app}`
+        : app;
     return new ProjectionError(
       name,
       notification?.id ?? 0,

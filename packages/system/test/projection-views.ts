@@ -40,6 +40,14 @@ export interface CountingView {
     /** How much each event counts (read at each event; default 1). */
     weight?: () => number;
   }): Projection<unknown>;
+  /**
+   * A projection that counts a page's events in one statement (a multi-row upsert), failing
+   * where `failAt` says; `pages` gets each page's notification ids.
+   */
+  pageProjection(options?: {
+    failAt?: (event: DomainEvent) => boolean;
+    pages?: number[][];
+  }): Projection<unknown>;
   /** The counts, by originator id. */
   counts(): Promise<Record<string, number>>;
   /** Drops the view's table, as by hand. */
@@ -60,6 +68,23 @@ const increment = async (session: Session, id: string, by: number): Promise<void
       conflict
         .column("originator_id")
         .doUpdateSet((eb) => ({ count: eb("counts.count", "+", by) })),
+    )
+    .execute();
+};
+
+/** Adds each originator's count to its row, in one statement. */
+const add = async (session: Session, counts: ReadonlyMap<string, number>): Promise<void> => {
+  if (session instanceof Map) {
+    for (const [id, by] of counts) session.set(id, (session.get(id) ?? 0) + by);
+    return;
+  }
+  await session
+    .insertInto("counts")
+    .values([...counts].map(([originator_id, count]) => ({ originator_id, count })))
+    .onConflict((conflict) =>
+      conflict
+        .column("originator_id")
+        .doUpdateSet((eb) => ({ count: eb("counts.count", "+", eb.ref("excluded.count")) })),
     )
     .execute();
 };
@@ -111,6 +136,19 @@ export async function countingView(app: Application): Promise<CountingView> {
         async process(event, session) {
           if (failAt?.(event)) throw new Error(`can't count ${event.originatorId}`);
           await increment(session, event.originatorId, weight());
+        },
+      }) satisfies Projection<Session> as Projection<unknown>,
+    pageProjection: ({ failAt, pages } = {}) =>
+      ({
+        name: "page-counting",
+        async processPage(events, session) {
+          pages?.push(events.map(({ tracking }) => tracking.notificationId));
+          const counts = new Map<string, number>();
+          for (const { domainEvent } of events) {
+            if (failAt?.(domainEvent)) throw new Error(`can't count ${domainEvent.originatorId}`);
+            counts.set(domainEvent.originatorId, (counts.get(domainEvent.originatorId) ?? 0) + 1);
+          }
+          await add(session, counts);
         },
       }) satisfies Projection<Session> as Projection<unknown>,
     counts: read,

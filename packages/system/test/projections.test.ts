@@ -173,6 +173,49 @@ describe.each(stores)("a projection runner on %s", (_, env) => {
     expect(await counting.view.maxTrackingId("Worlds")).toBe(1);
   });
 
+  it("gives a projection that processes pages each page's events at once, in order", async () => {
+    const worlds = made(new Worlds({ env: env() }));
+    await saveWorlds(worlds, 4, 2);
+    const counting = await countingView(worlds);
+    const pages: number[][] = [];
+    const runner = runnerOf(worlds, counting, {
+      pageSize: 5,
+      projection: counting.pageProjection({ pages }),
+    });
+    await runner.start();
+    await runner.caughtUp({ timeoutMs: 20_000 });
+    expect(pages).toEqual([
+      [1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10],
+      [11, 12],
+    ]);
+    expect(await counting.counts()).toEqual(await expectedCounts(worlds));
+    const ids = await saveWorlds(worlds, 1, 1);
+    await runner.waitFor(ids.at(-1) as number, { timeoutMs: 20_000 });
+    expect(pages.at(-1)).toEqual(ids);
+    expect(await counting.counts()).toEqual(await expectedCounts(worlds));
+  });
+
+  it("stops at a page its projection fails at, naming the page, with nothing of it written", async () => {
+    const worlds = made(new Worlds({ env: env() }));
+    await saveWorlds(worlds, 4, 1);
+    const counting = await countingView(worlds);
+    const [bad] = await worlds.recorder.selectNotifications(6, 1);
+    const runner = runnerOf(worlds, counting, {
+      pageSize: 3,
+      projection: counting.pageProjection({
+        failAt: (event) => event.originatorId === bad?.originatorId,
+      }),
+    });
+    await runner.start();
+    await expect(runner.caughtUp({ timeoutMs: 20_000 })).rejects.toThrow(
+      `Projection 'page-counting' failed at notifications 4-6 of 'Worlds': can't count ${bad?.originatorId}`,
+    );
+    expect(runner.error?.notificationId).toBe(0);
+    expect(await counting.view.maxTrackingId("Worlds")).toBe(3);
+    expect(Object.values(await counting.counts()).reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
   it("counts each event once when two runners run one projection, with pages of different sizes", async () => {
     const values = env();
     const worlds = made(new Worlds({ env: values }));
