@@ -44,6 +44,11 @@ export interface ProjectionRunnerOptions<S, E extends DomainEvent = DomainEvent>
   readonly onProgress?: ((progress: ProjectionProgress) => void) | undefined;
   /** Milliseconds between progress reports while processing (default 1000). */
   readonly progressIntervalMs?: number | undefined;
+  /**
+   * Told of the failure that stops the runner, when it stops it (it is also the runner's
+   * `error`, and what `stop()` throws): how a process that runs nothing else knows to end.
+   */
+  readonly onError?: ((error: ProjectionError) => void) | undefined;
 }
 
 /** How long `waitFor` waits when not told (as a tracking recorder's `wait`). */
@@ -85,6 +90,7 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
   readonly #pageSize: number;
   readonly #pollIntervalMs: number | undefined;
   readonly #meter: ProgressMeter;
+  readonly #onError: ((error: ProjectionError) => void) | undefined;
   readonly #waiters = new Set<Waiter>();
   readonly #controller = new AbortController();
   #state: State = "new";
@@ -111,6 +117,7 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
     this.view = view;
     this.#pageSize = pageSize;
     this.#pollIntervalMs = pollIntervalMs;
+    this.#onError = options.onError;
     this.#meter = new ProgressMeter(
       projection.name,
       options.onProgress,
@@ -355,10 +362,14 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
     }
     if (!this.projection.topics?.length || waiter.checking) return;
     waiter.checking = true;
+    const from = this.#position;
     this.#hasMoreUpTo(waiter.notificationId).then(
       (more) => {
         waiter.checking = false;
         if (!more) waiter.resolve();
+        // What it found may be what the runner processed meanwhile: the advance that told of
+        // it found the waiter checking, so it is checked again from the new position.
+        else if (this.#position !== from && this.#waiters.has(waiter)) this.#settle(waiter);
       },
       () => {
         waiter.checking = false;
@@ -398,6 +409,7 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
         : this.#failure(undefined, "failed following", error);
     this.#controller.abort();
     for (const waiter of this.#waiters) waiter.reject(this.#error);
+    this.#onError?.(this.#error);
   }
 
   #notRunning(): Error {

@@ -17,7 +17,8 @@ interface CountsDB {
   counts: { originator_id: string; count: number };
 }
 
-const counts: ViewDefinition<CountsDB> = {
+/** The view's table: a count of events by originator. */
+export const counts: ViewDefinition<CountsDB> = {
   name: "counts",
   tables: ["counts"],
   create: (db) => [
@@ -42,7 +43,8 @@ export interface CountingView {
   counts(): Promise<Record<string, number>>;
 }
 
-type Session = Map<string, number> | Kysely<CountsDB>;
+/** What the counting projection writes with: in memory a `Map`, on SQL stores a session. */
+export type Session = Map<string, number> | Kysely<CountsDB>;
 
 const increment = async (session: Session, id: string): Promise<void> => {
   if (session instanceof Map) {
@@ -91,15 +93,27 @@ export async function countingView(app: Application): Promise<CountingView> {
   }
   return {
     view: view as View<unknown>,
-    projection: ({ topics, failAt } = {}) =>
-      ({
-        name: "counting",
-        topics,
-        async process(event, session) {
-          if (failAt?.(event)) throw new Error(`can't count ${event.originatorId}`);
-          await increment(session, event.originatorId);
-        },
-      }) satisfies Projection<Session> as Projection<unknown>,
+    projection: (options) => countingProjection(options) as Projection<unknown>,
     counts: read,
+  };
+}
+
+/** A projection that counts events per originator (failing where `failAt` says), on any store. */
+export function countingProjection({
+  name = "counting",
+  topics,
+  failAt,
+}: {
+  name?: string;
+  topics?: readonly string[] | undefined;
+  failAt?: ((event: DomainEvent) => boolean) | undefined;
+} = {}): Projection<Session> {
+  return {
+    name,
+    topics,
+    async process(event, session) {
+      if (failAt?.(event)) throw new Error(`can't count ${event.originatorId}`);
+      await increment(session, event.originatorId);
+    },
   };
 }

@@ -121,6 +121,32 @@ describe.each(stores)("a projection runner on %s", (_, env) => {
     expect(runner.position).toBe(ids.at(-1));
   });
 
+  it("resolves a waiter whose check of the topics raced with the page that settles it", async () => {
+    const worlds = made(new Worlds({ env: env() }));
+    const counting = await countingView(worlds);
+    const runner = runnerOf(worlds, counting, {
+      projection: counting.projection({ topics: [getTopic(World.SomethingHappened)] }),
+    });
+    await runner.start();
+    // The waiter's check (whether a notification of the topics is left up to its id) is held
+    // until the runner has processed the one there is, so it finds that one still to come.
+    const select = worlds.recorder.selectNotifications.bind(worlds.recorder);
+    vi.spyOn(worlds.recorder, "selectNotifications").mockImplementation(
+      async (start, limit, options) => {
+        if (options?.stop !== undefined) {
+          await vi.waitFor(() => expect(runner.position).toBeGreaterThanOrEqual(2), {
+            timeout: 20_000,
+          });
+        }
+        return select(start, limit, options);
+      },
+    );
+    await saveWorlds(worlds, 1, 1); // 1 created, 2 happened: of the topics
+    const [created] = await saveWorlds(worlds, 1, 0); // 3: of none of them
+    await runner.waitFor(created as number, { timeoutMs: 20_000 });
+    expect(runner.position).toBe(2);
+  });
+
   it("stops at an event its projection fails at, naming it, with nothing of the page written, and resumes there", async () => {
     const values = env();
     const worlds = made(new Worlds({ env: values }));
