@@ -11,7 +11,7 @@ import {
   ProjectionError,
   SystemDefinitionError,
 } from "../src/index.js";
-import { isAlive, multiProcessRunner, systemModule } from "./processes.js";
+import { isAlive, multiProcessRunner, systemModule, until } from "./processes.js";
 import { system } from "./projection-system.js";
 import { countingView } from "./projection-views.js";
 import { stores } from "./stores.js";
@@ -39,15 +39,6 @@ const run = (
   runners.push(runner);
   return runner;
 };
-
-/** Resolves when `check` holds, polling. */
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const durable = stores.filter(([store]) => store !== "in-memory");
 

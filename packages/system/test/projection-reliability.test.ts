@@ -1,0 +1,116 @@
+/**
+ * Exactly once, under fire, for a projection: while several writers (application instances of
+ * their own, each with its own connections) save at once — so that, on PostgreSQL, commits
+ * come out of id order — the projection's worker process is killed with SIGKILL again and
+ * again, each time at a random moment while it is processing, and started again by the runner.
+ * At the end every upstream event has been counted exactly once, and the view's tracking
+ * records (one per page) reach the last notification, none of them twice.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import type { MultiProcessRunner } from "../src/index.js";
+import { multiProcessRunner, sleep, systemModule, until } from "./processes.js";
+import { system } from "./projection-system.js";
+import { countingView } from "./projection-views.js";
+import { stores } from "./stores.js";
+import { trackingOf } from "./tracking.js";
+import { World, Worlds } from "./worlds.js";
+
+const KILLS = 20;
+const WRITERS = 4;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+});
+
+describe.each(stores.filter(([store]) => store !== "in-memory"))(
+  "a projection's worker process killed %s",
+  (store, makeEnv) => {
+    it(`counts every upstream event exactly once after being killed ${KILLS} times while processing, with ${WRITERS} writers`, async () => {
+      const started = Date.now();
+      const env = makeEnv();
+      const module = systemModule("projection-system");
+      const runner: MultiProcessRunner = multiProcessRunner(system, env, {
+        module,
+        projections: [{ module, exportName: "counting" }],
+      });
+      cleanups.push(() => runner.stop());
+      await runner.start();
+      const counting = await countingView(runner.get(Worlds));
+
+      // Writers of their own, made with the runner's environment (so, on PostgreSQL, they
+      // NOTIFY the projection's worker after each commit), each saving all along.
+      const writers = Array.from({ length: WRITERS }, () => new Worlds({ env: runner.env }));
+      for (const writer of writers) cleanups.push(() => writer.close());
+      let saving = true;
+      let saves = 0;
+      // Saves whose notifications came back after a save with later ones: committed out of
+      // id order (as near as a writer can tell).
+      let outOfOrder = 0;
+      let highest = 0;
+      const saved = writers.map(async (writer, w) => {
+        for (let i = 0; saving; i++) {
+          const world = World.create();
+          for (let j = 0; j <= (i + w) % 3; j++) world.makeItSo({ what: `thing-${j}` });
+          const ids = await writer.save(world);
+          const last = ids.at(-1) as number;
+          if (last < highest) outOfOrder++;
+          highest = Math.max(highest, last);
+          saves++;
+          await sleep(10);
+        }
+      });
+
+      let previous: number | undefined;
+      for (let kill = 0; kill < KILLS; kill++) {
+        await until(
+          () => (runner.projectionPid("counting") ?? previous) !== previous,
+          "a new worker runs",
+        );
+        const pid = runner.projectionPid("counting") as number;
+        // Killed while processing: once it has tracked a page, at a random moment after.
+        const before = await counting.view.maxTrackingId("Worlds");
+        await until(
+          async () => (await counting.view.maxTrackingId("Worlds")) > before,
+          "the new worker processes",
+        );
+        await sleep(Math.random() * 40);
+        process.kill(pid, "SIGKILL");
+        previous = pid;
+      }
+      await until(() => runner.restarts === KILLS, "the last worker is started again");
+      saving = false;
+      await Promise.all(saved);
+      await runner.idle();
+
+      const worlds = runner.get(Worlds);
+      const notifications = await worlds.recorder.selectNotifications(1, 10_000_000);
+      const expected: Record<string, number> = {};
+      for (const { originatorId } of notifications) {
+        expected[originatorId] = (expected[originatorId] ?? 0) + 1;
+      }
+      const counts = await counting.counts();
+      expect(counts).toEqual(expected);
+      const counted = Object.values(counts).reduce((sum, n) => sum + n, 0);
+      expect(counted).toBe(notifications.length);
+      expect(Object.keys(counts)).toHaveLength(saves);
+      // A tracking record per page (its last notification), none twice, the last one the last
+      // notification: every notification is tracked, by the page it was processed in.
+      const last = notifications.at(-1)?.id as number;
+      const tracked = await trackingOf(store, env, "counts_tracking", "Worlds");
+      expect(tracked).toEqual({
+        rows: tracked.distinct,
+        distinct: tracked.distinct,
+        first: tracked.first,
+        last,
+      });
+      expect(tracked.rows).toBeLessThan(notifications.length);
+      expect(runner.errors).toEqual([]);
+      expect(runner.restarts).toBe(KILLS);
+
+      console.info(
+        `projection reliability on ${store}: ${KILLS} kills, ${runner.restarts} restarts, ${WRITERS} writers, ${saves} saves (${outOfOrder} back out of id order), ${notifications.length} upstream events (last id ${last}), counted ${counted}, ${tracked.rows} tracking records, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+    }, 240_000);
+  },
+);

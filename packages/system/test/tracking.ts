@@ -1,0 +1,58 @@
+/**
+ * The tracking records a follower or a view keeps of an upstream application, read from the
+ * store itself (a SQLite file, or the test's PostgreSQL schema), with connections of their own.
+ */
+import Database from "better-sqlite3";
+import pg from "pg";
+
+/** How many tracking records there are, how many ids, and the first and last id. */
+export interface TrackingFigures {
+  readonly rows: number;
+  readonly distinct: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** The records of `table` for the application `upstream`, on the store `env` names. */
+export async function trackingOf(
+  store: string,
+  env: Record<string, string>,
+  table: string,
+  upstream: string,
+): Promise<TrackingFigures> {
+  const query = `SELECT count(*) AS rows, count(DISTINCT notification_id) AS distinct_ids,
+    min(notification_id) AS first, max(notification_id) AS last
+    FROM ${table} WHERE application_name = '${upstream}'`;
+  let row: Record<string, unknown>;
+  if (store === "sqlite") {
+    const db = new Database(env.SQLITE_DBNAME, { readonly: true });
+    row = db.prepare(query).get() as Record<string, unknown>;
+    db.close();
+  } else {
+    const client = await connect();
+    await client.query(`SET search_path TO ${env.POSTGRES_SCHEMA}`);
+    [row = {}] = (await client.query(query)).rows as Record<string, unknown>[];
+    await client.end();
+  }
+  return {
+    rows: Number(row.rows),
+    distinct: Number(row.distinct_ids),
+    first: Number(row.first),
+    last: Number(row.last),
+  };
+}
+
+/** A connection of the test's own to the test server (end it when done). */
+export async function connect(): Promise<pg.Client> {
+  const client = new pg.Client({
+    host: process.env.POSTGRES_HOST,
+    port: Number(process.env.POSTGRES_PORT),
+    user: process.env.POSTGRES_USER,
+    password: process.env.POSTGRES_PASSWORD,
+    database: process.env.POSTGRES_DBNAME,
+  });
+  // Ended by the server, a client emits 'error' besides failing its statement in flight.
+  client.on("error", () => {});
+  await client.connect();
+  return client;
+}
