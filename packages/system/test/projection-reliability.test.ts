@@ -10,10 +10,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { MultiProcessRunner } from "../src/index.js";
 import { multiProcessRunner, sleep, systemModule, until } from "./processes.js";
 import { system } from "./projection-system.js";
-import { countingView } from "./projection-views.js";
+import { countingView, expectedCounts } from "./projection-views.js";
 import { stores } from "./stores.js";
 import { trackingOf } from "./tracking.js";
-import { World, Worlds } from "./worlds.js";
+import { Worlds } from "./worlds.js";
+import { keepSaving } from "./writers.js";
 
 const KILLS = 20;
 const WRITERS = 4;
@@ -42,24 +43,8 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
       // NOTIFY the projection's worker after each commit), each saving all along.
       const writers = Array.from({ length: WRITERS }, () => new Worlds({ env: runner.env }));
       for (const writer of writers) cleanups.push(() => writer.close());
-      let saving = true;
-      let saves = 0;
-      // Saves whose notifications came back after a save with later ones: committed out of
-      // id order (as near as a writer can tell).
-      let outOfOrder = 0;
-      let highest = 0;
-      const saved = writers.map(async (writer, w) => {
-        for (let i = 0; saving; i++) {
-          const world = World.create();
-          for (let j = 0; j <= (i + w) % 3; j++) world.makeItSo({ what: `thing-${j}` });
-          const ids = await writer.save(world);
-          const last = ids.at(-1) as number;
-          if (last < highest) outOfOrder++;
-          highest = Math.max(highest, last);
-          saves++;
-          await sleep(10);
-        }
-      });
+      const writing = keepSaving(writers);
+      cleanups.push(() => writing.stop());
 
       let previous: number | undefined;
       for (let kill = 0; kill < KILLS; kill++) {
@@ -79,18 +64,13 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
         previous = pid;
       }
       await until(() => runner.restarts === KILLS, "the last worker is started again");
-      saving = false;
-      await Promise.all(saved);
+      const { saves, outOfOrder } = await writing.stop();
       await runner.idle();
 
       const worlds = runner.get(Worlds);
       const notifications = await worlds.recorder.selectNotifications(1, 10_000_000);
-      const expected: Record<string, number> = {};
-      for (const { originatorId } of notifications) {
-        expected[originatorId] = (expected[originatorId] ?? 0) + 1;
-      }
       const counts = await counting.counts();
-      expect(counts).toEqual(expected);
+      expect(counts).toEqual(await expectedCounts(worlds));
       const counted = Object.values(counts).reduce((sum, n) => sum + n, 0);
       expect(counted).toBe(notifications.length);
       expect(Object.keys(counts)).toHaveLength(saves);

@@ -6,7 +6,7 @@
 import type { Application } from "@es/application";
 import type { DomainEvent } from "@es/domain";
 import { InMemoryView, type View } from "@es/persistence-core";
-import { PostgresFactory } from "@es/postgres";
+import { type PostgresDatastore, PostgresFactory } from "@es/postgres";
 import { postgresView } from "@es/postgres/view";
 import { SqliteFactory } from "@es/sqlite";
 import { sqliteView, type ViewDefinition } from "@es/sqlite/view";
@@ -60,8 +60,14 @@ const increment = async (session: Session, id: string): Promise<void> => {
     .execute();
 };
 
-/** A counting view on the application's store (a view object of its own each call). */
-export async function countingView(app: Application): Promise<CountingView> {
+/**
+ * A counting view on the application's store (a view object of its own each call); on
+ * PostgreSQL, on `datastore` if given (in the application's schema), else on the factory's.
+ */
+export async function countingView(
+  app: Application,
+  { datastore }: { datastore?: PostgresDatastore } = {},
+): Promise<CountingView> {
   await app.ready;
   const { factory } = app;
   let view: View<Session>;
@@ -78,10 +84,12 @@ export async function countingView(app: Application): Promise<CountingView> {
         ).map((row) => [row.originator_id, row.count]),
       );
   } else if (factory instanceof PostgresFactory) {
-    const postgres = await postgresView(factory, counts);
+    const postgres = await (datastore
+      ? postgresView(datastore, counts, { schema: factory.options.schema })
+      : postgresView(factory, counts));
     view = postgres;
     read = async () => {
-      const rows = await factory.datastore.query(
+      const rows = await postgres.datastore.query(
         `SELECT originator_id, count FROM "${postgres.schema}".counts`,
       );
       return Object.fromEntries(rows.map((row) => [row.originator_id, Number(row.count)]));
@@ -116,4 +124,13 @@ export function countingProjection({
       await increment(session, event.originatorId);
     },
   };
+}
+
+/** What the counts should be: each originator's events, from the application's store. */
+export async function expectedCounts(app: Application): Promise<Record<string, number>> {
+  const expected: Record<string, number> = {};
+  for (const n of await app.recorder.selectNotifications(1, 10_000_000)) {
+    expected[n.originatorId] = (expected[n.originatorId] ?? 0) + 1;
+  }
+  return expected;
 }

@@ -8,7 +8,7 @@ import { getTopic } from "@es/domain";
 import { TrackingTimeoutError } from "@es/persistence-core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ProjectionError, type ProjectionProgress, ProjectionRunner } from "../src/index.js";
-import { type CountingView, countingView } from "./projection-views.js";
+import { type CountingView, countingView, expectedCounts } from "./projection-views.js";
 import { stores } from "./stores.js";
 import { World, Worlds } from "./worlds.js";
 
@@ -46,15 +46,6 @@ async function saveWorlds(worlds: Worlds, count: number, happenings = 1): Promis
     ids.push(...(await worlds.save(world)));
   }
   return ids;
-}
-
-/** What the counts should be: each originator's events, from the store. */
-async function expectedCounts(worlds: Worlds): Promise<Record<string, number>> {
-  const expected: Record<string, number> = {};
-  for (const n of await worlds.recorder.selectNotifications(1, 1_000_000)) {
-    expected[n.originatorId] = (expected[n.originatorId] ?? 0) + 1;
-  }
-  return expected;
 }
 
 describe.each(stores)("a projection runner on %s", (_, env) => {
