@@ -11,14 +11,13 @@
  * no other test uses), and among them the reader's are those that last listened or read
  * (the writers' last inserted, committed or notified).
  */
-import { type PostgresConnectionOptions, PostgresDatastore } from "@es/postgres";
 import type pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { closedAfter as closedAfterTest, connection } from "../../postgres/test/server.js";
 import { ProjectionRunner } from "../src/index.js";
 import { sleep, until } from "./processes.js";
 import { countingView, expectedCounts } from "./projection-views.js";
 import { stores } from "./stores.js";
-import { connect } from "./tracking.js";
 import { World, Worlds } from "./worlds.js";
 import { keepSaving } from "./writers.js";
 
@@ -61,51 +60,30 @@ async function sessions(admin: pg.Client, where: string): Promise<number> {
   return rows[0]?.n as number;
 }
 
-/** The environment of the test's applications: a schema of its own; writers NOTIFY. */
-const environment = (): Record<string, string> => ({
-  ...(stores.find(([store]) => store === "postgres")?.[1]() ?? {}),
-  POSTGRES_NOTIFY_SUBSCRIBERS: "true",
-});
-
-/** Writers of their own, each with its own connections; a save cut short may fail. */
-function writers(env: Record<string, string>) {
+/**
+ * What each test starts with: an environment with a schema of its own, in which writers NOTIFY;
+ * writers of their own, saving all along (a save cut short may fail); a connection to end
+ * sessions with.
+ */
+async function setting() {
+  const env: Record<string, string> = {
+    ...(stores.find(([store]) => store === "postgres")?.[1]() ?? {}),
+    POSTGRES_NOTIFY_SUBSCRIBERS: "true",
+  };
   const made = Array.from({ length: WRITERS }, () => closedAfter(new CutWorlds({ env })));
   const writing = keepSaving(made, { pauseMs: 2, tolerateTransient: true });
   cleanups.push(() => writing.stop());
-  return { made, writing };
-}
-
-/** A datastore of the test server's, whose connections carry `applicationName`. */
-function datastore(applicationName: string): PostgresDatastore {
-  const { POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DBNAME } =
-    process.env;
-  const options: PostgresConnectionOptions = {
-    applicationName,
-    host: POSTGRES_HOST ?? "",
-    port: Number(POSTGRES_PORT ?? 5432),
-    user: POSTGRES_USER ?? "",
-    password: POSTGRES_PASSWORD ?? "",
-    database: POSTGRES_DBNAME ?? "",
-    ssl: false,
-    maxConnections: 10,
-    connMaxAgeMs: null,
-    prePing: false,
-    lockTimeoutMs: 0,
-    idleInTransactionSessionTimeoutMs: 0,
-    connectTimeoutMs: 5_000,
-  };
-  return closedAfter(new PostgresDatastore(options));
+  return { env, admin: await connection(), writer: made[0] as CutWorlds, writing };
 }
 
 describe("connections cut on PostgreSQL", () => {
   it("a projection runner counts every event exactly once, and keeps going", async () => {
     const started = Date.now();
-    const env = environment();
-    const admin = await connect();
-    cleanups.push(() => admin.end());
-    const { made, writing } = writers(env);
+    const { env, admin, writer, writing } = await setting();
     const reader = closedAfter(new CutWorlds({ env }));
-    const counting = await countingView(reader, { datastore: datastore(VIEW_CONNECTIONS) });
+    const counting = await countingView(reader, {
+      datastore: closedAfterTest({ applicationName: VIEW_CONNECTIONS }),
+    });
     const runner = new ProjectionRunner({
       application: reader,
       projection: counting.projection(),
@@ -150,7 +128,7 @@ describe("connections cut on PostgreSQL", () => {
     // It listens again: a save is seen at once (the next poll is a minute away).
     await until(async () => (await sessions(admin, LISTENING)) === 1, "the runner listens again");
     const world = World.create();
-    const [id] = await (made[0] as CutWorlds).save(world);
+    const [id] = await writer.save(world);
     await runner.waitFor(id as number, { timeoutMs: 30_000 });
 
     console.info(
@@ -160,10 +138,7 @@ describe("connections cut on PostgreSQL", () => {
 
   it("a subscriber sees every notification once, in order", async () => {
     const started = Date.now();
-    const env = environment();
-    const admin = await connect();
-    cleanups.push(() => admin.end());
-    const { made, writing } = writers(env);
+    const { env, admin, writer, writing } = await setting();
     const subscriber = closedAfter(new CutWorlds({ env }));
     const seen: number[] = [];
     const subscription = subscriber.subscribe({ pollIntervalMs: 60_000 });
@@ -183,7 +158,7 @@ describe("connections cut on PostgreSQL", () => {
     }
     const written = await writing.stop();
     // One more save, once the writers have stopped: woken by its NOTIFY.
-    const [last] = await (made[0] as CutWorlds).save(World.create());
+    const [last] = await writer.save(World.create());
     await until(() => (seen.at(-1) ?? 0) >= (last as number), "the subscriber has seen all");
     await subscription.return();
     await reading;

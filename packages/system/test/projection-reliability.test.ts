@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { MultiProcessRunner } from "../src/index.js";
-import { multiProcessRunner, sleep, systemModule, until } from "./processes.js";
+import { killWhileProcessing, multiProcessRunner, systemModule, until } from "./processes.js";
 import { system } from "./projection-system.js";
 import { countingView, expectedCounts } from "./projection-views.js";
 import { stores } from "./stores.js";
@@ -46,23 +46,12 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
       const writing = keepSaving(writers);
       cleanups.push(() => writing.stop());
 
-      let previous: number | undefined;
-      for (let kill = 0; kill < KILLS; kill++) {
-        await until(
-          () => (runner.projectionPid("counting") ?? previous) !== previous,
-          "a new worker runs",
-        );
-        const pid = runner.projectionPid("counting") as number;
-        // Killed while processing: once it has tracked a page, at a random moment after.
-        const before = await counting.view.maxTrackingId("Worlds");
-        await until(
-          async () => (await counting.view.maxTrackingId("Worlds")) > before,
-          "the new worker processes",
-        );
-        await sleep(Math.random() * 40);
-        process.kill(pid, "SIGKILL");
-        previous = pid;
-      }
+      // Killed while processing: once it has tracked a page, at a random moment after.
+      await killWhileProcessing(
+        KILLS,
+        () => runner.projectionPid("counting"),
+        () => counting.view.maxTrackingId("Worlds"),
+      );
       await until(() => runner.restarts === KILLS, "the last worker is started again");
       const { saves, outOfOrder } = await writing.stop();
       await runner.idle();

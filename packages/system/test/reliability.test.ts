@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { MultiProcessRunner } from "../src/index.js";
-import { multiProcessRunner, sleep, until } from "./processes.js";
+import { killWhileProcessing, multiProcessRunner, sleep, until } from "./processes.js";
 import { stores } from "./stores.js";
 import { trackingOf } from "./tracking.js";
 import { Counters, Worlds } from "./worlds.js";
@@ -48,20 +48,12 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
         }
       })();
 
-      let previous: number | undefined;
-      for (let kill = 0; kill < KILLS; kill++) {
-        await until(() => (runner.pidOf(Counters) ?? previous) !== previous, "a new worker runs");
-        const pid = runner.pidOf(Counters) as number;
-        // Killed while processing: once it has recorded something, at a random moment after.
-        const before = await counters.processRecorder.maxTrackingId("Worlds");
-        await until(
-          async () => (await counters.processRecorder.maxTrackingId("Worlds")) > before,
-          "the new worker processes",
-        );
-        await sleep(Math.random() * 40);
-        process.kill(pid, "SIGKILL");
-        previous = pid;
-      }
+      // Killed while processing: once it has recorded something, at a random moment after.
+      await killWhileProcessing(
+        KILLS,
+        () => runner.pidOf(Counters),
+        () => counters.processRecorder.maxTrackingId("Worlds"),
+      );
       await until(() => runner.restarts === KILLS, "the last worker is started again");
       saving = false;
       await saver;

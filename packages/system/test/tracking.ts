@@ -3,7 +3,7 @@
  * store itself (a SQLite file, or the test's PostgreSQL schema), with connections of their own.
  */
 import Database from "better-sqlite3";
-import pg from "pg";
+import { client as connect } from "../../postgres/test/server.js";
 
 /** How many tracking records there are, how many ids, and the first and last id. */
 export interface TrackingFigures {
@@ -40,19 +40,4 @@ export async function trackingOf(
     first: Number(row.first),
     last: Number(row.last),
   };
-}
-
-/** A connection of the test's own to the test server (end it when done). */
-export async function connect(): Promise<pg.Client> {
-  const client = new pg.Client({
-    host: process.env.POSTGRES_HOST,
-    port: Number(process.env.POSTGRES_PORT),
-    user: process.env.POSTGRES_USER,
-    password: process.env.POSTGRES_PASSWORD,
-    database: process.env.POSTGRES_DBNAME,
-  });
-  // Ended by the server, a client emits 'error' besides failing its statement in flight.
-  client.on("error", () => {});
-  await client.connect();
-  return client;
 }
