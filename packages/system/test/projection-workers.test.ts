@@ -4,6 +4,10 @@
  * (the workers never poll in these tests), is started again when it dies and resumes after what
  * its view tracked, and one whose projection fails is reported and not started again.
  */
+import { randomUUID } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type MultiProcessRunner,
@@ -83,6 +87,28 @@ describe.each(durable)("a projection of a multi-process runner on %s", (_store, 
     await runner.idle();
     expect(await (await countingView(worlds)).counts()).toEqual({ [world]: 3 });
     expect(runner.errors).toEqual([]);
+  });
+
+  it("is started again after a failure while starting that may pass", async () => {
+    const log = join(tmpdir(), `es-flaky-view-${randomUUID()}`);
+    process.env.FLAKY_VIEW_LOG = log;
+    try {
+      const runner = run(env(), { projections: [projection("flaky")] });
+      await runner.start();
+      const first = runner.projectionPid("flaky") as number;
+      process.kill(first, "SIGKILL");
+      // The second worker ends (a store down, as it starts); the third runs.
+      await until(() => runner.restarts === 2, "the worker is started again twice");
+      const worlds = runner.get(Worlds);
+      const world = await worlds.createWorld();
+      await runner.idle();
+      expect(await (await countingView(worlds)).counts()).toEqual({ [world]: 1 });
+      expect(readFileSync(log, "utf8")).toBe("start\nstart\nstart\n");
+      expect(runner.errors).toEqual([]);
+    } finally {
+      delete process.env.FLAKY_VIEW_LOG;
+      rmSync(log, { force: true });
+    }
   });
 
   it("reports a projection that fails, naming the event, and doesn't start it again", async () => {
