@@ -55,7 +55,7 @@ import {
   toStoredEvent,
   withTracking,
 } from "@es/persistence-core/sql";
-import { type PostgresDatastore, Prepared } from "./datastore.js";
+import { type Connection, type PostgresDatastore, Prepared } from "./datastore.js";
 import {
   boundExpression,
   createAggregateTable,
@@ -158,20 +158,34 @@ export const checkedTracking = (tracking: Tracking): Tracking => ({
  * Creates a recorder's tables if they don't exist. When they all do (an application starting
  * again) it changes nothing and locks nothing: DDL locks the tables, so it would make saves in
  * other processes wait, or deadlock with them. Processes that create tables at once take turns
- * (a transaction-level advisory lock), so each finds what the one before made.
+ * (a transaction-level advisory lock), and each looks again once it has its turn: the one
+ * before may have made them all, and be saving to them already.
  */
 async function createTables(
   datastore: PostgresDatastore,
   relations: readonly string[],
   statements: readonly string[],
 ): Promise<void> {
-  const [row] = await datastore.query(
-    "SELECT count(to_regclass(name)) AS present FROM unnest($1::text[]) AS name",
-    [relations],
+  // Names are identifiers (checked when made), each quoted: "schema"."name".
+  const [schemas, names] = [0, 1].map((part) =>
+    relations.map((relation) => relation.split(".")[part]?.replaceAll('"', "")),
   );
-  if (Number(row?.present) === relations.length) return;
+  // The catalog read as the statement sees it, not by name lookups: those are cached by the
+  // session, and a transaction that waited for its turn may still have missed a table made
+  // meanwhile.
+  const present = async (on: Pick<Connection, "query">): Promise<boolean> => {
+    const [row] = await on.query(
+      `SELECT count(*) AS present FROM pg_class AS c
+        JOIN pg_namespace AS n ON n.oid = c.relnamespace
+        WHERE (n.nspname, c.relname) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [schemas, names],
+    );
+    return Number(row?.present) === relations.length;
+  };
+  if (await present(datastore)) return;
   await datastore.transaction(async (connection) => {
     await connection.query(`SELECT pg_advisory_xact_lock(${SCHEMA_CHANGES_LOCK})`);
+    if (await present(connection)) return;
     await connection.query(statements.join(";\n"));
   });
 }

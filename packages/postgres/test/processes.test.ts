@@ -10,6 +10,7 @@ import {
   PROMPT_CHANNEL,
   TableName,
 } from "../src/index.js";
+import { SCHEMA_CHANGES_LOCK } from "../src/schema.js";
 import { closedAfter, connection, table, terminate, uniquePrefix } from "./server.js";
 
 const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> =>
@@ -43,6 +44,34 @@ describe("tables made by processes", () => {
     await saver.query(`LOCK TABLE ${events.qualified} IN ROW EXCLUSIVE MODE`);
     const again = new PostgresApplicationRecorder(closedAfter(), events);
     await within(5_000, "starting again beside a save", again.createTable());
+    await saver.query("ROLLBACK");
+  });
+
+  it("are left alone, unlocked, when another made them while it waited its turn to", async () => {
+    const events = table("events");
+    // The turn of processes that make tables, held here.
+    const turn = await connection();
+    await turn.query("BEGIN");
+    await turn.query(`SELECT pg_advisory_xact_lock(${SCHEMA_CHANGES_LOCK})`);
+    const late = new PostgresApplicationRecorder(closedAfter(), events);
+    const making = late.createTable();
+    // It found no tables, and waits for its turn to make them.
+    await expect
+      .poll(async () => {
+        const { rows } = await turn.query(
+          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        );
+        return rows[0]?.n;
+      })
+      .toBeGreaterThan(0);
+    // Meanwhile another makes them, and saves.
+    const other = new PostgresApplicationRecorder(closedAfter(), events);
+    await other.datastore.execute(other.createTableStatements().join(";\n"));
+    const saver = await connection();
+    await saver.query("BEGIN");
+    await saver.query(`LOCK TABLE ${events.qualified} IN ROW EXCLUSIVE MODE`);
+    await turn.query("COMMIT");
+    await within(5_000, "making tables another made meanwhile, beside a save", making);
     await saver.query("ROLLBACK");
   });
 });

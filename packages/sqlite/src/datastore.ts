@@ -217,8 +217,13 @@ export class SqliteDatastore {
       },
     };
     return new Promise<T>((resolve, reject) => {
-      // A macrotask probe: it runs only if the body's awaits let the event loop turn.
-      const probe = setImmediate(() => {
+      // Macrotask probes: they run only if the body's awaits let the event loop turn. Both, for
+      // a loop that comes round late runs the timers that are due before the immediates: a
+      // body resumed by a timer would run before the immediate, but not before this timer (set
+      // first, and due no later).
+      const probe = () => {
+        clearImmediate(immediate);
+        clearTimeout(timer);
         if (!open) return;
         let cause: unknown;
         try {
@@ -227,10 +232,13 @@ export class SqliteDatastore {
           cause = error; // the connection's own failure (closed?): reported as the cause
         }
         reject(new ProgrammingError(AWAITED_ELSEWHERE, cause === undefined ? {} : { cause }));
-      });
+      };
+      const immediate = setImmediate(probe);
+      const timer = setTimeout(probe, 0);
       const settle = (outcome: () => void) => {
-        if (!open) return; // rolled back by the probe, and rejected already
-        clearImmediate(probe);
+        if (!open) return; // rolled back by a probe, and rejected already
+        clearImmediate(immediate);
+        clearTimeout(timer);
         try {
           outcome();
         } catch (error) {

@@ -125,6 +125,28 @@ describe("SqliteView", () => {
     view.datastore.close();
   });
 
+  it("rolls back a body resumed by a timer when the event loop comes round late", async () => {
+    const view = await sqliteView(new SqliteDatastore({ path: ":memory:" }), counts);
+    // Begun in an immediate's turn: the next immediates run only after the next timers.
+    await new Promise((resolve) => setImmediate(resolve));
+    const error = await view
+      .transaction(page(1), async (db) => {
+        await increment(db, "a");
+        const resumed = sleep(1);
+        // A loaded machine: the timer is due before the loop turns again, and timers due run
+        // before immediates.
+        const until = performance.now() + 5;
+        while (performance.now() < until);
+        await resumed;
+        await increment(db, "b");
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProgrammingError);
+    await sleep(5);
+    expect(countsOf(view)).toEqual([]);
+    view.datastore.close();
+  });
+
   it("fails clearly when its tables were dropped by hand, storing nothing", async () => {
     const view = await sqliteView(new SqliteDatastore({ path: ":memory:" }), counts);
     view.datastore.exec(["DROP TABLE counts"]);

@@ -32,6 +32,7 @@ export { MultiProcessRunner, type MultiProcessRunnerOptions } from "./multi-proc
 export { NotificationLogReader, type ReaderSelectOptions } from "./notification-log-reader.js";
 export { ProcessEvent } from "./process-event.js";
 export type { ProjectedEvent, Projection } from "./projection.js";
+export type { ProjectionDefinition, ProjectionModule } from "./projection-definition.js";
 export type { ProjectionProgress } from "./projection-progress.js";
 export { ProjectionRunner, type ProjectionRunnerOptions } from "./projection-runner.js";
 export type { Promptable } from "./promptable.js";

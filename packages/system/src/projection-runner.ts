@@ -44,6 +44,11 @@ export interface ProjectionRunnerOptions<S, E extends DomainEvent = DomainEvent>
   readonly onProgress?: ((progress: ProjectionProgress) => void) | undefined;
   /** Milliseconds between progress reports while processing (default 1000). */
   readonly progressIntervalMs?: number | undefined;
+  /**
+   * Told of the failure that stops the runner, when it stops it (it is also the runner's
+   * `error`, and what `stop()` throws): how a process that runs nothing else knows to end.
+   */
+  readonly onError?: ((error: ProjectionError) => void) | undefined;
 }
 
 /** How long `waitFor` waits when not told (as a tracking recorder's `wait`). */
@@ -87,6 +92,7 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
   readonly #pageSize: number;
   readonly #pollIntervalMs: number | undefined;
   readonly #meter: ProgressMeter;
+  readonly #onError: ((error: ProjectionError) => void) | undefined;
   readonly #waiters = new Set<Waiter>();
   /** Ends the loop running now (a rebuild pauses the loop, and begins another). */
   #controller = new AbortController();
@@ -116,6 +122,7 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
     this.view = view;
     this.#pageSize = pageSize;
     this.#pollIntervalMs = pollIntervalMs;
+    this.#onError = options.onError;
     this.#meter = new ProgressMeter(
       projection.name,
       options.onProgress,
@@ -453,7 +460,7 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
         waiter.checking = false;
         if (!more) waiter.resolve();
         // The runner moved on while the store was asked: what it found may be processed now.
-        else if (this.#position !== from) this.#settle(waiter);
+        else if (this.#position !== from && this.#waiters.has(waiter)) this.#settle(waiter);
       },
       () => {
         waiter.checking = false;
@@ -505,6 +512,7 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
         : this.#failure(undefined, "failed following", error);
     this.#controller.abort();
     for (const waiter of this.#waiters) waiter.reject(this.#error);
+    this.#onError?.(this.#error);
   }
 
   #notRunning(): SystemError {

@@ -6,7 +6,12 @@
 import { type Application, type ApplicationClass, applicationNameOf } from "@es/application";
 import { messageOf } from "@es/domain";
 import type { EnvValues } from "@es/persistence-core";
-import { type EventProcessingError, RunnerAlreadyStarted, SystemError } from "./errors.js";
+import {
+  type EventProcessingError,
+  type ProjectionError,
+  RunnerAlreadyStarted,
+  SystemError,
+} from "./errors.js";
 import type { System } from "./system.js";
 
 /** What every runner is given. */
@@ -57,14 +62,15 @@ export abstract class Runner {
 
   /** The running applications, by name (none once stopped). */
   protected readonly apps = new Map<string, Application>();
-  /** Processing failures, each of which stopped its follower. */
-  protected readonly failures: EventProcessingError[] = [];
+  /** Processing failures, each of which stopped its follower (or projection). */
+  protected readonly failures: (EventProcessingError | ProjectionError)[] = [];
 
   /**
-   * The processing failures so far, each of which stopped its follower (a single-threaded
-   * runner has none: a failure reaches the caller whose save prompted it).
+   * The processing failures so far, each of which stopped its follower, or its projection (a
+   * `MultiProcessRunner`'s). A single-threaded runner has none: a failure reaches the caller
+   * whose save prompted it.
    */
-  get errors(): readonly EventProcessingError[] {
+  get errors(): readonly (EventProcessingError | ProjectionError)[] {
     return this.failures;
   }
 
@@ -108,12 +114,24 @@ export abstract class Runner {
  * Makes the application named `name` of `system` and waits until it is ready (a leading
  * subclass, for a plain application that leads); an application that fails is closed again.
  */
-export async function makeApplication(
+export function makeApplication(
   system: System,
   name: string,
   env: EnvValues,
 ): Promise<Application> {
-  const Cls = system.leaderClassOf(name);
+  return readyApplication(system.leaderClassOf(name), env);
+}
+
+/**
+ * Makes an application of class `Cls` and waits until it is ready; one that fails is closed
+ * again.
+ *
+ * @throws {@link SystemError} naming the application, caused by what failed.
+ */
+export async function readyApplication(
+  Cls: ApplicationClass,
+  env: EnvValues,
+): Promise<Application> {
   try {
     const app = new Cls({ env });
     await app.ready.catch(async (error: unknown) => {
@@ -122,8 +140,9 @@ export async function makeApplication(
     });
     return app;
   } catch (error) {
-    throw new SystemError(`Application '${name}' failed to start: ${messageOf(error)}`, {
-      cause: error,
-    });
+    throw new SystemError(
+      `Application '${applicationNameOf(Cls)}' failed to start: ${messageOf(error)}`,
+      { cause: error },
+    );
   }
 }

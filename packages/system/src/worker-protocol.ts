@@ -16,31 +16,61 @@ export const Definition = z.strictObject({
 });
 export type Definition = z.infer<typeof Definition>;
 
+/** What a follower's worker is told to start with. */
+const FollowerStart = z.strictObject({
+  type: z.literal("start"),
+  /** The URL of the module whose export `exportName` is the system. */
+  module: z.string(),
+  exportName: z.string(),
+  /** The follower this process runs. */
+  name,
+  env: z.record(z.string(), z.string()),
+  definition: Definition,
+  /** Prompts come by the store's channel, or are relayed by the runner. */
+  prompts: z.enum(["channel", "relay"]),
+  pollIntervalMs: z.number().positive(),
+});
+
+/** What a projection's worker is told to start with. */
+const ProjectionStart = z.strictObject({
+  type: z.literal("start-projection"),
+  /** The URL of the module whose export `exportName` is the projection's definition. */
+  module: z.string(),
+  exportName: z.string(),
+  /** The projection's name, as the runner loaded it: the worker checks it loads the same. */
+  name,
+  /** The application it follows, as the runner loaded it. */
+  application: name,
+  env: z.record(z.string(), z.string()),
+  pollIntervalMs: z.number().positive(),
+});
+
 export const ToWorker = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("start"),
-    /** The URL of the module whose export `exportName` is the system. */
-    module: z.string(),
-    exportName: z.string(),
-    /** The follower this process runs. */
-    name,
-    env: z.record(z.string(), z.string()),
-    definition: Definition,
-    /** Prompts come by the store's channel, or are relayed by the runner. */
-    prompts: z.enum(["channel", "relay"]),
-    pollIntervalMs: z.number().positive(),
-  }),
+  FollowerStart,
+  ProjectionStart,
   z.strictObject({ type: z.literal("prompt"), leader: name }),
   z.strictObject({ type: z.literal("stop") }),
 ]);
 export type ToWorker = z.infer<typeof ToWorker>;
-/** What a worker is told to start with. */
-export type StartMessage = Extract<ToWorker, { type: "start" }>;
+/** What a follower's worker is told to start with. */
+export type StartMessage = z.infer<typeof FollowerStart>;
+/** What a projection's worker is told to start with. */
+export type ProjectionStartMessage = z.infer<typeof ProjectionStart>;
+/** What a worker of either kind is told to start with: what a supervisor sends first. */
+export type WorkerStartMessage = StartMessage | ProjectionStartMessage;
 
 export const FromWorker = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("ready") }),
-  /** The application failed to start, or to process: restarting it would fail again. */
-  z.strictObject({ type: z.literal("failed"), message: z.string(), starting: z.boolean() }),
+  /**
+   * The application failed to start, or to process: restarting it would fail again. A
+   * projection's failure names the projection and the notification it failed at.
+   */
+  z.strictObject({
+    type: z.literal("failed"),
+    message: z.string(),
+    starting: z.boolean(),
+    projection: z.strictObject({ name, notificationId: z.number().int().nonnegative() }).optional(),
+  }),
   z.strictObject({ type: z.literal("prompt"), leader: name }),
 ]);
 export type FromWorker = z.infer<typeof FromWorker>;

@@ -6,8 +6,8 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { messageOf } from "@es/domain";
-import { EventProcessingError, SystemError } from "./errors.js";
-import { FromWorker, type StartMessage, type ToWorker } from "./worker-protocol.js";
+import { EventProcessingError, ProjectionError, SystemError } from "./errors.js";
+import { FromWorker, type ToWorker, type WorkerStartMessage } from "./worker-protocol.js";
 
 /** What a supervisor is doing. */
 export type WorkerState = "stopped" | "starting" | "ready" | "restarting" | "failed" | "stopping";
@@ -40,8 +40,11 @@ const TRANSITIONS: { readonly [From in WorkerState]: readonly WorkerState[] } = 
 export interface WorkerSupervisorOptions {
   /** The worker script to fork. */
   readonly script: string;
-  /** What the worker is told to start with; its `name` names the worker in errors. */
-  readonly start: StartMessage;
+  /**
+   * What the worker is told to start with: a follower's or a projection's; its `name` names
+   * the worker in errors.
+   */
+  readonly start: WorkerStartMessage;
   /** Node's options for the worker process. */
   readonly execArgv: readonly string[];
   /** How long the worker may take to be ready, in milliseconds. */
@@ -54,8 +57,11 @@ export interface WorkerSupervisorOptions {
   readonly lastRestartDelayMs?: number;
   /** A prompt from the worker's application, to relay. */
   readonly onPrompt?: (leaderName: string) => void;
-  /** A failure restarting wouldn't mend, after `start()` resolved (before, `start()` rejects). */
-  readonly onFailed?: (error: EventProcessingError) => void;
+  /**
+   * A failure restarting wouldn't mend, after `start()` resolved (before, `start()` rejects):
+   * a follower's `EventProcessingError`, or a projection's `ProjectionError`.
+   */
+  readonly onFailed?: (error: EventProcessingError | ProjectionError) => void;
   /** The worker died: it is started again after `delayMs`. */
   readonly onRestart?: (delayMs: number) => void;
   /** Each change of state, in order, told just after it is made. */
@@ -212,14 +218,17 @@ export class WorkerSupervisor {
       this.#to("ready");
       this.#settleStart();
     } else if (message.type === "failed") {
+      const { projection } = message;
       this.#failed(
         message.starting
           ? this.#startError(message.message)
-          : new EventProcessingError(
-              message.message.startsWith(this.name)
-                ? message.message
-                : `${this.name}: ${message.message}`,
-            ),
+          : projection
+            ? new ProjectionError(projection.name, projection.notificationId, message.message)
+            : new EventProcessingError(
+                message.message.startsWith(this.name)
+                  ? message.message
+                  : `${this.name}: ${message.message}`,
+              ),
       );
     } else {
       this.#options.onPrompt?.(message.leader);
@@ -259,7 +268,7 @@ export class WorkerSupervisor {
     if (this.#starting) this.#settleStart(error);
     else {
       this.#options.onFailed?.(
-        error instanceof EventProcessingError
+        error instanceof EventProcessingError || error instanceof ProjectionError
           ? error
           : new EventProcessingError(messageOf(error), { cause: error }),
       );
@@ -275,6 +284,7 @@ export class WorkerSupervisor {
   }
 
   #startError(message: string): SystemError {
-    return new SystemError(`Application '${this.name}' failed to start: ${message}`);
+    const what = this.#options.start.type === "start" ? "Application" : "Projection";
+    return new SystemError(`${what} '${this.name}' failed to start: ${message}`);
   }
 }

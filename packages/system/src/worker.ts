@@ -6,44 +6,31 @@
  * when the runner's process goes away.
  */
 import type { Application } from "@es/application";
-import { messageOf } from "@es/domain";
 import type { PromptChannel } from "@es/persistence-core";
 import type { Follower } from "./follower.js";
 import { FollowerLoop } from "./follower-loop.js";
 import { isLeaderClass, type Leading } from "./leading.js";
 import { makeApplication } from "./runner.js";
 import { System } from "./system.js";
-import { isTransient } from "./transient.js";
-import {
-  crossProcessPrompts,
-  definitionOf,
-  type FromWorker,
-  type StartMessage,
-  ToWorker,
-} from "./worker-protocol.js";
+import { send, serveWorker, type WorkerJob } from "./worker-process.js";
+import { crossProcessPrompts, definitionOf, type StartMessage } from "./worker-protocol.js";
 
-const send = (message: FromWorker): void => {
-  if (process.connected) process.send?.(message);
-};
-
-let running: Running | undefined;
-/** The application's start, while in progress: stopping waits for it, then closes what it made. */
-let starting: Promise<void> | undefined;
-let ending = false;
-
-class Running {
+class FollowerJob implements WorkerJob<StartMessage> {
   readonly #apps: Application[] = [];
   readonly #unsubscribe: (() => Promise<void>)[] = [];
+  readonly #failed: (error: unknown) => void;
   #loop: FollowerLoop | undefined;
   #poll: NodeJS.Timeout | undefined;
+
+  constructor(failed: (error: unknown) => void) {
+    this.#failed = failed;
+  }
 
   async start(message: StartMessage): Promise<void> {
     const system = await loadSystem(message);
     const app = (await this.#make(system, message)) as Follower;
     const leaders = system.leadersOf(message.name);
-    const loop = new FollowerLoop(app, (error) =>
-      isTransient(error) ? void retry(error) : void fail(error, false),
-    );
+    const loop = new FollowerLoop(app, this.#failed);
     this.#loop = loop;
     const prompt = (leader: string) => void loop.receivePrompt(leader);
     for (const leaderName of leaders) {
@@ -107,48 +94,4 @@ async function loadSystem({ module, exportName, definition }: StartMessage): Pro
   return system;
 }
 
-/** The exit code of a worker that failed for a reason that may pass: the runner restarts it. */
-const EXIT_TRANSIENT = 75;
-
-/** Ends after a failure that may pass, saying so: the runner starts a new worker. */
-async function retry(error: unknown): Promise<void> {
-  console.error(`${messageOf(error)} (the worker ends, and is started again)`);
-  await end(EXIT_TRANSIENT);
-}
-
-/** Reports a failure that restarting wouldn't mend, then ends. */
-async function fail(error: unknown, starting: boolean): Promise<void> {
-  send({ type: "failed", message: messageOf(error), starting });
-  await end(1);
-}
-
-async function end(code: number): Promise<void> {
-  if (ending) return;
-  ending = true;
-  await starting?.catch(() => {});
-  await running?.stop().catch(() => {});
-  process.exitCode = code;
-  if (process.connected) process.disconnect();
-}
-
-process.on("message", (raw: unknown) => {
-  const parsed = ToWorker.safeParse(raw);
-  if (!parsed.success || ending) return;
-  const message = parsed.data;
-  if (message.type === "start" && !running) {
-    running = new Running();
-    starting = running.start(message);
-    starting.then(
-      () => send({ type: "ready" }),
-      // A store that can't be reached yet ends the worker quietly: the runner tries again.
-      (error: unknown) => void (isTransient(error) ? retry(error) : fail(error, true)),
-    );
-  } else if (message.type === "prompt") {
-    running?.prompt(message.leader);
-  } else if (message.type === "stop") {
-    void end(0);
-  }
-});
-
-// Without its runner, a worker has no one to report to: it ends.
-process.on("disconnect", () => void end(0));
+serveWorker<StartMessage>("start", (failed) => new FollowerJob(failed));

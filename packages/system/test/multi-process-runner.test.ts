@@ -20,7 +20,7 @@ import {
 import { system as chain, Recounters } from "./chain-system.js";
 import { Failing, system as failing } from "./failing-system.js";
 import { Flaky, system as flaky } from "./flaky-system.js";
-import { isAlive, multiProcessRunner, systemModule } from "./processes.js";
+import { isAlive, multiProcessRunner, systemModule, until } from "./processes.js";
 import { stores } from "./stores.js";
 import { Counters, Worlds } from "./worlds.js";
 import { system } from "./worlds-system.js";
@@ -35,15 +35,6 @@ const run = (...args: Parameters<typeof multiProcessRunner>): MultiProcessRunner
   runners.push(runner);
   return runner;
 };
-
-/** Resolves when `check` holds, polling. */
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const durable = stores.filter(([store]) => store !== "in-memory");
 

@@ -35,3 +35,42 @@ export const isAlive = (pid: number): boolean => {
     return false;
   }
 };
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves when `check` holds, polling; rejects, naming `what`, after `ms`. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(5);
+  }
+}
+
+/**
+ * Kills a worker with SIGKILL `kills` times, each time at a random moment while it processes:
+ * once the worker `pid()` names (a new one each time) has made progress, as `progress()`
+ * measures it, within 40 ms after.
+ */
+export async function killWhileProcessing(
+  kills: number,
+  pid: () => number | undefined,
+  progress: () => Promise<number>,
+): Promise<void> {
+  let previous: number | undefined;
+  for (let kill = 0; kill < kills; kill++) {
+    await until(() => (pid() ?? previous) !== previous, "a new worker runs");
+    const running = pid() as number;
+    const before = await progress();
+    await until(async () => (await progress()) > before, "the new worker processes");
+    await sleep(Math.random() * 40);
+    process.kill(running, "SIGKILL");
+    previous = running;
+  }
+}

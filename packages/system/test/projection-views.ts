@@ -6,7 +6,7 @@
 import type { Application } from "@es/application";
 import type { DomainEvent } from "@es/domain";
 import { InMemoryView, type View } from "@es/persistence-core";
-import { PostgresFactory } from "@es/postgres";
+import { type PostgresDatastore, PostgresFactory } from "@es/postgres";
 import { postgresView } from "@es/postgres/view";
 import { SqliteFactory } from "@es/sqlite";
 import { sqliteView, type ViewDefinition } from "@es/sqlite/view";
@@ -17,7 +17,8 @@ interface CountsDB {
   counts: { originator_id: string; count: number };
 }
 
-const counts: ViewDefinition<CountsDB> = {
+/** The view's table: a count of events by originator. */
+export const counts: ViewDefinition<CountsDB> = {
   name: "counts",
   tables: ["counts"],
   create: (db) => [
@@ -54,7 +55,8 @@ export interface CountingView {
   drop(): Promise<void>;
 }
 
-type Session = Map<string, number> | Kysely<CountsDB>;
+/** What the counting projection writes with: in memory a `Map`, on SQL stores a session. */
+export type Session = Map<string, number> | Kysely<CountsDB>;
 
 const increment = async (session: Session, id: string, by: number): Promise<void> => {
   if (session instanceof Map) {
@@ -89,8 +91,14 @@ const add = async (session: Session, counts: ReadonlyMap<string, number>): Promi
     .execute();
 };
 
-/** A counting view on the application's store (a view object of its own each call). */
-export async function countingView(app: Application): Promise<CountingView> {
+/**
+ * A counting view on the application's store (a view object of its own each call); on
+ * PostgreSQL, on `datastore` if given (in the application's schema), else on the factory's.
+ */
+export async function countingView(
+  app: Application,
+  { datastore }: { datastore?: PostgresDatastore } = {},
+): Promise<CountingView> {
   await app.ready;
   const { factory } = app;
   let view: View<Session>;
@@ -111,10 +119,12 @@ export async function countingView(app: Application): Promise<CountingView> {
       sqlite.datastore.write(() => sqlite.datastore.prepare("DROP TABLE counts").run());
     };
   } else if (factory instanceof PostgresFactory) {
-    const postgres = await postgresView(factory, counts);
+    const postgres = await (datastore
+      ? postgresView(datastore, counts, { schema: factory.options.schema })
+      : postgresView(factory, counts));
     view = postgres;
     read = async () => {
-      const rows = await factory.datastore.query(
+      const rows = await postgres.datastore.query(
         `SELECT originator_id, count FROM "${postgres.schema}".counts`,
       );
       return Object.fromEntries(rows.map((row) => [row.originator_id, Number(row.count)]));
@@ -129,15 +139,7 @@ export async function countingView(app: Application): Promise<CountingView> {
   }
   return {
     view: view as View<unknown>,
-    projection: ({ topics, failAt, weight = () => 1 } = {}) =>
-      ({
-        name: "counting",
-        topics,
-        async process(event, session) {
-          if (failAt?.(event)) throw new Error(`can't count ${event.originatorId}`);
-          await increment(session, event.originatorId, weight());
-        },
-      }) satisfies Projection<Session> as Projection<unknown>,
+    projection: (options) => countingProjection(options) as Projection<unknown>,
     pageProjection: ({ failAt, pages } = {}) =>
       ({
         name: "page-counting",
@@ -154,4 +156,36 @@ export async function countingView(app: Application): Promise<CountingView> {
     counts: read,
     drop: () => drop(),
   };
+}
+
+/** A projection that counts events per originator (failing where `failAt` says), on any store. */
+export function countingProjection({
+  name = "counting",
+  topics,
+  failAt,
+  weight = () => 1,
+}: {
+  name?: string;
+  topics?: readonly string[] | undefined;
+  failAt?: ((event: DomainEvent) => boolean) | undefined;
+  /** How much each event counts (read at each event; default 1). */
+  weight?: (() => number) | undefined;
+} = {}): Projection<Session> {
+  return {
+    name,
+    topics,
+    async process(event, session) {
+      if (failAt?.(event)) throw new Error(`can't count ${event.originatorId}`);
+      await increment(session, event.originatorId, weight());
+    },
+  };
+}
+
+/** What the counts should be: each originator's events, from the application's store. */
+export async function expectedCounts(app: Application): Promise<Record<string, number>> {
+  const expected: Record<string, number> = {};
+  for (const n of await app.recorder.selectNotifications(1, 10_000_000)) {
+    expected[n.originatorId] = (expected[n.originatorId] ?? 0) + 1;
+  }
+  return expected;
 }

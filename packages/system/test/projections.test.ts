@@ -8,7 +8,7 @@ import { getTopic } from "@es/domain";
 import { TrackingTimeoutError } from "@es/persistence-core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ProjectionError, type ProjectionProgress, ProjectionRunner } from "../src/index.js";
-import { type CountingView, countingView } from "./projection-views.js";
+import { type CountingView, countingView, expectedCounts } from "./projection-views.js";
 import { stores } from "./stores.js";
 import { World, Worlds } from "./worlds.js";
 
@@ -46,15 +46,6 @@ async function saveWorlds(worlds: Worlds, count: number, happenings = 1): Promis
     ids.push(...(await worlds.save(world)));
   }
   return ids;
-}
-
-/** What the counts should be: each originator's events, from the store. */
-async function expectedCounts(worlds: Worlds): Promise<Record<string, number>> {
-  const expected: Record<string, number> = {};
-  for (const n of await worlds.recorder.selectNotifications(1, 1_000_000)) {
-    expected[n.originatorId] = (expected[n.originatorId] ?? 0) + 1;
-  }
-  return expected;
 }
 
 describe.each(stores)("a projection runner on %s", (_, env) => {
@@ -119,6 +110,32 @@ describe.each(stores)("a projection runner on %s", (_, env) => {
     const [created] = await saveWorlds(worlds, 1, 0);
     await runner.waitFor(created as number, { timeoutMs: 20_000 });
     expect(runner.position).toBe(ids.at(-1));
+  });
+
+  it("resolves a waiter whose check of the topics raced with the page that settles it", async () => {
+    const worlds = made(new Worlds({ env: env() }));
+    const counting = await countingView(worlds);
+    const runner = runnerOf(worlds, counting, {
+      projection: counting.projection({ topics: [getTopic(World.SomethingHappened)] }),
+    });
+    await runner.start();
+    // The waiter's check (whether a notification of the topics is left up to its id) is held
+    // until the runner has processed the one there is, so it finds that one still to come.
+    const select = worlds.recorder.selectNotifications.bind(worlds.recorder);
+    vi.spyOn(worlds.recorder, "selectNotifications").mockImplementation(
+      async (start, limit, options) => {
+        if (options?.stop !== undefined) {
+          await vi.waitFor(() => expect(runner.position).toBeGreaterThanOrEqual(2), {
+            timeout: 20_000,
+          });
+        }
+        return select(start, limit, options);
+      },
+    );
+    await saveWorlds(worlds, 1, 1); // 1 created, 2 happened: of the topics
+    const [created] = await saveWorlds(worlds, 1, 0); // 3: of none of them
+    await runner.waitFor(created as number, { timeoutMs: 20_000 });
+    expect(runner.position).toBe(2);
   });
 
   it("stops at an event its projection fails at, naming it, with nothing of the page written, and resumes there", async () => {

@@ -5,12 +5,11 @@
  * counted exactly once, and the tracking records (one per page of notifications processed)
  * reach the last notification, none of them twice.
  */
-import Database from "better-sqlite3";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import type { MultiProcessRunner } from "../src/index.js";
-import { multiProcessRunner } from "./processes.js";
+import { killWhileProcessing, multiProcessRunner, sleep, until } from "./processes.js";
 import { stores } from "./stores.js";
+import { trackingOf } from "./tracking.js";
 import { Counters, Worlds } from "./worlds.js";
 import { system } from "./worlds-system.js";
 
@@ -22,55 +21,6 @@ const runners: MultiProcessRunner[] = [];
 afterEach(async () => {
   for (const runner of runners.splice(0)) await runner.stop().catch(() => {});
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(5);
-  }
-}
-
-interface TrackingFigures {
-  readonly rows: number;
-  readonly distinct: number;
-  readonly first: number;
-  readonly last: number;
-}
-
-const TRACKING = `SELECT count(*) AS rows, count(DISTINCT notification_id) AS distinct_ids,
-  min(notification_id) AS first, max(notification_id) AS last
-  FROM counters_tracking WHERE application_name = 'Worlds'`;
-
-/** The tracking records of Counters for Worlds, read from the store itself. */
-async function trackingOf(store: string, env: Record<string, string>): Promise<TrackingFigures> {
-  let row: Record<string, unknown>;
-  if (store === "sqlite") {
-    const db = new Database(env.SQLITE_DBNAME, { readonly: true });
-    row = db.prepare(TRACKING).get() as Record<string, unknown>;
-    db.close();
-  } else {
-    const client = new pg.Client({
-      host: process.env.POSTGRES_HOST,
-      port: Number(process.env.POSTGRES_PORT),
-      user: process.env.POSTGRES_USER,
-      password: process.env.POSTGRES_PASSWORD,
-      database: process.env.POSTGRES_DBNAME,
-    });
-    await client.connect();
-    await client.query(`SET search_path TO ${env.POSTGRES_SCHEMA}`);
-    [row = {}] = (await client.query(TRACKING)).rows as Record<string, unknown>[];
-    await client.end();
-  }
-  return {
-    rows: Number(row.rows),
-    distinct: Number(row.distinct_ids),
-    first: Number(row.first),
-    last: Number(row.last),
-  };
-}
 
 describe.each(stores.filter(([store]) => store !== "in-memory"))(
   "a follower process killed %s",
@@ -98,20 +48,12 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
         }
       })();
 
-      let previous: number | undefined;
-      for (let kill = 0; kill < KILLS; kill++) {
-        await until(() => (runner.pidOf(Counters) ?? previous) !== previous, "a new worker runs");
-        const pid = runner.pidOf(Counters) as number;
-        // Killed while processing: once it has recorded something, at a random moment after.
-        const before = await counters.processRecorder.maxTrackingId("Worlds");
-        await until(
-          async () => (await counters.processRecorder.maxTrackingId("Worlds")) > before,
-          "the new worker processes",
-        );
-        await sleep(Math.random() * 40);
-        process.kill(pid, "SIGKILL");
-        previous = pid;
-      }
+      // Killed while processing: once it has recorded something, at a random moment after.
+      await killWhileProcessing(
+        KILLS,
+        () => runner.pidOf(Counters),
+        () => counters.processRecorder.maxTrackingId("Worlds"),
+      );
       await until(() => runner.restarts === KILLS, "the last worker is started again");
       saving = false;
       await saver;
@@ -124,7 +66,7 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
       expect(notifications).toBe(worldIds.length + upstream);
       // A tracking record per page (its last notification), none twice, the last one the last
       // notification: every notification is tracked (by the page it was processed in).
-      const tracked = await trackingOf(store, env);
+      const tracked = await trackingOf(store, env, "counters_tracking", "Worlds");
       expect(tracked).toEqual({
         rows: tracked.distinct,
         distinct: tracked.distinct,
