@@ -9,26 +9,10 @@ import { InMemoryView, type View } from "@es/persistence-core";
 import { type PostgresDatastore, PostgresFactory } from "@es/postgres";
 import { postgresView } from "@es/postgres/view";
 import { SqliteFactory } from "@es/sqlite";
-import { sqliteView, type ViewDefinition } from "@es/sqlite/view";
+import { sqliteView } from "@es/sqlite/view";
+import { type CountsDB, counts } from "@es-test/views";
 import type { Kysely } from "kysely";
 import type { Projection } from "../src/index.js";
-
-interface CountsDB {
-  counts: { originator_id: string; count: number };
-}
-
-/** The view's table: a count of events by originator. */
-export const counts: ViewDefinition<CountsDB> = {
-  name: "counts",
-  tables: ["counts"],
-  create: (db) => [
-    db.schema
-      .createTable("counts")
-      .ifNotExists()
-      .addColumn("originator_id", "text", (column) => column.primaryKey())
-      .addColumn("count", "integer", (column) => column.notNull()),
-  ],
-};
 
 /** What the tests do with a view, whichever store it is on. */
 export interface CountingView {
