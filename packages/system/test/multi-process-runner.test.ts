@@ -90,6 +90,30 @@ describe.each(durable)("the multi-process runner on %s", (_store, env) => {
     );
   });
 
+  it("processes each notification once when two runners run the same follower", async () => {
+    const store = env();
+    const first = run(system, store);
+    const second = run(system, store);
+    await first.start();
+    await second.start();
+    const one = first.pidOf(Counters) as number;
+    const two = second.pidOf(Counters) as number;
+    expect(one).not.toBe(two);
+    // Saves from both runners' processes, at once: both workers are prompted and race.
+    const whats = ["dinosaurs", "trucks", "internet"];
+    const saving = [first, second].map(async (runner) => {
+      const worlds = runner.get(Worlds);
+      const world = await worlds.createWorld();
+      for (let i = 0; i < 30; i++) await worlds.makeItSo(world, whats[i % 3] as string);
+    });
+    await Promise.all(saving);
+    await first.idle();
+    await second.idle();
+    for (const what of whats) expect(await first.get(Counters).getCount(what)).toBe(20);
+    expect(first.errors).toEqual([]);
+    expect(second.errors).toEqual([]);
+  });
+
   it("processes by polling what was saved without a prompt, as when a prompt is lost", async () => {
     const values = env();
     const runner = run(system, values, { pollIntervalMs: 200 });
