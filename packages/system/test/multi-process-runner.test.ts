@@ -3,10 +3,12 @@
  * on PostgreSQL. Prompts cross processes (relayed by the runner, or by LISTEN/NOTIFY), a worker
  * that dies is started again and resumes, and one whose processing fails is reported.
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { AESCipher } from "@es/cipher";
 import type { Notification } from "@es/persistence-core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -20,7 +22,7 @@ import {
 import { system as chain, Recounters } from "./chain-system.js";
 import { Failing, system as failing } from "./failing-system.js";
 import { Flaky, system as flaky } from "./flaky-system.js";
-import { isAlive, multiProcessRunner, systemModule, until } from "./processes.js";
+import { hasEnded, isAlive, multiProcessRunner, systemModule, tsx, until } from "./processes.js";
 import { stores } from "./stores.js";
 import { Counters, Worlds } from "./worlds.js";
 import { system } from "./worlds-system.js";
@@ -51,6 +53,37 @@ describe.each(durable)("the multi-process runner on %s", (_store, env) => {
     expect(runner.pidOf(Worlds)).toBeUndefined();
     await runner.stop();
     expect(isAlive(pid)).toBe(false);
+  });
+
+  it("has its workers end when the runner's process is killed", async () => {
+    const runnerProcess = spawn(
+      process.execPath,
+      ["--import", tsx, fileURLToPath(systemModule("runner-process")), JSON.stringify(env())],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const exited = new Promise((resolve) => runnerProcess.once("exit", resolve));
+    let workers: number[] = [];
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        runnerProcess.stdout?.on("data", (chunk) => {
+          out += chunk;
+          if (out.includes("\n")) resolve(out.trim());
+        });
+        runnerProcess.once("exit", (code) => reject(new Error(`the runner exited with ${code}`)));
+      });
+      workers = JSON.parse(line) as number[];
+      expect(workers).toHaveLength(2);
+      for (const pid of workers) expect(isAlive(pid)).toBe(true);
+      runnerProcess.kill("SIGKILL");
+      await exited;
+      // Nothing told them to stop: each finds its runner gone, by itself. The deadline is within
+      // the test's, so that a worker that stays is named.
+      for (const pid of workers) await until(() => hasEnded(pid), `worker ${pid} ends`, 45_000);
+    } finally {
+      runnerProcess.kill("SIGKILL");
+      for (const pid of workers) if (isAlive(pid)) process.kill(pid, "SIGKILL");
+    }
   });
 
   it("prompts followers across processes, so they don't wait for their next poll", async () => {
