@@ -98,10 +98,10 @@ describe("connections the server ended", () => {
     const id = uuid4();
     const save = events.insertEvents([makeStoredEvent(id, 1)]).catch((e: unknown) => e);
     // The save is sent and waits for the lock when its session is ended.
-    await waitingForLock(holder, events.datastore, 1);
+    await waitingForLock(killer, events.datastore, 1);
     expect(await terminate(killer, events.datastore)).toBeGreaterThan(0);
     // Its session ended, not handed the lock: the lock is still held here.
-    await waitingForLock(holder, events.datastore, 0);
+    await waitingForLock(killer, events.datastore, 0);
     await holder.query("ROLLBACK");
     const error = await save;
     expect(error).toBeInstanceOf(OperationalError);

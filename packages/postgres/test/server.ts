@@ -126,7 +126,8 @@ export async function terminate(admin: pg.Client, store: PostgresDatastore): Pro
 /**
  * Resolves once `count` sessions of `store` wait for a lock: how a test knows the statements it
  * started have reached the lock it holds, in the order it started them, however loaded the
- * machine is.
+ * machine is. `admin` must not be inside a transaction block, where the server would show it
+ * the sessions as they were at the block's first look.
  */
 export async function waitingForLock(
   admin: pg.Client,
