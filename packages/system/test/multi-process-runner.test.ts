@@ -123,6 +123,34 @@ describe.each(durable)("the multi-process runner on %s", (_store, env) => {
     );
   });
 
+  it("processes each notification once when two runners, each with a worker of the same follower, share a system", async () => {
+    const store = env();
+    const [first, second] = [run(system, store), run(system, store)];
+    await first.start();
+    await second.start();
+    const workers = [first.pidOf(Counters), second.pidOf(Counters)] as number[];
+    expect(new Set([...workers, process.pid]).size).toBe(3);
+    for (const pid of workers) expect(isAlive(pid)).toBe(true);
+    // Both runners save at once, each prompting its own worker (and, on PostgreSQL, the other's
+    // too), so the two workers pull overlapping pages of one log.
+    const things = ["dinosaurs", "trucks", "internet"];
+    await Promise.all(
+      [first, second].map(async (runner) => {
+        const worlds = runner.get(Worlds);
+        const world = await worlds.createWorld();
+        for (let i = 0; i < 15; i++) await worlds.makeItSo(world, things[i % 3] as string);
+      }),
+    );
+    await first.idle();
+    await second.idle();
+    // A notification processed twice would have counted its thing twice.
+    for (const what of things) expect(await first.get(Counters).getCount(what)).toBe(10);
+    const head = await first.get(Worlds).recorder.maxNotificationId();
+    expect(head).toBe(32);
+    expect(await second.get(Counters).processRecorder.maxTrackingId("Worlds")).toBe(head);
+    for (const pid of workers) expect(isAlive(pid)).toBe(true);
+  });
+
   it("processes by polling what was saved without a prompt, as when a prompt is lost", async () => {
     const values = env();
     const runner = run(system, values, { pollIntervalMs: 200 });
