@@ -185,7 +185,8 @@ describe("snapshotting", () => {
   });
 
   it("is enabled by constructor env, process env or class, in that order of precedence", async () => {
-    expect(track(new Worlds({ env: { IS_SNAPSHOTTING_ENABLED: "y" } })).snapshots).toBeUndefined;
+    // Whether there is a snapshot store is known at construction, before the infrastructure is.
+    expect(track(new Worlds({ env: { IS_SNAPSHOTTING_ENABLED: "y" } })).snapshots).not.toBeNull();
     const byArg = track(new Worlds({ env: { IS_SNAPSHOTTING_ENABLED: "y" } }));
     await byArg.ready;
     expect(byArg.snapshots).not.toBeNull();
@@ -217,7 +218,14 @@ describe("snapshotting", () => {
           env: { WORLDS_IS_SNAPSHOTTING_ENABLED: "yes", IS_SNAPSHOTTING_ENABLED: "no" },
         }),
       ).snapshots,
-    ).not.toBeNull;
+    ).not.toBeNull();
+    expect(
+      track(
+        new Worlds({
+          env: { WORLDS_IS_SNAPSHOTTING_ENABLED: "no", IS_SNAPSHOTTING_ENABLED: "yes" },
+        }),
+      ).snapshots,
+    ).toBeNull();
     expect(() => new Worlds({ env: { IS_SNAPSHOTTING_ENABLED: "sometimes" } })).toThrow(
       /Environment variable 'IS_SNAPSHOTTING_ENABLED' is invalid: "sometimes"/,
     );

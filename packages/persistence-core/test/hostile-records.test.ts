@@ -4,7 +4,7 @@
  * originator columns, methods). Anything else is a `StoredEventDecodingError` naming the
  * record, never a raw `TypeError` and never an event that is silently not applied.
  */
-import { Aggregate, event, uuid4 } from "@es/domain";
+import { Aggregate, event } from "@es/domain";
 import { describe, expect, it } from "vitest";
 import {
   InMemoryApplicationRecorder,
@@ -87,7 +87,7 @@ describe("hostile stored records", () => {
     }
   });
 
-  it("leaves nothing half-applied when a hostile record is read through a recorder", async () => {
+  it("refuses a hostile record read back through a recorder, naming it and not the honest one before it", async () => {
     const recorder = new InMemoryApplicationRecorder();
     await recorder.insertEvents([
       created as NonNullable<typeof created>,
@@ -98,16 +98,33 @@ describe("hostile stored records", () => {
         state: bytes('{"constructor":{"name":"x"},"item":"pear"}'),
       }),
     ]);
-    const records = await recorder.selectEvents(bag.id);
-    expect(() => records.map((record) => mapper.toDomainEvent(record))).toThrow(
-      StoredEventDecodingError,
-    );
+    const [honest, hostile] = await recorder.selectEvents(bag.id);
+    expect(mapper.toDomainEvent(honest as NonNullable<typeof honest>)).toMatchObject({
+      originatorId: bag.id,
+      originatorVersion: 1,
+    });
+    let error: unknown;
+    try {
+      mapper.toDomainEvent(hostile as NonNullable<typeof hostile>);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(StoredEventDecodingError);
+    expect(error).toMatchObject({ originatorId: bag.id, originatorVersion: 2 });
   });
 
-  it("keeps honest events from another aggregate type apart", () => {
-    const other = uuid4();
-    const error = refusal({ topic: "Bag.Created", state: bytes('{"timestamp":null}') });
-    expect(error).toBeUndefined();
-    expect(other).not.toBe(bag.id);
+  it("decodes an honest record of another of the aggregate's event classes", () => {
+    const decoded = mapper.toDomainEvent(
+      storedEvent({
+        originatorId: bag.id,
+        originatorVersion: 2,
+        topic: "Bag.Created",
+        state: bytes('{"timestamp":null}'),
+      }),
+    );
+    expect(decoded).toBeInstanceOf(
+      (Bag as unknown as { Created: abstract new () => unknown }).Created,
+    );
+    expect(decoded).toMatchObject({ originatorId: bag.id, originatorVersion: 2 });
   });
 });

@@ -18,7 +18,7 @@ import { describe, expect, it } from "vitest";
 import { PostgresApplicationRecorder } from "../src/index.js";
 import { insertApplicationStatement, lockNamespace } from "../src/schema.js";
 import { commitOutOfOrder, insert } from "./in-flight.js";
-import { connection, recorder, table } from "./server.js";
+import { connection, recorder, sessionEnded, table, waitingForLock } from "./server.js";
 
 /** An application recorder on a datastore of its own. */
 const applicationRecorder = (maxConnections = 10) =>
@@ -110,10 +110,10 @@ describe("notification ordering", () => {
     await rolledBack.query("ROLLBACK");
     expect(await events.selectNotifications(1, 10)).toEqual([]);
     const admin = await connection();
-    await admin.query("SELECT pg_terminate_backend($1)", [
-      (ended as unknown as { processID: number }).processID,
-    ]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const pid = (ended as unknown as { processID: number }).processID;
+    await admin.query("SELECT pg_terminate_backend($1)", [pid]);
+    // The signal is sent at once; the session ends, and its bound with it, when the server says.
+    await sessionEnded(admin, pid);
     expect((await events.selectNotifications(1, 10)).map((n) => n.id)).toEqual([3]);
   });
 
@@ -218,12 +218,13 @@ describe("notification ordering", () => {
     await holder.query("SELECT pg_advisory_lock($1, 0)", [lockNamespace(events.eventsTable)]);
     const batch = (size: number) =>
       Array.from({ length: size }, (_, i) => makeStoredEvent(`${size}`, i + 1));
+    // Each save is started once the one before waits for the lock, so they queue in this order.
     const first = events.insertEvents(batch(3));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitingForLock(holder, events.datastore, 1);
     const second = events.insertEvents(batch(1));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitingForLock(holder, events.datastore, 2);
     const third = events.insertEvents(batch(2));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitingForLock(holder, events.datastore, 3);
     expect(await events.maxNotificationId()).toBe(0);
     await holder.query("SELECT pg_advisory_unlock($1, 0)", [lockNamespace(events.eventsTable)]);
     expect(await Promise.all([first, second, third])).toEqual([[1, 2, 3], [4], [5, 6]]);

@@ -1,6 +1,6 @@
 /** The PostgreSQL server the tests use, from the environment the global setup made. */
 import pg from "pg";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 import {
   type PostgresAggregateRecorder,
   type PostgresConnectionOptions,
@@ -121,4 +121,37 @@ export async function terminate(admin: pg.Client, store: PostgresDatastore): Pro
   // The clients hear of it asynchronously.
   await new Promise((resolve) => setTimeout(resolve, 100));
   return rows.length;
+}
+
+/**
+ * Resolves once `count` sessions of `store` wait for a lock: how a test knows the statements it
+ * started have reached the lock it holds, in the order it started them, however loaded the
+ * machine is. `admin` must not be inside a transaction block, where the server would show it
+ * the sessions as they were at the block's first look.
+ */
+export async function waitingForLock(
+  admin: pg.Client,
+  store: PostgresDatastore,
+  count: number,
+): Promise<void> {
+  const waiting = async () => {
+    const { rows } = await admin.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'",
+      [store.options.applicationName],
+    );
+    return rows[0]?.n as number;
+  };
+  await expect.poll(waiting, { timeout: 30_000 }).toBe(count);
+}
+
+/** Resolves once the server session `pid` has ended, its transaction and locks gone with it. */
+export async function sessionEnded(admin: pg.Client, pid: number): Promise<void> {
+  const present = async () => {
+    const { rows } = await admin.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1",
+      [pid],
+    );
+    return rows[0]?.n as number;
+  };
+  await expect.poll(present, { timeout: 30_000 }).toBe(0);
 }

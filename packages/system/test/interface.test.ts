@@ -119,14 +119,33 @@ describe("a JSON notification log", () => {
     const app = await worlds();
     const server = await served(app);
     const log = new NotificationLogJSONClient(new HttpNotificationLogInterface(server.url));
-    await Promise.all(
+    // Each writer also follows the log as it grows, a list at a time, and reads the section its
+    // latest notification is in: what it reads meanwhile starts where it left off, has no gap,
+    // and holds at least the worlds it has itself saved.
+    const consecutive = (from: number, count: number) =>
+      Array.from({ length: count }, (_, k) => from + k);
+    const followed = await Promise.all(
       [0, 1].map(async () => {
+        const ids: number[] = [];
         for (let i = 0; i < 30; i++) {
           await app.createWorld();
-          await log.select(1, 10);
+          for (;;) {
+            const list = (await log.select(ids.length + 1, 10)).map((n) => n.id);
+            expect(list).toEqual(consecutive(ids.length + 1, list.length));
+            ids.push(...list);
+            if (list.length < 10) break;
+          }
+          expect(ids.length).toBeGreaterThanOrEqual(i + 1);
+          const first = Math.floor((ids.length - 1) / 10) * 10 + 1;
+          const section = (await log.section(`${first},${first + 9}`)).items.map((n) => n.id);
+          expect(section).toEqual(consecutive(first, section.length));
+          expect(section.length).toBeGreaterThanOrEqual(ids.length - first + 1);
         }
+        return ids;
       }),
     );
+    // Whichever writer finished first may not have seen the other's last saves.
+    expect(Math.max(...followed.map((ids) => ids.length))).toBe(60);
     for (let first = 1; first <= 51; first += 10) {
       expect((await log.section(`${first},${first + 9}`)).items).toHaveLength(10);
       expect(await log.select(first, 10)).toHaveLength(10);

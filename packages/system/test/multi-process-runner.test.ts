@@ -3,10 +3,12 @@
  * on PostgreSQL. Prompts cross processes (relayed by the runner, or by LISTEN/NOTIFY), a worker
  * that dies is started again and resumes, and one whose processing fails is reported.
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { AESCipher } from "@es/cipher";
 import type { Notification } from "@es/persistence-core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -20,7 +22,7 @@ import {
 import { system as chain, Recounters } from "./chain-system.js";
 import { Failing, system as failing } from "./failing-system.js";
 import { Flaky, system as flaky } from "./flaky-system.js";
-import { isAlive, multiProcessRunner, systemModule, until } from "./processes.js";
+import { hasEnded, isAlive, multiProcessRunner, systemModule, tsx, until } from "./processes.js";
 import { stores } from "./stores.js";
 import { Counters, Worlds } from "./worlds.js";
 import { system } from "./worlds-system.js";
@@ -51,6 +53,37 @@ describe.each(durable)("the multi-process runner on %s", (_store, env) => {
     expect(runner.pidOf(Worlds)).toBeUndefined();
     await runner.stop();
     expect(isAlive(pid)).toBe(false);
+  });
+
+  it("has its workers end when the runner's process is killed", async () => {
+    const runnerProcess = spawn(
+      process.execPath,
+      ["--import", tsx, fileURLToPath(systemModule("runner-process")), JSON.stringify(env())],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const exited = new Promise((resolve) => runnerProcess.once("exit", resolve));
+    let workers: number[] = [];
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        runnerProcess.stdout?.on("data", (chunk) => {
+          out += chunk;
+          if (out.includes("\n")) resolve(out.trim());
+        });
+        runnerProcess.once("exit", (code) => reject(new Error(`the runner exited with ${code}`)));
+      });
+      workers = JSON.parse(line) as number[];
+      expect(workers).toHaveLength(2);
+      for (const pid of workers) expect(isAlive(pid)).toBe(true);
+      runnerProcess.kill("SIGKILL");
+      await exited;
+      // Nothing told them to stop: each finds its runner gone, by itself. The deadline is within
+      // the test's, so that a worker that stays is named.
+      for (const pid of workers) await until(() => hasEnded(pid), `worker ${pid} ends`, 45_000);
+    } finally {
+      runnerProcess.kill("SIGKILL");
+      for (const pid of workers) if (isAlive(pid)) process.kill(pid, "SIGKILL");
+    }
   });
 
   it("prompts followers across processes, so they don't wait for their next poll", async () => {
@@ -90,28 +123,32 @@ describe.each(durable)("the multi-process runner on %s", (_store, env) => {
     );
   });
 
-  it("processes each notification once when two runners run the same follower", async () => {
+  it("processes each notification once when two runners, each with a worker of the same follower, share a system", async () => {
     const store = env();
-    const first = run(system, store);
-    const second = run(system, store);
+    const [first, second] = [run(system, store), run(system, store)];
     await first.start();
     await second.start();
-    const one = first.pidOf(Counters) as number;
-    const two = second.pidOf(Counters) as number;
-    expect(one).not.toBe(two);
-    // Saves from both runners' processes, at once: both workers are prompted and race.
-    const whats = ["dinosaurs", "trucks", "internet"];
-    const saving = [first, second].map(async (runner) => {
-      const worlds = runner.get(Worlds);
-      const world = await worlds.createWorld();
-      for (let i = 0; i < 30; i++) await worlds.makeItSo(world, whats[i % 3] as string);
-    });
-    await Promise.all(saving);
+    const workers = [first.pidOf(Counters), second.pidOf(Counters)] as number[];
+    expect(new Set([...workers, process.pid]).size).toBe(3);
+    for (const pid of workers) expect(isAlive(pid)).toBe(true);
+    // Both runners save at once, each prompting its own worker (and, on PostgreSQL, the other's
+    // too), so the two workers pull overlapping pages of one log.
+    const things = ["dinosaurs", "trucks", "internet"];
+    await Promise.all(
+      [first, second].map(async (runner) => {
+        const worlds = runner.get(Worlds);
+        const world = await worlds.createWorld();
+        for (let i = 0; i < 15; i++) await worlds.makeItSo(world, things[i % 3] as string);
+      }),
+    );
     await first.idle();
     await second.idle();
-    for (const what of whats) expect(await first.get(Counters).getCount(what)).toBe(20);
-    expect(first.errors).toEqual([]);
-    expect(second.errors).toEqual([]);
+    // A notification processed twice would have counted its thing twice.
+    for (const what of things) expect(await first.get(Counters).getCount(what)).toBe(10);
+    const head = await first.get(Worlds).recorder.maxNotificationId();
+    expect(head).toBe(32);
+    expect(await second.get(Counters).processRecorder.maxTrackingId("Worlds")).toBe(head);
+    for (const pid of workers) expect(isAlive(pid)).toBe(true);
   });
 
   it("processes by polling what was saved without a prompt, as when a prompt is lost", async () => {

@@ -2,6 +2,7 @@
  * Running a system's followers in worker processes from the tests: the workers load the
  * TypeScript sources with tsx, as the tests do, and poll often so a test never waits long.
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { MultiProcessRunner, type MultiProcessRunnerOptions, type System } from "../src/index.js";
@@ -33,6 +34,21 @@ export const isAlive = (pid: number): boolean => {
     return true;
   } catch {
     return false;
+  }
+};
+
+/**
+ * Whether a process with this id has ended: not running, or (on Linux) a zombie, ended but not
+ * yet reaped, as an orphan is until whatever adopted it reaps it.
+ */
+export const hasEnded = (pid: number): boolean => {
+  if (!isAlive(pid)) return true;
+  try {
+    // The state is the field after the command's parenthesised name.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return !isAlive(pid);
   }
 };
 

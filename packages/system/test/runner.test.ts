@@ -194,15 +194,32 @@ describe("a runner", () => {
 });
 
 describe("the concurrent runner", () => {
-  it("returns from a save at once, and has it processed soon after", async () => {
-    const system = new ConcurrentRunner(new System([[Worlds, Counters]]));
+  it("returns from a save while its follower can't process it, and has it processed once the follower can", async () => {
+    let holding = false;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    class Held extends Counters {
+      static override applicationName = "Held";
+      override async pullAndProcess(name: string): Promise<void> {
+        // Held only after starting, so that the runner's start isn't held with it.
+        if (holding) await released;
+        await super.pullAndProcess(name);
+      }
+    }
+    const system = new ConcurrentRunner(new System([[Worlds, Held]]));
     runners.push(system);
     await system.start();
+    holding = true;
     const worlds = system.get(Worlds);
     const world = await worlds.createWorld();
+    // Were a save to wait for its followers, this would never return.
     await worlds.makeItSo(world, "dinosaurs");
+    expect(await system.get(Held).getCount("dinosaurs")).toBe(0);
+    release();
     await system.idle();
-    expect(await system.get(Counters).getCount("dinosaurs")).toBe(1);
+    expect(await system.get(Held).getCount("dinosaurs")).toBe(1);
   });
 
   it("fails to start, closing what it made, when an application can't be made", async () => {
