@@ -83,9 +83,7 @@ describe("attributes that would change what an event is", () => {
   it("refuses an own '__proto__' key (as JSON.parse makes it) by name, not with a broken event later", () => {
     const parcel = Parcel._create(AggregateCreated, {});
     const hostile = JSON.parse('{"__proto__": {"mutate": 1}, "label": "x"}');
-    expect(() => parcel.triggerEvent(Parcel.Labelled, hostile)).toThrow(
-      /Labelled.*'__proto__'/,
-    );
+    expect(() => parcel.triggerEvent(Parcel.Labelled, hostile)).toThrow(/Labelled.*'__proto__'/);
     expect(() => parcel.triggerEvent(Parcel.Labelled, hostile)).toThrow(TypeError);
     expect(parcel.version).toBe(1);
     expect(parcel.pendingEvents).toHaveLength(1);
@@ -98,9 +96,9 @@ describe("attributes that would change what an event is", () => {
   it("refuses keys the event inherits (constructor, mutate, apply) rather than letting them shadow it", () => {
     const parcel = Parcel._create(AggregateCreated, {});
     for (const key of ["constructor", "mutate", "apply", "toString"]) {
-      expect(() =>
-        parcel.triggerEvent(Parcel.Labelled, { label: "x", [key]: 1 } as never),
-      ).toThrow(new RegExp(`Labelled.*'${key}'`));
+      expect(() => parcel.triggerEvent(Parcel.Labelled, { label: "x", [key]: 1 } as never)).toThrow(
+        new RegExp(`Labelled.*'${key}'`),
+      );
     }
     expect(parcel.version).toBe(1);
   });
