@@ -195,7 +195,11 @@ export class Application {
         recorder,
         events,
         snapshots,
-        repository: new Repository({ eventStore: events, snapshotStore: snapshots }),
+        repository: new Repository({
+          eventStore: events,
+          snapshotStore: snapshots,
+          applicationName: this.name,
+        }),
         log: new LocalNotificationLog(recorder, cls.logSectionSize),
       };
     } catch (error) {
