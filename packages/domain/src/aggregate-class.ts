@@ -125,11 +125,17 @@ function declaredEvents(cls: Callable): readonly DeclaredEvent[] {
 }
 
 function attachDeclaredEvents(cls: Callable): void {
-  for (const { name, eventClass, given } of declaredEvents(cls)) {
+  const declared = declaredEvents(cls);
+  for (const { name, eventClass, given, methodName } of declared) {
     const key = given ? keyOfGivenClass(cls, eventClass, name) : name;
     const existing = ownValue(cls, key);
     if (existing !== undefined && existing !== eventClass) {
-      throw new TypeError(`${key} event already defined on ${cls.name}`);
+      const other = declared.find((d) => d.eventClass === existing);
+      throw new TypeError(
+        `${key} event already defined on ${cls.name}${
+          other ? `: ${other.methodName}() and ${methodName}() both trigger it` : ""
+        }`,
+      );
     }
     defineMember(cls, key, eventClass);
   }
