@@ -458,8 +458,9 @@ const NAMES = Symbol.for("@es/application.names");
  * The names of this process's applications by their environment prefix: global, as the
  * registry of topics is, so that several copies of this package see one another's.
  */
-const names: Map<string, string> = ((globalThis as { [NAMES]?: Map<string, string> })[NAMES] ??=
-  new Map());
+const registry = globalThis as { [NAMES]?: Map<string, string> };
+registry[NAMES] ??= new Map();
+const names: Map<string, string> = registry[NAMES];
 
 /**
  * Claims the environment prefix (and tables) of a name for it. A name prefixes variables
