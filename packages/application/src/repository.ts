@@ -57,8 +57,8 @@ export class Repository {
    * The aggregate at `version` (default: latest; the latest there is when it asks for more).
    *
    * @throws {@link AggregateNotFoundError} if it has no events (and no snapshot).
-   * @throws StoredEventDecodingError if a stored event can't be decoded, or names an aggregate
-   *   class that isn't registered.
+   * @throws StoredEventDecodingError if a stored event can't be decoded, or it (or a snapshot)
+   *   names an aggregate class that isn't registered.
    */
   async get<A extends Aggregate = Aggregate>(
     aggregateId: string,
@@ -74,29 +74,37 @@ export class Repository {
         lte: version,
       });
       if (snapshot) {
-        aggregate = snapshot.mutate<A>();
+        aggregate = this.#applying(snapshot, () => snapshot.mutate<A>());
         gt = snapshot.originatorVersion;
       }
     }
     const events = await this.eventStore.get<AggregateEvent>(aggregateId, { gt, lte: version });
     for (const event of events) {
-      try {
-        aggregate = event.mutate(aggregate);
-      } catch (error) {
-        // A created event's aggregate topic is resolved only when it is applied: a topic that
-        // names no class is as much a fault of the stored record as one in the topic column.
-        if (!(error instanceof TopicError)) throw error;
-        throw new StoredEventDecodingError(
-          event.originatorId,
-          event.originatorVersion,
-          getTopic(event.constructor),
-          error,
-          this.applicationName,
-        );
-      }
+      const before = aggregate;
+      aggregate = this.#applying(event, () => event.mutate(before));
     }
     if (!aggregate) throw new AggregateNotFoundError(aggregateId);
     return aggregate;
+  }
+
+  /**
+   * Applies a stored event or snapshot. The aggregate topic of a created event or a snapshot
+   * is resolved only when it is applied: one that names no class is as much a fault of the
+   * stored record as a topic in the topic column, and is reported the same way.
+   */
+  #applying<T>(stored: AggregateEvent | Snapshot, apply: () => T): T {
+    try {
+      return apply();
+    } catch (error) {
+      if (!(error instanceof TopicError)) throw error;
+      throw new StoredEventDecodingError(
+        stored.originatorId,
+        stored.originatorVersion,
+        getTopic(stored.constructor),
+        error,
+        this.applicationName,
+      );
+    }
   }
 
   /** Whether the aggregate has any events. */

@@ -3,7 +3,14 @@
  * attributes don't fit the signature that applies it is refused with an error naming the
  * event, never applied with a value made up for what is missing.
  */
-import { Aggregate, aggregate, EventAttributesError, event, TopicError } from "@es/domain";
+import {
+  Aggregate,
+  aggregate,
+  EventAttributesError,
+  event,
+  Snapshot,
+  TopicError,
+} from "@es/domain";
 import { JSONTranscoder, StoredEventDecodingError, storedEvent } from "@es/persistence-core";
 import { describe, expect, it } from "vitest";
 import { Application } from "../src/index.js";
@@ -86,6 +93,34 @@ describe("a stored created event whose aggregate topic names no class", () => {
     expect((error as Error).message).toMatch(
       new RegExp(`${id} version 1 .*of application Kennels.*RenamedAway`),
     );
+    expect((error as Error).cause).toBeInstanceOf(TopicError);
+    await app.close();
+  });
+
+  it("refuses a stored snapshot whose aggregate topic names no class the same way", async () => {
+    class SnapshottingKennels extends Application {
+      static override applicationName = "SnapshottingKennels";
+      static override isSnapshottingEnabled = true;
+    }
+    const app = new SnapshottingKennels();
+    const id = "5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d";
+    const snapshot = new Snapshot({
+      originatorId: id,
+      originatorVersion: 1,
+      timestamp: new Date(),
+      topic: "RenamedAway",
+      state: { name: "Fido", createdOn: new Date(), modifiedOn: new Date() },
+    });
+    await app.ready;
+    await app.snapshots?.put([snapshot]);
+
+    const error = await app.repository.get(id).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoredEventDecodingError);
+    expect(error).toMatchObject({
+      originatorId: id,
+      originatorVersion: 1,
+      applicationName: "SnapshottingKennels",
+    });
     expect((error as Error).cause).toBeInstanceOf(TopicError);
     await app.close();
   });
