@@ -80,8 +80,8 @@ export class Repository {
     }
     const events = await this.eventStore.get<AggregateEvent>(aggregateId, { gt, lte: version });
     for (const event of events) {
-      const before = aggregate;
-      aggregate = this.#applying(event, () => event.mutate(before));
+      const before: A | null | undefined = aggregate;
+      aggregate = this.#applying(event, (): A | null | undefined => event.mutate(before));
     }
     if (!aggregate) throw new AggregateNotFoundError(aggregateId);
     return aggregate;
