@@ -139,6 +139,7 @@ export class Application {
   constructor(options: ApplicationOptions = {}) {
     const cls = this.constructor as ApplicationClass;
     this.name = applicationNameOf(cls);
+    claimName(this.name);
     // An environment's values are frozen, and shown with secrets (CIPHER_KEY, passwords)
     // redacted when inspected.
     this.env = new Environment(this.name, this.constructEnv(options.env ?? {})).values as Readonly<
@@ -195,7 +196,11 @@ export class Application {
         recorder,
         events,
         snapshots,
-        repository: new Repository({ eventStore: events, snapshotStore: snapshots }),
+        repository: new Repository({
+          eventStore: events,
+          snapshotStore: snapshots,
+          applicationName: this.name,
+        }),
         log: new LocalNotificationLog(recorder, cls.logSectionSize),
       };
     } catch (error) {
@@ -447,6 +452,37 @@ export type ApplicationClass<A extends Application = Application> = (new (
   options?: ApplicationOptions,
 ) => A) &
   Omit<typeof Application, "prototype">;
+
+const NAMES = Symbol.for("@es/application.names");
+/**
+ * The names of this process's applications by their environment prefix: global, as the
+ * registry of topics is, so that several copies of this package see one another's.
+ */
+const registry = globalThis as { [NAMES]?: Map<string, string> };
+registry[NAMES] ??= new Map();
+const names: Map<string, string> = registry[NAMES];
+
+/**
+ * Claims the environment prefix (and tables) of a name for it. A name prefixes variables
+ * upper-cased with punctuation made `_`, and names tables lower-cased, so `Ledger` and `LEDGER`
+ * (or `a-b` and `a.b`) would share what they read and write without a word: the second is
+ * refused. Applications of one name share them on purpose, as instances of one application.
+ */
+function claimName(name: string): void {
+  const prefix = new Environment(name).keysFor("")[0] ?? "";
+  if (prefix === "") return;
+  const other = names.get(prefix);
+  if (other === undefined) {
+    names.set(prefix, name);
+    return;
+  }
+  if (other === name) return;
+  const tables =
+    other.toLowerCase() === name.toLowerCase() ? ` and tables (${name.toLowerCase()}_…)` : "";
+  throw new ConfigurationError(
+    `Application name '${name}' folds to the same environment prefix (${prefix})${tables} as '${other}', another application in this process: they would share them; give one of them another name`,
+  );
+}
 
 /**
  * The name an application class's instances get (`static applicationName`, else the class

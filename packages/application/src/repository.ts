@@ -2,8 +2,14 @@
  * The repository reconstructs aggregates from their events, starting from the
  * latest snapshot at or below the requested version when there is a snapshot store.
  */
-import type { Aggregate, AggregateEvent, Snapshot } from "@es/domain";
-import type { EventStore } from "@es/persistence-core";
+import {
+  type Aggregate,
+  type AggregateEvent,
+  getTopic,
+  type Snapshot,
+  TopicError,
+} from "@es/domain";
+import { type EventStore, StoredEventDecodingError } from "@es/persistence-core";
 import { AggregateNotFoundError } from "./errors.js";
 
 /** What a repository reads from. */
@@ -12,6 +18,8 @@ export interface RepositoryOptions {
   readonly eventStore: EventStore;
   /** Their snapshots, or none when snapshotting is disabled. */
   readonly snapshotStore?: EventStore | null | undefined;
+  /** The application whose aggregates they are, named in errors about its stored events. */
+  readonly applicationName?: string | undefined;
 }
 
 /** Which version of an aggregate `get` returns. */
@@ -36,16 +44,21 @@ export class Repository {
   /** Their snapshots, or null when snapshotting is disabled. */
   readonly snapshotStore: EventStore | null;
 
-  constructor({ eventStore, snapshotStore }: RepositoryOptions) {
+  /** The application whose aggregates they are, if known. */
+  readonly applicationName: string | undefined;
+
+  constructor({ eventStore, snapshotStore, applicationName }: RepositoryOptions) {
     this.eventStore = eventStore;
     this.snapshotStore = snapshotStore ?? null;
+    this.applicationName = applicationName;
   }
 
   /**
    * The aggregate at `version` (default: latest; the latest there is when it asks for more).
    *
    * @throws {@link AggregateNotFoundError} if it has no events (and no snapshot).
-   * @throws StoredEventDecodingError if a stored event can't be decoded or applied.
+   * @throws StoredEventDecodingError if a stored event can't be decoded, or it (or a snapshot)
+   *   names an aggregate class that isn't registered.
    */
   async get<A extends Aggregate = Aggregate>(
     aggregateId: string,
@@ -61,14 +74,37 @@ export class Repository {
         lte: version,
       });
       if (snapshot) {
-        aggregate = snapshot.mutate<A>();
+        aggregate = this.#applying(snapshot, () => snapshot.mutate<A>());
         gt = snapshot.originatorVersion;
       }
     }
     const events = await this.eventStore.get<AggregateEvent>(aggregateId, { gt, lte: version });
-    for (const event of events) aggregate = event.mutate(aggregate);
+    for (const event of events) {
+      const before: A | null | undefined = aggregate;
+      aggregate = this.#applying(event, (): A | null | undefined => event.mutate(before));
+    }
     if (!aggregate) throw new AggregateNotFoundError(aggregateId);
     return aggregate;
+  }
+
+  /**
+   * Applies a stored event or snapshot. The aggregate topic of a created event or a snapshot
+   * is resolved only when it is applied: one that names no class is as much a fault of the
+   * stored record as a topic in the topic column, and is reported the same way.
+   */
+  #applying<T>(stored: AggregateEvent | Snapshot, apply: () => T): T {
+    try {
+      return apply();
+    } catch (error) {
+      if (!(error instanceof TopicError)) throw error;
+      throw new StoredEventDecodingError(
+        stored.originatorId,
+        stored.originatorVersion,
+        getTopic(stored.constructor),
+        error,
+        this.applicationName,
+      );
+    }
   }
 
   /** Whether the aggregate has any events. */

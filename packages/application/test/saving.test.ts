@@ -46,6 +46,23 @@ describe("saving", () => {
     await app.close();
   });
 
+  it("refuses a value nested 20,000 levels deep with a TypeError naming its attribute, recording nothing", async () => {
+    const app = new Notes();
+    const note = Note.create();
+    await app.save(note);
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    note.triggerEvent(Note.Attached, { payload: deep });
+    const error = await app.save(note).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe(
+      "Can't encode payload: the value is nested 20000 levels deep, too deeply to serialize",
+    );
+    expect(note.pendingEvents.map((e) => e.originatorVersion)).toEqual([2]);
+    expect(await app.recorder.maxNotificationId()).toBe(1);
+    await app.close();
+  });
+
   it("keeps pending events after a conflict, and records nothing of a batch that conflicts", async () => {
     const app = new Notes();
     const note = Note.create();

@@ -3,8 +3,15 @@
  * attributes don't fit the signature that applies it is refused with an error naming the
  * event, never applied with a value made up for what is missing.
  */
-import { Aggregate, aggregate, EventAttributesError, event } from "@es/domain";
-import { JSONTranscoder, storedEvent } from "@es/persistence-core";
+import {
+  Aggregate,
+  aggregate,
+  EventAttributesError,
+  event,
+  Snapshot,
+  TopicError,
+} from "@es/domain";
+import { JSONTranscoder, StoredEventDecodingError, storedEvent } from "@es/persistence-core";
 import { describe, expect, it } from "vitest";
 import { Application } from "../src/index.js";
 
@@ -56,6 +63,65 @@ describe("reading stored events strictly", () => {
     // The versions before it are still readable.
     const before = await app.repository.get<StrictDog>(dog.id, { version: 2 });
     expect(before.tricks).toEqual(["sit"]);
+    await app.close();
+  });
+});
+
+describe("a stored created event whose aggregate topic names no class", () => {
+  it("is refused with an error naming the application, the originator id and the version", async () => {
+    const app = new Kennels();
+    const dog = StrictDog.create({ name: "Rex" });
+    await app.save(dog);
+    // What an older build stored under an aggregate topic this build no longer registers.
+    const id = "0b7a4c2e-6a0d-4b8e-9d3f-5c1e2a7b9f10";
+    const state = new JSONTranscoder().encode({
+      name: "Fido",
+      timestamp: new Date(),
+      originatorTopic: "RenamedAway",
+    });
+    await app.recorder.insertEvents([
+      storedEvent({ originatorId: id, originatorVersion: 1, topic: "StrictDog.Created", state }),
+    ]);
+
+    const error = await app.repository.get(id).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoredEventDecodingError);
+    expect(error).toMatchObject({
+      originatorId: id,
+      originatorVersion: 1,
+      applicationName: "Kennels",
+    });
+    expect((error as Error).message).toMatch(
+      new RegExp(`${id} version 1 .*of application Kennels.*RenamedAway`),
+    );
+    expect((error as Error).cause).toBeInstanceOf(TopicError);
+    await app.close();
+  });
+
+  it("refuses a stored snapshot whose aggregate topic names no class the same way", async () => {
+    class SnapshottingKennels extends Application {
+      static override applicationName = "SnapshottingKennels";
+      static override isSnapshottingEnabled = true;
+    }
+    const app = new SnapshottingKennels();
+    const id = "5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d";
+    const snapshot = new Snapshot({
+      originatorId: id,
+      originatorVersion: 1,
+      timestamp: new Date(),
+      topic: "RenamedAway",
+      state: { name: "Fido", createdOn: new Date(), modifiedOn: new Date() },
+    });
+    await app.ready;
+    await app.snapshots?.put([snapshot]);
+
+    const error = await app.repository.get(id).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoredEventDecodingError);
+    expect(error).toMatchObject({
+      originatorId: id,
+      originatorVersion: 1,
+      applicationName: "SnapshottingKennels",
+    });
+    expect((error as Error).cause).toBeInstanceOf(TopicError);
     await app.close();
   });
 });

@@ -20,7 +20,13 @@ import {
   ParameterError,
   type ParameterSpec,
 } from "./parameters.js";
-import { derivedClassName, registerClass, registeredTopic } from "./topics.js";
+import {
+  derivedClassName,
+  onRegistrationUndone,
+  registerClass,
+  registeredTopic,
+  registeringAtomically,
+} from "./topics.js";
 import type { Callable } from "./types.js";
 
 export interface AggregateClassInfo {
@@ -95,6 +101,10 @@ function memberOf(cls: Callable, name: string): unknown {
 export function aggregateClassInfo(cls: Callable): AggregateClassInfo {
   const known = infos.get(cls);
   if (known) return known;
+  return registeringAtomically(() => classInfoNow(cls));
+}
+
+function classInfoNow(cls: Callable): AggregateClassInfo {
   const parent: unknown = Object.getPrototypeOf(cls);
   if (typeof parent !== "function" || parent === Function.prototype) {
     throw new TypeError(`${cls.name} is not a subclass of this copy of Aggregate`);
@@ -105,6 +115,8 @@ export function aggregateClassInfo(cls: Callable): AggregateClassInfo {
   const info = chooseCreatedEventClass(cls as Callable & AggregateStatics);
   checkSignatures(cls as Callable & AggregateStatics);
   infos.set(cls, info);
+  // Known only if registering it (and its nested events) succeeds.
+  onRegistrationUndone(() => infos.delete(cls));
 
   const topic = registerClass(cls);
   for (const key of Object.getOwnPropertyNames(cls)) {
@@ -125,11 +137,17 @@ function declaredEvents(cls: Callable): readonly DeclaredEvent[] {
 }
 
 function attachDeclaredEvents(cls: Callable): void {
-  for (const { name, eventClass, given } of declaredEvents(cls)) {
+  const declared = declaredEvents(cls);
+  for (const { name, eventClass, given, methodName } of declared) {
     const key = given ? keyOfGivenClass(cls, eventClass, name) : name;
     const existing = ownValue(cls, key);
     if (existing !== undefined && existing !== eventClass) {
-      throw new TypeError(`${key} event already defined on ${cls.name}`);
+      const other = declared.find((d) => d.eventClass === existing);
+      throw new TypeError(
+        `${key} event already defined on ${cls.name}${
+          other ? `: ${other.methodName}() and ${methodName}() both trigger it` : ""
+        }`,
+      );
     }
     defineMember(cls, key, eventClass);
   }

@@ -59,7 +59,22 @@ export class DomainEvent implements DomainEventInit {
   /** When the event happened (UTC); never earlier than the event before it. */
   declare readonly timestamp: Date;
 
+  /**
+   * @throws TypeError naming the class and the key, if an attribute is named `__proto__` or
+   *   names something the event inherits (`constructor`, `mutate`, `apply`…).
+   */
   constructor(attributes: DomainEventInit & Readonly<Record<string, unknown>>) {
+    // Assigning an own "__proto__" key (as JSON.parse makes it) would swap the event's
+    // prototype, and an inherited name would shadow the machinery: either changes what the
+    // event is rather than what it says, and fails far from here. Nothing is own yet, so `in`
+    // sees only what is inherited.
+    for (const key of Object.keys(attributes)) {
+      if (key === "__proto__" || key in this) {
+        throw new TypeError(
+          `${new.target.name} can't take the attribute '${key}': it belongs to the event machinery, not to an attribute`,
+        );
+      }
+    }
     Object.assign(this, attributes);
     Object.freeze(this);
   }

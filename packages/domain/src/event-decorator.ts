@@ -186,13 +186,8 @@ function decorate(
     configurable: true,
   });
   const name = eventClass.name;
-  const clash = given ? undefined : declared.find((other) => other.name === name);
-  if (clash) {
-    // The class itself doesn't exist yet while its methods are decorated, so it can't be named.
-    throw new TypeError(
-      `${name} event already defined on this class: ${clash.methodName}() and ${methodName}() both trigger it`,
-    );
-  }
+  // The class doesn't exist yet while its methods are decorated, so a second method declaring
+  // the name is refused when the class does (registered, or first used), naming it.
   declared.push({ name, eventClass, methodName, given, params });
   if (!given) declareLazyStatic(Aggregate, name);
 

@@ -53,6 +53,10 @@ interface WithNested {
 export function getTopic(cls: Topical): string {
   const known = byClass.get(cls);
   if (known !== undefined) return known;
+  return registeringAtomically(() => registerDefault(cls));
+}
+
+function registerDefault(cls: Topical): string {
   const hook = (cls as WithNested)[REGISTER_NESTED];
   if (typeof hook === "function") {
     hook.call(cls);
@@ -75,6 +79,10 @@ export function getTopic(cls: Topical): string {
  * @throws {@link TopicError} if the topic is empty or is another class's.
  */
 export function registerTopic(topic: string, cls: Topical): string {
+  return registeringAtomically(() => registerTopicNow(topic, cls));
+}
+
+function registerTopicNow(topic: string, cls: Topical): string {
   if (typeof topic !== "string" || topic.trim() === "") {
     throw new TopicError(`A topic must be a non-empty string, got ${JSON.stringify(topic)}`);
   }
@@ -85,10 +93,10 @@ export function registerTopic(topic: string, cls: Topical): string {
         `Give one of them another topic (@aggregate("Name") or registerTopic(topic, cls)) before it is first used.`,
     );
   }
-  byTopic.set(topic, cls);
+  setUndoably(byTopic, topic, cls);
   const own = byClass.get(cls);
   if (own !== undefined) return own;
-  byClass.set(cls, topic);
+  setUndoably(byClass, cls, topic);
   // Nested classes take their topics from this one, so register them now.
   (cls as WithNested)[REGISTER_NESTED]?.call(cls);
   return topic;
@@ -116,6 +124,46 @@ export function registeredTopic(cls: Topical): string | undefined {
 /** Registers a class under its default topic unless it is already registered. */
 export function registerClass(cls: Topical, topic?: string): string {
   return byClass.get(cls) ?? registerTopic(topic ?? defaultTopic(cls), cls);
+}
+
+/**
+ * Undo steps of the registration under way: registering a class registers its nested classes
+ * (and they theirs), and if any of that fails, none of it stays, so the topic of a class
+ * refused while registering is free for a corrected class, and nothing resolves to half of it.
+ */
+let undoSteps: (() => void)[] | undefined;
+
+/**
+ * Runs a registration all or nothing: if it throws, what it registered (through this module,
+ * or steps given to {@link onRegistrationUndone}) is undone, latest first.
+ */
+export function registeringAtomically<T>(register: () => T): T {
+  if (undoSteps !== undefined) return register();
+  const steps: (() => void)[] = [];
+  undoSteps = steps;
+  try {
+    return register();
+  } catch (error) {
+    for (const step of steps.reverse()) step();
+    throw error;
+  } finally {
+    undoSteps = undefined;
+  }
+}
+
+/** Adds a step that undoes something done in the registration under way, if it fails. */
+export function onRegistrationUndone(step: () => void): void {
+  undoSteps?.push(step);
+}
+
+function setUndoably<K, V>(map: Map<K, V>, key: K, value: V): void {
+  const had = map.has(key);
+  const previous = map.get(key);
+  map.set(key, value);
+  onRegistrationUndone(() => {
+    if (had) map.set(key, previous as V);
+    else map.delete(key);
+  });
 }
 
 /**

@@ -1,6 +1,14 @@
 /** Domain events: frozen value objects. */
 import { describe, expect, it } from "vitest";
-import { AggregateEvent, attributesOf, createTimestamp, DomainEvent, uuid4 } from "../src/index.js";
+import {
+  Aggregate,
+  AggregateCreated,
+  AggregateEvent,
+  attributesOf,
+  createTimestamp,
+  DomainEvent,
+  uuid4,
+} from "../src/index.js";
 
 describe("domain events", () => {
   it("expose originator id, version and timestamp", () => {
@@ -58,5 +66,49 @@ describe("domain events", () => {
     const later = new Date(now.getTime() + 10_000);
     expect(createTimestamp(later)).toEqual(later);
     expect(createTimestamp(new Date(0)).getTime()).toBeGreaterThanOrEqual(now.getTime());
+  });
+});
+
+describe("attributes that would change what an event is", () => {
+  class Parcel extends Aggregate {
+    label = "";
+    static Labelled = class Labelled extends AggregateEvent {
+      declare readonly label: string;
+      override apply(parcel: Parcel) {
+        parcel.label = this.label;
+      }
+    };
+  }
+
+  it("refuses an own '__proto__' key (as JSON.parse makes it) by name, not with a broken event later", () => {
+    const parcel = Parcel._create(AggregateCreated, {});
+    const hostile = JSON.parse('{"__proto__": {"mutate": 1}, "label": "x"}');
+    expect(() => parcel.triggerEvent(Parcel.Labelled, hostile)).toThrow(/Labelled.*'__proto__'/);
+    expect(() => parcel.triggerEvent(Parcel.Labelled, hostile)).toThrow(TypeError);
+    expect(parcel.version).toBe(1);
+    expect(parcel.pendingEvents).toHaveLength(1);
+    // A created event's attributes are the constructor's: the key is refused as unexpected there.
+    expect(() => Parcel._create(AggregateCreated, hostile)).toThrow(
+      /Parcel._create.*unexpected '__proto__'/,
+    );
+  });
+
+  it("refuses keys the event inherits (constructor, mutate, apply) rather than letting them shadow it", () => {
+    const parcel = Parcel._create(AggregateCreated, {});
+    for (const key of ["constructor", "mutate", "apply", "toString"]) {
+      expect(() => parcel.triggerEvent(Parcel.Labelled, { label: "x", [key]: 1 } as never)).toThrow(
+        new RegExp(`Labelled.*'${key}'`),
+      );
+    }
+    expect(parcel.version).toBe(1);
+  });
+
+  it("refuses them when the event is constructed directly, too", () => {
+    const hostile = JSON.parse(
+      '{"__proto__": {}, "originatorId": "a", "originatorVersion": 1, "timestamp": 0}',
+    );
+    expect(() => new DomainEvent(hostile)).toThrow(
+      "DomainEvent can't take the attribute '__proto__'",
+    );
   });
 });

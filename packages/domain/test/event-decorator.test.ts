@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import {
   Aggregate,
   AggregateEvent,
+  aggregate,
   type EventDecorator,
   event,
   getTopic,
@@ -274,17 +275,32 @@ describe("@event misuse", () => {
     );
   });
 
-  it("refuses two decorators declaring one event name, at class definition", () => {
+  it("refuses two decorators declaring one event name, naming the class, when it is first used", () => {
+    // A method decorator runs before its class exists, so the class is named once it does.
+    class Twice extends Aggregate {
+      @event("Confirmed")
+      confirm() {}
+      @event("Confirmed")
+      reconfirm() {}
+    }
+    const message =
+      "Confirmed event already defined on Twice: confirm() and reconfirm() both trigger it";
+    expect(() => Twice.create()).toThrow(new TypeError(message));
+    expect(() => getTopic(Twice)).toThrow(message);
+  });
+
+  it("refuses two decorators declaring one event name at class definition when it is @aggregate", () => {
     expect(() => {
-      class Twice extends Aggregate {
+      @aggregate("TwiceDecorated")
+      class TwiceDecorated extends Aggregate {
         @event("Confirmed")
         confirm() {}
         @event("Confirmed")
         reconfirm() {}
       }
-      return Twice;
+      return TwiceDecorated;
     }).toThrow(
-      "Confirmed event already defined on this class: confirm() and reconfirm() both trigger it",
+      "Confirmed event already defined on TwiceDecorated: confirm() and reconfirm() both trigger it",
     );
   });
 

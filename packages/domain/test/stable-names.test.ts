@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   Aggregate,
-  type AggregateEvent,
+  AggregateEvent,
   aggregate,
   type EventDecorator,
   event,
@@ -187,5 +187,65 @@ describe("stable names", () => {
     expect(copy.getTopic(Ferret)).toBe("Ferret");
     expect(copy.resolveTopic("Ferret")).toBe(Ferret);
     expect(copy.resolveTopic("Snapshot")).toBe(Snapshot);
+  });
+});
+
+describe("registering is all or nothing", () => {
+  it("leaves the topic of a class refused while registering free for the corrected class", () => {
+    class Broken extends Aggregate {
+      @event("Confirmed")
+      confirm() {}
+      @event("Confirmed")
+      reconfirm() {}
+    }
+    expect(() => registerTopic("AllOrNothingOrder", Broken)).toThrow(
+      "Confirmed event already defined on Broken",
+    );
+    expect(() => resolveTopic("AllOrNothingOrder")).toThrow(TopicError);
+
+    class Fixed extends Aggregate {
+      @event("Confirmed")
+      confirm() {}
+    }
+    expect(registerTopic("AllOrNothingOrder", Fixed)).toBe("AllOrNothingOrder");
+    expect(resolveTopic("AllOrNothingOrder")).toBe(Fixed);
+    expect(getTopic((Fixed as unknown as { Confirmed: object }).Confirmed as never)).toBe(
+      "AllOrNothingOrder.Confirmed",
+    );
+  });
+
+  it("leaves the topic free when an @aggregate class is refused at definition", () => {
+    expect(() => {
+      @aggregate("AllOrNothingDecorated")
+      class BrokenDecorated extends Aggregate {
+        @event("Shipped")
+        ship() {}
+        @event("Shipped")
+        reship() {}
+      }
+      return BrokenDecorated;
+    }).toThrow("Shipped event already defined on BrokenDecorated");
+
+    @aggregate("AllOrNothingDecorated")
+    class FixedDecorated extends Aggregate {
+      @event("Shipped")
+      ship() {}
+    }
+    expect(resolveTopic("AllOrNothingDecorated")).toBe(FixedDecorated);
+    expect(FixedDecorated.create().version).toBe(1);
+  });
+
+  it("unregisters the nested event classes of a class refused after they registered", () => {
+    // The second nested event's topic is another class's: the first nested one is let go too.
+    class Squatter {}
+    registerTopic("AllOrNothingPartial.Second", Squatter);
+    class Partial extends Aggregate {
+      static First = class First extends AggregateEvent {};
+      static Second = class Second extends AggregateEvent {};
+    }
+    expect(() => registerTopic("AllOrNothingPartial", Partial)).toThrow(TopicError);
+    expect(() => resolveTopic("AllOrNothingPartial")).toThrow(TopicError);
+    expect(() => resolveTopic("AllOrNothingPartial.First")).toThrow(TopicError);
+    expect(resolveTopic("AllOrNothingPartial.Second")).toBe(Squatter);
   });
 });

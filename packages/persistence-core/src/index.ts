@@ -56,7 +56,12 @@ export {
   IS_SNAPSHOTTING_ENABLED,
 } from "./infrastructure-factory.js";
 export { Mapper, type MapperOptions, StoredEventDecodingError } from "./mapper.js";
-export { type NotificationSelection, notificationSelection } from "./notification-selection.js";
+export {
+  type EventSelection,
+  eventSelection,
+  type NotificationSelection,
+  notificationSelection,
+} from "./notification-selection.js";
 export {
   type CheckedSubscribeOptions,
   checkSubscribeOptions,

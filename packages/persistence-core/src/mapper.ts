@@ -39,11 +39,13 @@ export class StoredEventDecodingError extends DataError {
     /** The stored event's topic. */
     readonly topic: string,
     cause: unknown,
+    /** The application whose event it is, when the reader knows it. */
+    readonly applicationName?: string | undefined,
   ) {
     super(
-      `Can't reconstruct stored event ${originatorId} version ${originatorVersion} (${topic}): ${messageOf(
-        cause,
-      )}`,
+      `Can't reconstruct stored event ${originatorId} version ${originatorVersion} (${topic})${
+        applicationName === undefined ? "" : ` of application ${applicationName}`
+      }: ${messageOf(cause)}`,
       { cause },
     );
   }

@@ -81,9 +81,10 @@ export class JSONTranscoder implements Transcoder {
     try {
       json = this.#toJSON(value);
     } catch (error) {
-      // A cycle overflows the stack; it is looked for only then, keeping the common path lean.
+      // A cycle (or a value too deep) overflows the stack; a cycle is looked for only then,
+      // keeping the common path lean.
       if (error instanceof RangeError && !(error instanceof EncodeError)) {
-        throw new TypeError(describeEncodeError(findCycle(value) ?? tooDeep()), { cause: error });
+        throw new TypeError(describeEncodeError(findCycleOrDepth(value)), { cause: error });
       }
       if (error instanceof EncodeError) throw new TypeError(describeEncodeError(error));
       throw error;
@@ -95,7 +96,19 @@ export class JSONTranscoder implements Transcoder {
     const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
     const parsed: unknown = JSON.parse(text);
     // Walking the result is much cheaper than a JSON.parse reviver, and needless without tags.
-    return text.includes(`"${TYPE}"`) ? this.#revive(parsed) : parsed;
+    if (!text.includes(`"${TYPE}"`)) return parsed;
+    try {
+      return this.#revive(parsed);
+    } catch (error) {
+      // JSON.parse doesn't recurse, but reviving does: what another writer stored may be deeper
+      // than this stack.
+      if (error instanceof RangeError) {
+        throw new TypeError("Can't decode: the stored value is nested too deeply", {
+          cause: error,
+        });
+      }
+      throw error;
+    }
   }
 
   #toJSON(value: unknown): unknown {
@@ -262,36 +275,63 @@ function describeEncodeError(error: EncodeError): string {
   return `Can't encode ${where}: ${error.reason}`;
 }
 
-/** The path of the first reference back to an enclosing object, if the value has one. */
-function findCycle(root: unknown): EncodeError | undefined {
+/**
+ * The path of the first reference back to an enclosing object, if the value has one; else, as
+ * the value overflowed the stack without one, how deeply it is nested and under which key. It
+ * walks with its own stack, as the value may be too deep for the call stack.
+ */
+function findCycleOrDepth(root: unknown): EncodeError {
+  interface Frame {
+    readonly value: object;
+    readonly entries: [string | number, unknown][];
+    next: number;
+  }
   const enclosing = new Set<object>();
-  const visit = (value: unknown): EncodeError | undefined => {
-    if (typeof value !== "object" || value === null) return undefined;
-    if (enclosing.has(value)) return new EncodeError("a circular reference is not serializable");
+  const stack: Frame[] = [];
+  let deepest: (string | number)[] = [];
+  const enter = (value: unknown): void => {
+    if (typeof value !== "object" || value === null) return;
     enclosing.add(value);
-    const entries: [string | number, unknown][] =
-      value instanceof Map
-        ? [...value.entries()].flat().map((item, i) => [i, item])
-        : value instanceof Set
-          ? [...value].map((item, i) => [i, item])
-          : Array.isArray(value)
-            ? value.map((item, i) => [i, item])
-            : Object.entries(value);
-    for (const [key, item] of entries) {
-      const found = visit(item);
-      if (found) {
-        found.path.push(key);
-        return found;
-      }
-    }
-    enclosing.delete(value);
-    return undefined;
+    stack.push({ value, entries: entriesOf(value), next: 0 });
   };
-  return visit(root);
+  enter(root);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as Frame;
+    if (frame.next >= frame.entries.length) {
+      if (stack.length > deepest.length) deepest = pathOf(stack);
+      enclosing.delete(frame.value);
+      stack.pop();
+      continue;
+    }
+    const item = frame.entries[frame.next++]?.[1];
+    if (typeof item === "object" && item !== null && enclosing.has(item)) {
+      const path = pathOf(stack);
+      path.push(frame.entries[frame.next - 1]?.[0] as string | number);
+      return new EncodeError("a circular reference is not serializable", path.reverse());
+    }
+    enter(item);
+  }
+  // Only the first key is named: the path of a value this deep would be as long as the value.
+  const depth = deepest.length;
+  return new EncodeError(
+    `the value is nested ${depth} levels deep, too deeply to serialize`,
+    deepest.slice(0, 1),
+  );
 }
 
-function tooDeep(): EncodeError {
-  return new EncodeError("the value is nested too deeply to serialize");
+/** The keys leading to the innermost frame on the stack (outermost first). */
+function pathOf(stack: readonly { entries: [string | number, unknown][]; next: number }[]) {
+  return stack.slice(0, -1).map((frame) => frame.entries[frame.next - 1]?.[0] as string | number);
+}
+
+function entriesOf(value: object): [string | number, unknown][] {
+  return value instanceof Map
+    ? [...value.entries()].flat().map((item, i) => [i, item])
+    : value instanceof Set
+      ? [...value].map((item, i) => [i, item])
+      : Array.isArray(value)
+        ? value.map((item, i) => [i, item])
+        : Object.entries(value);
 }
 
 function isEnumerable(object: object, key: PropertyKey): boolean {

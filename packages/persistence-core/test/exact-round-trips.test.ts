@@ -66,6 +66,39 @@ describe("refusals name where the value is", () => {
     );
   });
 
+  it("refuses a value nested 20,000 levels deep with a TypeError naming where and how deep, not a stack overflow", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    expect(() => transcoder.encode({ payload: deep })).toThrow(TypeError);
+    expect(() => transcoder.encode({ payload: deep })).toThrow(
+      "Can't encode payload: the value is nested 20000 levels deep, too deeply to serialize",
+    );
+    let list: unknown = [new Date(0)];
+    for (let i = 0; i < 20_000; i++) list = [list];
+    expect(() => transcoder.encode({ items: [1, list] })).toThrow(
+      "Can't encode items: the value is nested 20003 levels deep, too deeply to serialize",
+    );
+  });
+
+  it("finds a cycle below 20,000 levels of nesting, naming its path's start", () => {
+    const bottom: Record<string, unknown> = {};
+    let deep: unknown = bottom;
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    bottom.back = deep;
+    expect(() => transcoder.encode({ payload: deep })).toThrow(
+      /^Can't encode payload\.a\.a.*\.back: a circular reference is not serializable$/,
+    );
+  });
+
+  it("refuses stored data nested too deeply to decode with a TypeError, not a stack overflow", () => {
+    const tagged = `{"_type_":"datetime_iso","_data_":"2000-01-01T00:00:00.000Z"}`;
+    const text = `${'{"a":'.repeat(20_000)}${tagged}${"}".repeat(20_000)}`;
+    expect(() => transcoder.decode(new TextEncoder().encode(text))).toThrow(
+      "Can't decode: the stored value is nested too deeply",
+    );
+    expect(() => transcoder.decode(new TextEncoder().encode(text))).toThrow(TypeError);
+  });
+
   it("refuses functions, symbols, symbol keys and unregistered classes, naming the path", () => {
     expect(() => transcoder.encode({ options: { colour: Symbol("red") } })).toThrow(
       "Can't encode options.colour: symbol is not serializable",

@@ -12,6 +12,7 @@ import {
   type ApplicationRecorder,
   type ChangeFeed,
   DataError,
+  eventSelection,
   type InsertEventsOptions,
   IntegrityError,
   type Notification,
@@ -238,8 +239,10 @@ export class PostgresAggregateRecorder implements AggregateRecorder {
     originatorId: string,
     options: SelectEventsOptions = {},
   ): Promise<StoredEvent[]> {
-    const select = this.#select(options);
-    const rows = await this.datastore.query(select, select.params({ ...options, originatorId }));
+    // Checked here, as every recorder checks them, rather than by the driver (or not at all).
+    const selection = eventSelection(options);
+    const select = this.#select(selection);
+    const rows = await this.datastore.query(select, select.params({ ...selection, originatorId }));
     return (rows as StoredEventRow[]).map(toStoredEvent);
   }
 }

@@ -20,10 +20,12 @@ import {
   ChangeNotifier,
   OperationalError,
   ProgrammingError,
+  parseOptions,
 } from "@es/persistence-core";
 import Database from "better-sqlite3";
 import { databaseChanges } from "./changes.js";
 import { translateError, translating } from "./errors.js";
+import { DATASTORE_OPTIONS } from "./options.js";
 
 /** SQLite's `synchronous` settings that can't lose committed events (`OFF` is refused). */
 export type Synchronous = "NORMAL" | "FULL" | "EXTRA";
@@ -81,6 +83,7 @@ export interface SqliteTransaction {
  * recorder.createTable();
  * datastore.close();
  * ```
+ * @throws ConfigurationError naming each option that is missing or invalid (as `sqlite()`).
  * @throws OperationalError if the database can't be opened.
  */
 export class SqliteDatastore {
@@ -101,7 +104,13 @@ export class SqliteDatastore {
   /** While a transaction of `transaction()` is open: settles when it ends. */
   #open: Promise<void> | undefined;
 
-  constructor({ path, lockTimeoutMs = 5000, synchronous = "FULL" }: SqliteDatastoreOptions) {
+  constructor(options: SqliteDatastoreOptions) {
+    // Checked as sqlite() checks them: a null or empty path would open a temporary database.
+    const { path, lockTimeoutMs, synchronous } = parseOptions(
+      DATASTORE_OPTIONS,
+      options,
+      "SqliteDatastore",
+    );
     this.path = path;
     this.isMemory = path === ":memory:";
     this.#db = openDatabase(path, lockTimeoutMs);

@@ -15,8 +15,9 @@ import {
   parseOptions,
 } from "@es/persistence-core";
 import { requiredVariable, SqlInfrastructureFactory, tableName } from "@es/persistence-core/sql";
-import { z } from "zod";
+import type { z } from "zod";
 import { SqliteDatastore } from "./datastore.js";
+import { MAX_TIMEOUT_MS, OPTIONS, PATH, SYNCHRONOUS } from "./options.js";
 import {
   SqliteAggregateRecorder,
   SqliteApplicationRecorder,
@@ -30,42 +31,6 @@ export const SQLITE_DBNAME = "SQLITE_DBNAME";
 export const SQLITE_LOCK_TIMEOUT = "SQLITE_LOCK_TIMEOUT";
 /** `FULL` (default), `NORMAL` or `EXTRA`: how SQLite syncs commits to disk. */
 export const SQLITE_SYNCHRONOUS = "SQLITE_SYNCHRONOUS";
-
-/** The driver takes lock timeouts in milliseconds up to 2^31 - 1. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
-const SYNCHRONOUS = z.enum(["NORMAL", "FULL", "EXTRA"], {
-  error: "expected FULL, NORMAL or EXTRA; OFF is refused, as it can lose committed events",
-});
-
-/** A file path or `:memory:`: not a name the driver would open as another file. */
-const PATH = z
-  .string()
-  .trim()
-  .min(1, { error: "a database path (or :memory:) is required" })
-  .refine((name) => !name.includes("\u0000"), {
-    error: "a file name can't contain a NUL character",
-  })
-  .refine((name) => !/^file:/i.test(name), {
-    error: "URI file names (file:…) are not supported; give a path, or :memory:",
-  });
-
-/** The options of the SQLite adapter, in code or from the environment. */
-const OPTIONS = z.strictObject({
-  /** A database file's path, or `:memory:`. */
-  path: PATH,
-  /** Milliseconds a writer waits for another's write lock before `OperationalError`. */
-  lockTimeoutMs: z
-    .number()
-    .int({ error: "expected a whole number of milliseconds" })
-    .min(0)
-    .max(MAX_TIMEOUT_MS)
-    .default(5000),
-  /** `FULL`: a committed save survives power loss; `NORMAL`: faster, crash-safe in WAL mode. */
-  synchronous: SYNCHRONOUS.default("FULL"),
-  /** Whether the recorders create their tables when missing. */
-  createTable: z.boolean().default(true),
-});
 
 /** The SQLite adapter's options: `path` is required, the rest have defaults. */
 export type SqliteOptions = z.input<typeof OPTIONS>;
@@ -129,7 +94,8 @@ export class SqliteFactory extends SqlInfrastructureFactory<{
   }
 
   protected openDatastore(): SqliteDatastore {
-    return new SqliteDatastore(this.options);
+    const { path, lockTimeoutMs, synchronous } = this.options;
+    return new SqliteDatastore({ path, lockTimeoutMs, synchronous });
   }
 
   protected table(purpose: string): string {

@@ -8,6 +8,7 @@
 import {
   type AggregateRecorder,
   type ApplicationRecorder,
+  eventSelection,
   type InsertEventsOptions,
   type Notification,
   notificationPages,
@@ -181,10 +182,12 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     originatorId: string,
     options: SelectEventsOptions = {},
   ): Promise<StoredEvent[]> {
-    const select = this.#select(options);
+    // Checked here, as every recorder checks them, rather than by the driver (or not at all).
+    const selection = eventSelection(options);
+    const select = this.#select(selection);
     return this.datastore.whenFree(() => {
       const rows = this.datastore.read(
-        () => select.allRaw({ ...options, originatorId }) as RawEventRow[],
+        () => select.allRaw({ ...selection, originatorId }) as RawEventRow[],
       );
       const events: StoredEvent[] = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) {

@@ -17,7 +17,7 @@ import { makeStoredEvent } from "@es/persistence-core/testing";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { translateError } from "../src/errors.js";
-import { SqliteDatastore, SqliteFactory } from "../src/index.js";
+import { SqliteDatastore, type SqliteDatastoreOptions, SqliteFactory } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "es-sqlite-factory-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -186,6 +186,31 @@ describe("SqliteDatastore", () => {
     expect(normal.pragma("synchronous")).toBe(1);
     normal.close();
   });
+
+  it.each([
+    [{ path: null }, "option 'path' of SqliteDatastore is invalid"],
+    [{ path: "" }, "option 'path' of SqliteDatastore is invalid"],
+    [
+      { path: ":memory:", dbName: "x" },
+      'SqliteDatastore options are invalid: Unrecognized key: "dbName"',
+    ],
+    [
+      { path: ":memory:", synchronous: "OFF" },
+      "option 'synchronous' of SqliteDatastore is invalid",
+    ],
+    [
+      { path: ":memory:", lockTimeoutMs: -1 },
+      "option 'lockTimeoutMs' of SqliteDatastore is invalid",
+    ],
+    [undefined, "SqliteDatastore options are invalid"],
+  ])(
+    "refuses %j as sqlite() does, rather than opening a temporary database",
+    (options, message) => {
+      const open = () => new SqliteDatastore(options as unknown as SqliteDatastoreOptions);
+      expect(open).toThrow(ConfigurationError);
+      expect(open).toThrow(message);
+    },
+  );
 
   it("reports broken statements as ProgrammingError (a statement that doesn't parse)", () => {
     const store = new SqliteDatastore({ path: ":memory:" });

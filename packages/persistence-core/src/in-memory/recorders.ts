@@ -6,7 +6,7 @@
  */
 import { ChangeNotifier } from "../change-feed.js";
 import { IntegrityError } from "../errors.js";
-import { notificationSelection } from "../notification-selection.js";
+import { eventSelection, notificationSelection } from "../notification-selection.js";
 import {
   notificationPages,
   notificationSubscription,
@@ -54,14 +54,14 @@ export class InMemoryAggregateRecorder implements AggregateRecorder {
     originatorId: string,
     options: SelectEventsOptions = {},
   ): Promise<StoredEvent[]> {
-    const { gt, lte, desc = false, limit } = options;
+    const { gt, lte, desc, limit } = eventSelection(options);
     let selected = (this.sequences.get(originatorId) ?? []).filter(
       (e) =>
         (gt === undefined || e.originatorVersion > gt) &&
         (lte === undefined || e.originatorVersion <= lte),
     );
     if (desc) selected = selected.reverse();
-    return limit === undefined ? selected : selected.slice(0, Math.max(0, limit));
+    return limit === undefined ? selected : selected.slice(0, limit);
   }
 
   /** Refuses a batch that repeats a version, or repeats one already recorded. */

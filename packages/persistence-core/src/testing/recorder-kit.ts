@@ -107,6 +107,52 @@ function describeAggregateRecorderOf<R extends AggregateRecorder>(
         expect(summary(await recorder.selectEvents(id2))).toEqual(summary([e4]));
       }));
 
+    it("refuses a gt, lte or limit that isn't a number, or is NaN, and a desc that isn't a boolean, naming it", () =>
+      using(create, options, async (recorder) => {
+        const id = uuid4();
+        await recorder.insertEvents([makeStoredEvent(id, 1), makeStoredEvent(id, 2)]);
+        const select = (given: unknown) =>
+          recorder.selectEvents(id, given as Parameters<R["selectEvents"]>[1]);
+        await expect(select({ gt: "1" })).rejects.toThrow(
+          new TypeError("selectEvents gt must be a number, got string"),
+        );
+        await expect(select({ gt: Number.NaN })).rejects.toThrow(
+          new RangeError("selectEvents gt must be an integer, got NaN"),
+        );
+        await expect(select({ lte: null })).rejects.toThrow(
+          new TypeError("selectEvents lte must be a number, got null"),
+        );
+        await expect(select({ lte: 1.5 })).rejects.toThrow(
+          new RangeError("selectEvents lte must be an integer, got 1.5"),
+        );
+        await expect(select({ limit: Number.NaN })).rejects.toThrow(
+          new RangeError("selectEvents limit must be a number, not NaN"),
+        );
+        await expect(select({ limit: "1" })).rejects.toThrow(
+          new TypeError("selectEvents limit must be a number, got string"),
+        );
+        await expect(select({ desc: "false" })).rejects.toThrow(
+          new TypeError("selectEvents desc must be a boolean, got string"),
+        );
+        await expect(select(1)).rejects.toThrow(
+          new TypeError("selectEvents options must be an object, got number"),
+        );
+      }));
+
+    it("reads a huge limit or bound as none, and a huge gt as past every version", () =>
+      using(create, options, async (recorder) => {
+        const id = uuid4();
+        await recorder.insertEvents([makeStoredEvent(id, 1), makeStoredEvent(id, 2)]);
+        const versions = async (given: Parameters<R["selectEvents"]>[1]) =>
+          (await recorder.selectEvents(id, given)).map((e) => e.originatorVersion);
+        expect(await versions({ limit: 1e20 })).toEqual([1, 2]);
+        expect(await versions({ limit: Number.POSITIVE_INFINITY })).toEqual([1, 2]);
+        expect(await versions({ limit: -1 })).toEqual([]);
+        expect(await versions({ lte: 1e20, gt: -1e20 })).toEqual([1, 2]);
+        expect(await versions({ gt: 1e20 })).toEqual([]);
+        expect(await versions({ lte: -1e20 })).toEqual([]);
+      }));
+
     it("returns the stored bytes and topic unchanged", () =>
       using(create, options, async (recorder) => {
         const id = uuid4();

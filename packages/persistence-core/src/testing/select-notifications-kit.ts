@@ -171,6 +171,28 @@ export function describeSelectingNotifications<R extends ApplicationRecorder>(
         expect(await idsOf(select(undefined))).toHaveLength(10);
       }));
 
+    it("refuses a start or limit that isn't a number, or is NaN, and reads a huge limit as none", () =>
+      using(create, options, async (recorder) => {
+        await recordLog(recorder);
+        const select = (start: unknown, limit: unknown) =>
+          recorder.selectNotifications(start as number, limit as number);
+        await expect(select("1", 10)).rejects.toThrow(
+          new TypeError("selectNotifications start must be a number, got string"),
+        );
+        await expect(select(Number.NaN, 10)).rejects.toThrow(
+          new RangeError("selectNotifications start must be a number, not NaN"),
+        );
+        await expect(select(1, Number.NaN)).rejects.toThrow(
+          new RangeError("selectNotifications limit must be a number, not NaN"),
+        );
+        await expect(select(1, undefined)).rejects.toThrow(
+          new TypeError("selectNotifications limit must be a number, got undefined"),
+        );
+        expect(await idsOf(select(1, 1e20))).toHaveLength(12);
+        expect(await idsOf(select(1, Number.POSITIVE_INFINITY))).toHaveLength(12);
+        expect(await idsOf(select(1e20, 10))).toEqual([]);
+      }));
+
     it("gives a reader of some topics each of theirs once, in order, while writers write", () =>
       using(create, options, async (recorder) => {
         const writers = options.writers ?? 8;
