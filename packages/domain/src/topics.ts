@@ -183,6 +183,22 @@ export function resolveTopic<T extends Topical = Topical>(topic: string): T {
   return found as T;
 }
 
+/**
+ * Marks the registry as it is now, and returns what forgets every topic and class registered
+ * since: a scope of topics for tests (`@es/domain/testing`). Aliases added since to classes
+ * registered before are forgotten too; nothing registered before is.
+ */
+export function markTopics(): () => void {
+  const topics = new Set(byTopic.keys());
+  const classes = new Set(byClass.keys());
+  const libraryClasses = new Set(library);
+  return () => {
+    for (const topic of [...byTopic.keys()]) if (!topics.has(topic)) byTopic.delete(topic);
+    for (const cls of [...byClass.keys()]) if (!classes.has(cls)) byClass.delete(cls);
+    for (const cls of [...library]) if (!libraryClasses.has(cls)) library.delete(cls);
+  };
+}
+
 /** True when a class is registered under `topic`. */
 export function hasTopic(topic: string): boolean {
   return byTopic.has(topic) || resolveNested(topic) !== undefined;
