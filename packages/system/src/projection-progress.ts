@@ -31,7 +31,6 @@ export class ProgressMeter {
   #processed = 0;
   #caughtUp = false;
   #rate = 0;
-  #position = 0;
   /** When the current interval began, and how many had been processed then. */
   #since = performance.now();
   #processedSince = 0;
@@ -53,7 +52,6 @@ export class ProgressMeter {
 
   /** The progress at `position`. */
   progress(position: number): ProjectionProgress {
-    this.#position = position;
     return {
       projection: this.#projection,
       position,
@@ -70,10 +68,9 @@ export class ProgressMeter {
    */
   processed(count: number, short: boolean, position: number): void {
     this.#processed += count;
-    this.#position = position;
     const reached = short && !this.#caughtUp;
     this.#caughtUp = short;
-    if (reached) this.#report();
+    if (reached) this.#report(position);
   }
 
   /** Whether an interval has passed since the last report: time to read the head again. */
@@ -87,17 +84,16 @@ export class ProgressMeter {
    */
   measured(head: number, caughtUp: boolean | undefined, position: number): void {
     this.#head = head;
-    this.#position = position;
     if (caughtUp !== undefined) this.#caughtUp = caughtUp;
-    this.#report();
+    this.#report(position);
   }
 
-  #report(): void {
+  #report(position: number): void {
     const now = performance.now();
     const seconds = (now - this.#since) / 1000;
     if (seconds > 0) this.#rate = (this.#processed - this.#processedSince) / seconds;
     this.#since = now;
     this.#processedSince = this.#processed;
-    this.#listener?.(this.progress(this.#position));
+    this.#listener?.(this.progress(position));
   }
 }

@@ -10,6 +10,7 @@
  * connection) rolls the page back and the runner tries again after a pause; any other failure
  * rolls it back and stops the runner with a `ProjectionError`.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Application } from "@es/application";
 import { type DomainEvent, messageOf } from "@es/domain";
 import {
@@ -376,7 +377,8 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
         if (!isTransient(error)) throw error;
         this.#retries++;
         await pages?.return();
-        await sleep(pause, signal);
+        // Aborted, the pause ends at once (stop() or a rebuild's pause).
+        await sleep(pause, undefined, { signal }).catch(() => {});
         pause = Math.min(pause * 2, LAST_RETRY_MS);
       }
     }
@@ -518,17 +520,4 @@ export class ProjectionRunner<S, E extends DomainEvent = DomainEvent> {
   #notRunning(): SystemError {
     return new SystemError(`The runner of projection '${this.projection.name}' is not running`);
   }
-}
-
-/** Waits `ms`, or less if `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -155,27 +155,17 @@ export class PostgresView<DB> extends withTracking(Object) implements View<Kysel
     checkPage(this.name, page);
     const { applicationName, first, last } = page;
     checkedTracking(tracking(applicationName, last)); // a name PostgreSQL would store altered
-    let failed: { readonly error: unknown } | undefined;
-    try {
-      return await this.datastore.transaction(async (connection) => {
+    return this.#inSession(body, {
+      before: async (connection) => {
         await this.#takeTurn(connection, applicationName);
         const [row] = await connection.query(this.#max, [applicationName]);
         const tracked = (row?.max as number | undefined) ?? 0;
         if (tracked >= first) throw pageRefused(this.name, page, tracked);
-        let result: T;
-        try {
-          result = await body(session<DB>(connection));
-        } catch (error) {
-          failed = { error };
-          throw error;
-        }
+      },
+      after: async (connection) => {
         await connection.query(this.#insert, [applicationName, last]);
-        return result;
-      });
-    } catch (error) {
-      // The body's error as it was, not as the datastore would translate it.
-      throw failed ? failed.error : error;
-    }
+      },
+    });
   }
 
   /**
@@ -191,19 +181,42 @@ export class PostgresView<DB> extends withTracking(Object) implements View<Kysel
    *   transaction).
    */
   async read<T>(body: (session: Kysely<DB>) => Promise<T>): Promise<T> {
+    return this.#inSession(body, {
+      readOnly: true,
+      before: async (connection) => {
+        await connection.query("SELECT set_config('search_path', $1, true)", [this.#searchPath]);
+      },
+    });
+  }
+
+  /**
+   * Runs `body` with a session in a transaction: `before` it, then `after` it, all committing
+   * or none. The body's error propagates as it was, not as the datastore would translate it.
+   */
+  async #inSession<T>(
+    body: (session: Kysely<DB>) => Promise<T>,
+    steps: {
+      readonly before: (connection: Connection) => Promise<void>;
+      readonly after?: (connection: Connection) => Promise<void>;
+      readonly readOnly?: boolean;
+    },
+  ): Promise<T> {
     let failed: { readonly error: unknown } | undefined;
     try {
       return await this.datastore.transaction(
         async (connection) => {
-          await connection.query("SELECT set_config('search_path', $1, true)", [this.#searchPath]);
+          await steps.before(connection);
+          let result: T;
           try {
-            return await body(session<DB>(connection));
+            result = await body(session<DB>(connection));
           } catch (error) {
             failed = { error };
             throw error;
           }
+          await steps.after?.(connection);
+          return result;
         },
-        { readOnly: true },
+        { readOnly: steps.readOnly ?? false },
       );
     } catch (error) {
       throw failed ? failed.error : error;
