@@ -9,7 +9,9 @@
  *   (esbuild `name2`, rollup `name$1`).
  * - Minified code with short names: minifiers drop the space every formatter prints before a
  *   body's opening brace (`addTrick(e){`, `class l extends r{`) and shorten names to one or two
- *   characters. The missing space alone proves nothing (tsx strips whitespace but keeps names).
+ *   characters. The missing space alone proves nothing: tsx strips whitespace but keeps names,
+ *   and shows it by calling esbuild's helpers by their own names (`__name(this,"Ox")`,
+ *   `__runInitializers(`), which a minifier renames with everything else.
  */
 import type { Callable } from "./types.js";
 
@@ -36,11 +38,22 @@ export function looksRenamed(name: string): boolean {
 }
 
 /**
- * Whether a function's or class's source has its whitespace minified: every formatter and
- * compiler prints a space before the opening brace of a body (`addTrick(trick) {`,
- * `class Dog extends Aggregate {`); minifiers, and tsx, print none (`addTrick(e){`).
+ * Whether a function's or class's source looks minified: its whitespace is stripped (every
+ * formatter and compiler prints a space before the opening brace of a body, `addTrick(trick) {`;
+ * minifiers print none, `addTrick(e){`) and nothing in it shows its identifiers were kept.
  */
 export function looksMinified(source: string): boolean {
+  return whitespaceStripped(source) && !KEPT_HELPER_NAMES.test(source);
+}
+
+/**
+ * Calls of esbuild's helpers by their own names: code compiled with identifiers kept, as tsx
+ * compiles (whitespace stripped, names kept). A minifier would have renamed the helpers too.
+ */
+const KEPT_HELPER_NAMES =
+  /\b__(?:name|runInitializers|decorateElement|decoratorStart|decoratorMetadata|publicField|privateAdd|privateGet|privateSet|privateMethod)\(/;
+
+function whitespaceStripped(source: string): boolean {
   let depth = 0;
   for (let i = 0; i < source.length; i++) {
     const ch = source[i];

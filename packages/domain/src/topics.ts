@@ -231,9 +231,10 @@ const warned = new WeakSet<Topical>();
 
 /**
  * A class's name, where something that is stored (a topic, a table name) is derived from it.
- * Refused where the class has none or a minifier renamed it; a warning where the name looks
- * machine-made (two characters or fewer, or a bundler's numbered rename such as `Dog2`),
- * which a person may also have chosen.
+ * Refused where the class has none or a minifier renamed it (its code minified and its name
+ * one or two characters); a warning where the name looks like a bundler's numbered rename of
+ * a clashing class (`Dog2`), which bundlers make without minifying and a person may also
+ * have chosen. A short name in code that wasn't minified is the author's, and trusted.
  */
 export function derivedClassName(
   cls: Topical,
@@ -251,12 +252,12 @@ export function derivedClassName(
         `name is not the one written (and may differ from build to build). To fix it, ${fix}.`,
     );
   }
-  if ((name.length <= 2 || looksRenamed(name)) && !warned.has(cls)) {
+  if (looksRenamed(name) && !warned.has(cls)) {
     warned.add(cls);
     process.emitWarning(
-      `Class '${name}' gives ${what} derived from its name, which looks like one a bundler or ` +
-        `minifier made (short, or numbered as bundlers rename clashing classes). If that name ` +
-        `is yours, all is well; if not, what is stored will change with the build. To be sure, ${fix}.`,
+      `Class '${name}' gives ${what} derived from its name, which looks like one a bundler ` +
+        `made (numbered, as bundlers rename clashing classes). If that name is yours, all is ` +
+        `well; if not, what is stored will change with the build. To be sure, ${fix}.`,
       { code: "ES_UNSTABLE_NAME" },
     );
   }
