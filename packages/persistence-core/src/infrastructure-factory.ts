@@ -151,9 +151,14 @@ export abstract class InfrastructureFactory {
     return new JSONTranscoder();
   }
 
-  /** A mapper with this factory's cipher and compressor. */
+  /** A mapper with this factory's cipher and compressor, naming its application in errors. */
   mapper(transcoder: Transcoder = this.transcoder()): Mapper {
-    return new Mapper({ transcoder, cipher: this.cipher, compressor: this.compressor });
+    return new Mapper({
+      transcoder,
+      cipher: this.cipher,
+      compressor: this.compressor,
+      applicationName: this.applicationName || undefined,
+    });
   }
 
   /** An event store of the mapper and the recorder. */

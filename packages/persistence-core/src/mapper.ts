@@ -5,6 +5,7 @@
  * columns of the stored event, so they are not repeated inside the state.
  */
 import {
+  AggregateCreated,
   CLASS_VERSION_KEY,
   classVersionOf,
   type DomainEvent,
@@ -12,6 +13,7 @@ import {
   messageOf,
   nameErrorClass,
   resolveTopic,
+  Snapshot,
   upcast,
 } from "@es/domain";
 import type { Cipher, Compressor } from "./codecs.js";
@@ -27,6 +29,8 @@ export interface MapperOptions {
   readonly compressor?: Compressor | undefined;
   /** Encrypts the (compressed) bytes (none by default). */
   readonly cipher?: Cipher | undefined;
+  /** The application whose events these are, named in errors about what was stored. */
+  readonly applicationName?: string | undefined;
 }
 
 /** Stored state that can't be decrypted, decompressed, decoded or reconstructed. */
@@ -41,17 +45,41 @@ export class StoredEventDecodingError extends DataError {
     cause: unknown,
     /** The application whose event it is, when the reader knows it. */
     readonly applicationName?: string | undefined,
+    /** The notification it was read as, when it was read from the application's log. */
+    readonly notificationId?: number | undefined,
   ) {
     super(
       `Can't reconstruct stored event ${originatorId} version ${originatorVersion} (${topic})${
         applicationName === undefined ? "" : ` of application ${applicationName}`
-      }: ${messageOf(cause)}`,
+      }${notificationId === undefined ? "" : `, notification ${notificationId}`}: ${messageOf(cause)}`,
       { cause },
     );
   }
 }
 
 nameErrorClass(StoredEventDecodingError, "StoredEventDecodingError");
+
+/**
+ * A created event or a snapshot names its aggregate's class, resolved only when it is applied.
+ * One that names no class can never be applied, so it is refused here, where the record it
+ * came from (application, notification) is known, rather than later by whoever applies it.
+ */
+function checkAggregateTopic(
+  cls: { readonly prototype: unknown },
+  state: Record<string, unknown>,
+): void {
+  const prototype = cls.prototype as object;
+  const key =
+    prototype instanceof AggregateCreated
+      ? "originatorTopic"
+      : prototype instanceof Snapshot || cls === Snapshot
+        ? "topic"
+        : undefined;
+  if (key === undefined || !(key in state)) return;
+  const topic = state[key];
+  if (typeof topic !== "string") throw new TypeError(`stored state's '${key}' is not a topic`);
+  resolveTopic(topic);
+}
 
 /** The associated data that binds encrypted state to its row: originator id and version. */
 function rowOf(originatorId: string, originatorVersion: number): Uint8Array {
@@ -92,11 +120,14 @@ export class Mapper {
   readonly compressor: Compressor | undefined;
   /** Encrypts the (compressed) bytes, if configured. */
   readonly cipher: Cipher | undefined;
+  /** The application whose events these are, if given: named in decoding errors. */
+  readonly applicationName: string | undefined;
 
-  constructor({ transcoder, compressor, cipher }: MapperOptions) {
+  constructor({ transcoder, compressor, cipher, applicationName }: MapperOptions) {
     this.transcoder = transcoder;
     this.compressor = compressor;
     this.cipher = cipher;
+    this.applicationName = applicationName;
   }
 
   /**
@@ -121,8 +152,10 @@ export class Mapper {
    * A stored event as a domain event, built without running the event class's constructor
    * (as events are rebuilt, not re-decided).
    *
-   * @throws {@link StoredEventDecodingError} naming the stored event, if its state can't be
-   *   decrypted, decompressed, decoded or upcast, or its topic resolves to no class.
+   * @throws {@link StoredEventDecodingError} naming the stored event (and the application and
+   *   notification, where known), if its state can't be decrypted, decompressed, decoded or
+   *   upcast, or its topic (or, for a created event or snapshot, its aggregate's topic)
+   *   resolves to no class.
    */
   toDomainEvent<E extends DomainEvent = DomainEvent>(stored: StoredEvent): E {
     const { originatorId, originatorVersion, topic } = stored;
@@ -137,6 +170,7 @@ export class Mapper {
       const cls = resolveTopic<new (...args: never[]) => E>(topic);
       const state = upcast(cls, decoded as Record<string, unknown>);
       checkStateKeys(state, cls.prototype as object);
+      checkAggregateTopic(cls, state);
       const event = Object.create(cls.prototype) as E & {
         originatorId: string;
         originatorVersion: number;
@@ -146,7 +180,15 @@ export class Mapper {
       Object.assign(event, state);
       return Object.freeze(event);
     } catch (error) {
-      throw new StoredEventDecodingError(originatorId, originatorVersion, topic, error);
+      const notificationId = (stored as { id?: unknown }).id;
+      throw new StoredEventDecodingError(
+        originatorId,
+        originatorVersion,
+        topic,
+        error,
+        this.applicationName,
+        typeof notificationId === "number" ? notificationId : undefined,
+      );
     }
   }
 }

@@ -4,7 +4,7 @@
  * originator columns, methods). Anything else is a `StoredEventDecodingError` naming the
  * record, never a raw `TypeError` and never an event that is silently not applied.
  */
-import { Aggregate, event } from "@es/domain";
+import { Aggregate, event, messageOf, TopicError } from "@es/domain";
 import { describe, expect, it } from "vitest";
 import {
   InMemoryApplicationRecorder,
@@ -27,6 +27,7 @@ const bag = Bag.create();
 bag.add({ item: "apple" });
 const [created, added] = bag.collectEvents().map((e) => mapper.fromDomainEvent(e));
 const bytes = (text: string) => new TextEncoder().encode(text);
+const OTHER_ID = "0b7a4c2e-6a0d-4b8e-9d3f-5c1e2a7b9f10";
 
 function refusal(record: { topic?: string; state?: Uint8Array; version?: number }) {
   try {
@@ -127,4 +128,42 @@ describe("hostile stored records", () => {
     );
     expect(decoded).toMatchObject({ originatorId: bag.id, originatorVersion: 2 });
   });
+
+  it.each([
+    ["a created event", "Bag.Created", { originatorTopic: "RenamedAway" }],
+    ["a snapshot", "Snapshot", { topic: "RenamedAway", state: {} }],
+  ])(
+    "refuses %s whose aggregate topic names no class, naming the application and notification",
+    async (_, topic, attributes) => {
+      const recorder = new InMemoryApplicationRecorder();
+      const named = new Mapper({ transcoder: new JSONTranscoder(), applicationName: "Bags" });
+      const state = new JSONTranscoder().encode({ timestamp: new Date(), ...attributes });
+      await recorder.insertEvents([
+        created as NonNullable<typeof created>,
+        storedEvent({ originatorId: OTHER_ID, originatorVersion: 1, topic, state }),
+      ]);
+      const [, notification] = await recorder.selectNotifications(1, 10);
+      const error = (() => {
+        try {
+          named.toDomainEvent(notification as NonNullable<typeof notification>);
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(StoredEventDecodingError);
+      expect(error).toMatchObject({
+        originatorId: OTHER_ID,
+        originatorVersion: 1,
+        topic,
+        applicationName: "Bags",
+        notificationId: 2,
+      });
+      expect((error as Error).message).toBe(
+        `Can't reconstruct stored event ${OTHER_ID} version 1 (${topic}) of application Bags, notification 2: ${messageOf((error as Error).cause)}`,
+      );
+      expect((error as Error).cause).toBeInstanceOf(TopicError);
+      expect(messageOf((error as Error).cause)).toContain("RenamedAway");
+    },
+  );
 });
