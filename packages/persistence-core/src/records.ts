@@ -14,6 +14,12 @@ export interface StoredEvent {
   readonly topic: string;
   /** The event's attributes, transcoded (then compressed and encrypted, if configured). */
   readonly state: Uint8Array;
+  /**
+   * The event's hash, chaining it to its originator's previous event (32 bytes of SHA-256), if
+   * the application hashes its events; absent for events recorded without. For a snapshot,
+   * the hash of the event whose version it stands for.
+   */
+  readonly hash?: Uint8Array | undefined;
 }
 
 /** A stored event with its notification id: its position in the application's sequence. */
@@ -32,23 +38,22 @@ export interface Tracking {
 
 /** Makes a frozen stored event. */
 export function storedEvent(fields: StoredEvent): StoredEvent {
-  return Object.freeze({
-    originatorId: fields.originatorId,
-    originatorVersion: fields.originatorVersion,
-    topic: fields.topic,
-    state: fields.state,
-  });
+  const { originatorId, originatorVersion, topic, state, hash } = fields;
+  return Object.freeze(
+    hash === undefined
+      ? { originatorId, originatorVersion, topic, state }
+      : { originatorId, originatorVersion, topic, state, hash },
+  );
 }
 
 /** Makes a frozen notification. */
 export function notification(fields: Notification): Notification {
-  return Object.freeze({
-    id: fields.id,
-    originatorId: fields.originatorId,
-    originatorVersion: fields.originatorVersion,
-    topic: fields.topic,
-    state: fields.state,
-  });
+  const { id, originatorId, originatorVersion, topic, state, hash } = fields;
+  return Object.freeze(
+    hash === undefined
+      ? { id, originatorId, originatorVersion, topic, state }
+      : { id, originatorId, originatorVersion, topic, state, hash },
+  );
 }
 
 /** Makes a frozen tracking record. */
