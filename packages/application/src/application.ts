@@ -14,7 +14,6 @@ import {
   type DomainEvent,
   derivedClassName,
   messageOf,
-  Snapshot,
 } from "@es/domain";
 import {
   type ApplicationRecorder,
@@ -26,9 +25,11 @@ import {
   type EnvValues,
   type EventStore,
   envSchemas,
+  HashChain,
   type Infrastructure,
   InfrastructureFactory,
   type InfrastructureFactoryClass,
+  IS_EVENT_HASHING_ENABLED,
   IS_SNAPSHOTTING_ENABLED,
   type Mapper,
   type SubscribeOptions,
@@ -39,6 +40,7 @@ import { deferred } from "./deferred.js";
 import { ApplicationStateError, SnapshottingDisabledError } from "./errors.js";
 import { LocalNotificationLog, type NotificationLog } from "./notification-log.js";
 import { Repository } from "./repository.js";
+import { snapshotOf } from "./snapshot-of.js";
 import { applicationSubscription, type SubscribedEvent } from "./subscription.js";
 
 /** An automatic snapshot that failed after the events it follows were recorded. */
@@ -108,6 +110,11 @@ export class Application {
   static env: EnvValues = {};
   /** Enables snapshotting for every instance (unless the environment says otherwise). */
   static isSnapshottingEnabled = false;
+  /**
+   * Hash-chains every instance's stored events, each to its aggregate's previous one, and
+   * checks the chain whenever an aggregate is read (unless the environment says otherwise).
+   */
+  static isEventHashingEnabled = false;
   /** Aggregate classes snapshotted automatically every so many versions when saved. */
   static snapshottingIntervals: ReadonlyMap<AggregateConstructor, number> | null = null;
   /** The number of notifications in a section of the notification log. */
@@ -158,6 +165,7 @@ export class Application {
     if (cls.isSnapshottingEnabled || (cls.snapshottingIntervals?.size ?? 0) > 0) {
       env[IS_SNAPSHOTTING_ENABLED] = "y";
     }
+    if (cls.isEventHashingEnabled) env[IS_EVENT_HASHING_ENABLED] = "y";
     Object.assign(env, process.env, given);
     return Object.fromEntries(
       Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -185,7 +193,8 @@ export class Application {
       this.registerTranscodings(transcoder);
       const mapper = factory.mapper(transcoder);
       const recorder = await this.constructRecorder(factory);
-      const events = factory.eventStore(mapper, recorder);
+      const chain = factory.isEventHashingEnabled() ? new HashChain(this.name) : undefined;
+      const events = factory.eventStore(mapper, recorder, chain);
       const snapshots = this.#snapshotting
         ? factory.eventStore(mapper, await factory.aggregateRecorder("snapshots"))
         : null;
@@ -309,7 +318,7 @@ export class Application {
     );
     const newEvents = present.flatMap((aggregate) => aggregate.pendingEvents);
     const { events } = await this.infrastructure();
-    const ids = await events.put(newEvents);
+    const ids = await events.put(newEvents, { aggregates: present });
     for (const [aggregate, count] of batches) aggregate.collectEvents(count);
     if ((this.constructor as ApplicationClass).snapshottingIntervals?.size) {
       await this.takeSnapshotsDue(present, newEvents, ids);
@@ -376,7 +385,7 @@ export class Application {
       if (!aggregate || !interval || event.originatorVersion % interval !== 0) continue;
       try {
         if (event.originatorVersion === aggregate.version) {
-          await this.#get().snapshots?.put([Snapshot.take(aggregate)]);
+          await this.#get().snapshots?.put([snapshotOf(aggregate)]);
         } else {
           await this.takeSnapshot(aggregate.id, event.originatorVersion);
         }
@@ -423,7 +432,7 @@ export class Application {
       );
     }
     const aggregate = await repository.get(aggregateId, { version });
-    await snapshots.put([Snapshot.take(aggregate)]);
+    await snapshots.put([snapshotOf(aggregate)]);
   }
 
   /** Ends the application's subscriptions, then releases the infrastructure (connections, files). */

@@ -9,7 +9,13 @@ import {
   type Snapshot,
   TopicError,
 } from "@es/domain";
-import { type EventStore, StoredEventDecodingError } from "@es/persistence-core";
+import {
+  type ChainHead,
+  type EventStore,
+  hashOf,
+  StoredEventDecodingError,
+  setChainHeadOf,
+} from "@es/persistence-core";
 import { AggregateNotFoundError } from "./errors.js";
 
 /** What a repository reads from. */
@@ -67,6 +73,7 @@ export class Repository {
     const { version } = options;
     let aggregate: A | null | undefined = null;
     let gt: number | undefined;
+    let head: ChainHead | undefined;
     if (this.snapshotStore) {
       const [snapshot] = await this.snapshotStore.get<Snapshot>(aggregateId, {
         desc: true,
@@ -76,14 +83,26 @@ export class Repository {
       if (snapshot) {
         aggregate = this.#applying(snapshot, () => snapshot.mutate<A>());
         gt = snapshot.originatorVersion;
+        const hash = hashOf(snapshot);
+        if (hash) head = { version: gt, hash };
       }
     }
-    const events = await this.eventStore.get<AggregateEvent>(aggregateId, { gt, lte: version });
+    const events = await this.eventStore.get<AggregateEvent>(aggregateId, {
+      gt,
+      lte: version,
+      after: head,
+    });
     for (const event of events) {
       const before: A | null | undefined = aggregate;
       aggregate = this.#applying(event, (): A | null | undefined => event.mutate(before));
     }
     if (!aggregate) throw new AggregateNotFoundError(aggregateId);
+    // Where its events are hashed, the aggregate carries its chain's head to its next save.
+    const last = events.at(-1);
+    const lastHash = last && hashOf(last);
+    if (last && lastHash)
+      setChainHeadOf(aggregate, { version: last.originatorVersion, hash: lastHash });
+    else if (!last && head) setChainHeadOf(aggregate, head);
     return aggregate;
   }
 

@@ -70,3 +70,58 @@ nameErrorClass(TrackingTimeoutError, "TrackingTimeoutError");
 /** Configuration (environment variables, factory topics) is missing or invalid. */
 export class ConfigurationError extends EventSourcingError {}
 nameErrorClass(ConfigurationError, "ConfigurationError");
+
+/**
+ * How a stored event fails an integrity check: its hash doesn't match its contents and its
+ * predecessor's (`modified`), a version before it is missing (`missing`), it has no hash
+ * after events that have (`unchained`), or its hash is not a hash (`malformed`).
+ */
+export type IntegrityViolationKind = "modified" | "missing" | "unchained" | "malformed";
+
+/** A stored event that fails an integrity check, and how. */
+export interface IntegrityViolation {
+  /** How it fails. */
+  readonly kind: IntegrityViolationKind;
+  /** The application whose event it is. */
+  readonly applicationName: string;
+  /** The event's originator id. */
+  readonly originatorId: string;
+  /** The event's version (for `missing`: the first version missing). */
+  readonly originatorVersion: number;
+  /** Its notification id, where it was read from the notification log. */
+  readonly notificationId?: number | undefined;
+  /** What was found, in words. */
+  readonly detail: string;
+}
+
+/** Stored events fail an integrity check: a record was changed, removed or inserted. */
+export class IntegrityViolationError extends DataError {
+  /** The application whose event it is. */
+  readonly applicationName: string;
+  /** The event's originator id. */
+  readonly originatorId: string;
+  /** The event's version. */
+  readonly originatorVersion: number;
+  /** Its notification id, where known. */
+  readonly notificationId: number | undefined;
+  /** How it fails. */
+  readonly kind: IntegrityViolationKind;
+
+  constructor(
+    /** The violation found (the first, where there are several). */
+    readonly violation: IntegrityViolation,
+  ) {
+    const { kind, applicationName, originatorId, originatorVersion, notificationId } = violation;
+    super(
+      `Stored event ${originatorId} version ${originatorVersion} of application ${applicationName}${
+        notificationId === undefined ? "" : `, notification ${notificationId}`
+      }, fails its integrity check (${kind}): ${violation.detail}`,
+    );
+    this.applicationName = applicationName;
+    this.originatorId = originatorId;
+    this.originatorVersion = originatorVersion;
+    this.notificationId = notificationId;
+    this.kind = kind;
+  }
+}
+nameErrorClass(IntegrityViolationError, "IntegrityViolationError");

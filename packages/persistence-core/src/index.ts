@@ -23,6 +23,9 @@ export {
   DatabaseError,
   DataError,
   IntegrityError,
+  type IntegrityViolation,
+  IntegrityViolationError,
+  type IntegrityViolationKind,
   InterfaceError,
   InternalError,
   NotSupportedError,
@@ -32,7 +35,23 @@ export {
   RecordConflictError,
   TrackingTimeoutError,
 } from "./errors.js";
-export { EventStore, type EventStoreOptions } from "./event-store.js";
+export {
+  type ChainHead,
+  chainHeadOf,
+  eventHash,
+  genesisHash,
+  HASH_LENGTH,
+  hashOf,
+  setChainHeadOf,
+  setHashOf,
+} from "./event-hashes.js";
+export {
+  EventStore,
+  type EventStoreOptions,
+  type GetEventsOptions,
+  type PutOptions,
+} from "./event-store.js";
+export { HashChain, type PreviousHash } from "./hash-chain.js";
 export { InMemoryFactory, inMemory } from "./in-memory/factory.js";
 export {
   InMemoryAggregateRecorder,
@@ -53,6 +72,7 @@ export {
   type Infrastructure,
   InfrastructureFactory,
   type InfrastructureFactoryClass,
+  IS_EVENT_HASHING_ENABLED,
   IS_SNAPSHOTTING_ENABLED,
 } from "./infrastructure-factory.js";
 export { Mapper, type MapperOptions, StoredEventDecodingError } from "./mapper.js";

@@ -13,6 +13,7 @@ import type { Cipher, Compressor } from "./codecs.js";
 import { bounded, Environment, type EnvValues, envSchemas } from "./environment.js";
 import { ConfigurationError } from "./errors.js";
 import { EventStore } from "./event-store.js";
+import type { HashChain } from "./hash-chain.js";
 import { Mapper } from "./mapper.js";
 import type { PromptChannel } from "./prompt-channel.js";
 import type {
@@ -33,6 +34,11 @@ export const CIPHER_KEY = "CIPHER_KEY";
 export const COMPRESSOR_TOPIC = "COMPRESSOR_TOPIC";
 /** Whether the application keeps snapshots (strtobool; default no). */
 export const IS_SNAPSHOTTING_ENABLED = "IS_SNAPSHOTTING_ENABLED";
+/**
+ * Whether the application's stored events are hash-chained, each to its aggregate's previous
+ * one, and checked when read (strtobool; default no).
+ */
+export const IS_EVENT_HASHING_ENABLED = "IS_EVENT_HASHING_ENABLED";
 /** Whether recorders create their tables when missing (strtobool; default yes). */
 export const CREATE_TABLE = "CREATE_TABLE";
 
@@ -161,9 +167,18 @@ export abstract class InfrastructureFactory {
     });
   }
 
-  /** An event store of the mapper and the recorder. */
-  eventStore<R extends AggregateRecorder>(mapper: Mapper, recorder: R): EventStore<R> {
-    return new EventStore({ mapper, recorder });
+  /** An event store of the mapper and the recorder (and the hash chain, if its events are hashed). */
+  eventStore<R extends AggregateRecorder>(
+    mapper: Mapper,
+    recorder: R,
+    chain?: HashChain,
+  ): EventStore<R> {
+    return new EventStore({ mapper, recorder, chain });
+  }
+
+  /** Whether `IS_EVENT_HASHING_ENABLED` is true. */
+  isEventHashingEnabled(): boolean {
+    return this.env.read(IS_EVENT_HASHING_ENABLED, envSchemas.boolean(false));
   }
 
   /** Whether `IS_SNAPSHOTTING_ENABLED` is true. */

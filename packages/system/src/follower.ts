@@ -201,7 +201,7 @@ export abstract class Follower extends Application {
     const newEvents = page.events;
     let ids: readonly number[];
     try {
-      ids = await events.put(newEvents, { page: page.page });
+      ids = await events.put(newEvents, { page: page.page, aggregates: page.aggregates });
     } catch (error) {
       if (!(error instanceof IntegrityError)) throw error;
       // Refused, or a conflict: a refusal if another instance has recorded past the position
@@ -221,10 +221,10 @@ export abstract class Follower extends Application {
    */
   async record(processEvent: ProcessEvent): Promise<readonly number[]> {
     const { events } = await this.infrastructure();
-    const ids = await events.put(
-      processEvent.events,
-      processEvent.tracking ? { tracking: processEvent.tracking } : {},
-    );
+    const ids = await events.put(processEvent.events, {
+      aggregates: processEvent.aggregates,
+      ...(processEvent.tracking ? { tracking: processEvent.tracking } : {}),
+    });
     await this.#recorded(processEvent.aggregates, processEvent.events, ids);
     return ids;
   }

@@ -4,6 +4,12 @@
  */
 
 export { describeInfrastructureFactory, type FactoryKitOptions } from "./factory-kit.js";
+export {
+  type ChainKitOptions,
+  type ChainKitStore,
+  type ChainTamper,
+  describeHashChain,
+} from "./hash-chain-kit.js";
 export { makeStoredEvent, type RecorderKitOptions } from "./kit-helpers.js";
 export {
   describeAggregateRecorder,

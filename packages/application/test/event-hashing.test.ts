@@ -1,0 +1,156 @@
+/**
+ * An application with event hashing on: every save chains its events' hashes, every read of an
+ * aggregate checks them (from a snapshot's head where there is one), and a store whose events
+ * are encrypted and compressed is checked without the key.
+ */
+import { AESCipher, ZlibCompressor } from "@es/cipher";
+import { Aggregate, event } from "@es/domain";
+import {
+  eventHash,
+  genesisHash,
+  HashChain,
+  hashOf,
+  type InMemoryApplicationRecorder,
+  IntegrityViolationError,
+  notification,
+} from "@es/persistence-core";
+import { describe, expect, it } from "vitest";
+import { Application } from "../src/index.js";
+
+class Account extends Aggregate {
+  balance = 0;
+
+  @event("Credited")
+  credit({ amount }: { amount: number }) {
+    this.balance += amount;
+  }
+}
+
+class Bank extends Application {
+  static override applicationName = "Bank";
+  static override isEventHashingEnabled = true;
+
+  async open(): Promise<string> {
+    const account = Account.create();
+    await this.save(account);
+    return account.id;
+  }
+
+  async credit(id: string, amount: number): Promise<void> {
+    const account = await this.repository.get<Account>(id);
+    account.credit({ amount });
+    await this.save(account);
+  }
+}
+
+describe("an application with event hashing", () => {
+  it("chains each save's events to the aggregate's head, read or left by the last save", async () => {
+    const bank = new Bank();
+    const id = await bank.open();
+    await bank.credit(id, 5);
+    const account = await bank.repository.get<Account>(id);
+    account.credit({ amount: 1 });
+    account.credit({ amount: 2 });
+    await bank.save(account);
+    account.credit({ amount: 3 });
+    await bank.save(account);
+    const records = await bank.recorder.selectEvents(id);
+    let previous = genesisHash("Bank", id);
+    for (const record of records) {
+      expect(record.hash).toEqual(eventHash(previous, record));
+      previous = record.hash as Uint8Array;
+    }
+    expect((await bank.repository.get<Account>(id)).balance).toBe(11);
+    await bank.close();
+  });
+
+  it("refuses to read an aggregate whose stored events were edited", async () => {
+    const bank = new Bank();
+    await bank.ready;
+    const id = await bank.open();
+    await bank.credit(id, 5);
+    // An intruder with the store's memory rewrites the credit.
+    const recorder = bank.recorder as InMemoryApplicationRecorder & {
+      notifications: ReturnType<typeof notification>[];
+      sequences: Map<string, ReturnType<typeof notification>[]>;
+    };
+    const sequence = recorder.sequences.get(id) ?? [];
+    const credit = sequence[1] as ReturnType<typeof notification>;
+    const forged = notification({ ...credit, state: new TextEncoder().encode('{"amount":500}') });
+    sequence[1] = forged;
+    const error = await bank.repository.get(id).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(IntegrityViolationError);
+    expect(error).toMatchObject({
+      applicationName: "Bank",
+      originatorId: id,
+      originatorVersion: 2,
+      kind: "modified",
+    });
+    await bank.close();
+  });
+
+  it("checks the events after a snapshot against the snapshot's head", async () => {
+    class SnapshottingBank extends Bank {
+      static override applicationName = "SnapshottingBank";
+      static override snapshottingIntervals = new Map([[Account, 2]]);
+    }
+    const bank = new SnapshottingBank();
+    const id = await bank.open();
+    for (let i = 1; i <= 4; i++) await bank.credit(id, i);
+    const [snapshot] = (await bank.snapshots?.get(id, { desc: true, limit: 1 })) ?? [];
+    expect(snapshot?.originatorVersion).toBe(4);
+    const [atFour] = await bank.recorder.selectEvents(id, { gt: 3, lte: 4 });
+    // The snapshot was stored with the hash of the event at its version, and read back with it.
+    expect(hashOf(snapshot as object)).toEqual(atFour?.hash);
+    expect((await bank.repository.get<Account>(id)).balance).toBe(10);
+    // The event after the snapshot is checked against the snapshot's head.
+    const recorder = bank.recorder as unknown as {
+      sequences: Map<string, ReturnType<typeof notification>[]>;
+    };
+    const sequence = recorder.sequences.get(id) ?? [];
+    const last = sequence[4] as ReturnType<typeof notification>;
+    sequence[4] = notification({ ...last, state: new TextEncoder().encode('{"amount":400}') });
+    await expect(bank.repository.get(id)).rejects.toMatchObject({
+      originatorVersion: 5,
+      kind: "modified",
+    });
+    await bank.close();
+  });
+
+  it("verifies an encrypted, compressed store's chains without the key", async () => {
+    const key = AESCipher.createKey();
+    const bank = new Bank({ cipher: new AESCipher(key), compressor: new ZlibCompressor() });
+    const id = await bank.open();
+    await bank.credit(id, 7);
+    const stored = await bank.recorder.selectEvents(id);
+    // Anyone with the stored records, and no key, checks them.
+    expect(new HashChain("Bank").check(stored, { version: 0, hash: genesisHash("Bank", id) })).toBe(
+      undefined,
+    );
+    const flipped = stored.map((record, i) =>
+      i === 1
+        ? { ...record, state: Uint8Array.from(record.state, (b, j) => (j === 20 ? b ^ 1 : b)) }
+        : record,
+    );
+    expect(new HashChain("Bank").check(flipped)).toMatchObject({
+      originatorVersion: 2,
+      kind: "modified",
+    });
+    await bank.close();
+  });
+
+  it("is on by the environment too, prefixed with the application's name", async () => {
+    class Plain extends Application {
+      static override applicationName = "Plain";
+    }
+    const off = new Plain();
+    const on = new Plain({ env: { PLAIN_IS_EVENT_HASHING_ENABLED: "y" } });
+    for (const app of [off, on]) {
+      const account = Account.create();
+      await app.save(account);
+      const [record] = await app.recorder.selectEvents(account.id);
+      expect(record?.hash !== undefined).toBe(app === on);
+      await app.close();
+    }
+  });
+});
