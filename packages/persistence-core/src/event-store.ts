@@ -84,7 +84,7 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
     }
     const ids = await this.recorder.insertEvents(stored, insert);
     if (this.chain) {
-      stored.forEach((record, i) => setHashOf(events[i] as DomainEvent, record.hash));
+      for (const [i, record] of stored.entries()) setHashOf(events[i] as DomainEvent, record.hash);
       const byId = new Map((aggregates ?? []).map((aggregate) => [aggregate.id, aggregate]));
       for (const record of stored) {
         const aggregate = byId.get(record.originatorId);
