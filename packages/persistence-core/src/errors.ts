@@ -72,36 +72,68 @@ export class ConfigurationError extends EventSourcingError {}
 nameErrorClass(ConfigurationError, "ConfigurationError");
 
 /**
- * How a stored event fails an integrity check: its hash doesn't match its contents and its
- * predecessor's (`modified`), a version before it is missing (`missing`), it has no hash
- * after events that have (`unchained`), or its hash is not a hash (`malformed`).
+ * How stored events fail an integrity check. Of one event: its hash doesn't match its contents
+ * and its predecessor's (`modified`), a version before it is missing (`missing`), it comes
+ * before an earlier version in the log (`moved`), it has no hash after events that have
+ * (`unchained`; for a range of the log, events recorded before hashing was on), or its hash is
+ * not a hash (`malformed`). Of the log: a range doesn't hash to its checkpoint
+ * (`checkpoint-mismatch`: an event in it was inserted, deleted, changed or moved), a checkpoint
+ * isn't signed by the key (`bad-signature`), or a checkpoint kept elsewhere is not in the store
+ * (`checkpoint-missing`).
  */
-export type IntegrityViolationKind = "modified" | "missing" | "unchained" | "malformed";
+export type IntegrityViolationKind =
+  | "modified"
+  | "missing"
+  | "moved"
+  | "unchained"
+  | "malformed"
+  | "checkpoint-mismatch"
+  | "bad-signature"
+  | "checkpoint-missing";
 
-/** A stored event that fails an integrity check, and how. */
+/** What an integrity check found wrong, and where. */
 export interface IntegrityViolation {
   /** How it fails. */
   readonly kind: IntegrityViolationKind;
-  /** The application whose event it is. */
+  /** The application whose store it is. */
   readonly applicationName: string;
-  /** The event's originator id. */
-  readonly originatorId: string;
+  /** The event's originator id, for a violation of one event. */
+  readonly originatorId?: string | undefined;
   /** The event's version (for `missing`: the first version missing). */
-  readonly originatorVersion: number;
-  /** Its notification id, where it was read from the notification log. */
+  readonly originatorVersion?: number | undefined;
+  /** The notification id of the event, or the first of the range, where known. */
   readonly notificationId?: number | undefined;
+  /** The last notification id of the range, for a violation of a range of the log. */
+  readonly lastNotificationId?: number | undefined;
   /** What was found, in words. */
   readonly detail: string;
 }
 
+/** Where an integrity violation is, in words: the event, or the range of the log. */
+export function violationPlace(violation: IntegrityViolation): string {
+  const { originatorId, originatorVersion, notificationId, lastNotificationId } = violation;
+  const event =
+    originatorId === undefined
+      ? undefined
+      : `stored event ${originatorId} version ${originatorVersion}`;
+  const notifications =
+    notificationId === undefined
+      ? undefined
+      : lastNotificationId === undefined || lastNotificationId === notificationId
+        ? `notification ${notificationId}`
+        : `notifications ${notificationId} to ${lastNotificationId}`;
+  const where = [event, notifications].filter((part) => part !== undefined).join(", ");
+  return `${where || "the log"} of application ${violation.applicationName}`;
+}
+
 /** Stored events fail an integrity check: a record was changed, removed or inserted. */
 export class IntegrityViolationError extends DataError {
-  /** The application whose event it is. */
+  /** The application whose store it is. */
   readonly applicationName: string;
-  /** The event's originator id. */
-  readonly originatorId: string;
+  /** The event's originator id, where the violation is of one event. */
+  readonly originatorId: string | undefined;
   /** The event's version. */
-  readonly originatorVersion: number;
+  readonly originatorVersion: number | undefined;
   /** Its notification id, where known. */
   readonly notificationId: number | undefined;
   /** How it fails. */
@@ -111,17 +143,18 @@ export class IntegrityViolationError extends DataError {
     /** The violation found (the first, where there are several). */
     readonly violation: IntegrityViolation,
   ) {
-    const { kind, applicationName, originatorId, originatorVersion, notificationId } = violation;
     super(
-      `Stored event ${originatorId} version ${originatorVersion} of application ${applicationName}${
-        notificationId === undefined ? "" : `, notification ${notificationId}`
-      }, fails its integrity check (${kind}): ${violation.detail}`,
+      `${capitalised(violationPlace(violation))} fails its integrity check (${violation.kind}): ${violation.detail}`,
     );
-    this.applicationName = applicationName;
-    this.originatorId = originatorId;
-    this.originatorVersion = originatorVersion;
-    this.notificationId = notificationId;
-    this.kind = kind;
+    this.applicationName = violation.applicationName;
+    this.originatorId = violation.originatorId;
+    this.originatorVersion = violation.originatorVersion;
+    this.notificationId = violation.notificationId;
+    this.kind = violation.kind;
   }
 }
 nameErrorClass(IntegrityViolationError, "IntegrityViolationError");
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

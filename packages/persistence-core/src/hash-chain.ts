@@ -6,6 +6,16 @@ import { type IntegrityViolation, IntegrityViolationError } from "./errors.js";
 import { type ChainHead, eventHash, genesisHash, HASH_LENGTH, sameHash } from "./event-hashes.js";
 import { type StoredEvent, storedEvent } from "./records.js";
 
+/** Where an aggregate's chain stands, as a check walks it. */
+export interface ChainState {
+  /** The version of the last event checked. */
+  readonly version: number;
+  /** Its hash, if it has one (none: recorded before hashing was on). */
+  readonly hash: Uint8Array | undefined;
+  /** Whether any event so far has a hash (after which every one must). */
+  readonly chained: boolean;
+}
+
 /** Finds the hash of an aggregate's event before `version` (not the first), if it has one. */
 export type PreviousHash = (
   originatorId: string,
@@ -67,46 +77,84 @@ export class HashChain {
    * the events recorded before hashing was on: not a violation here, reported by a verify.
    */
   check(events: readonly StoredEvent[], from?: ChainHead): IntegrityViolation | undefined {
-    let previous: { readonly version: number; readonly hash: Uint8Array | undefined } | undefined =
-      from;
-    let chained = false;
+    let state: ChainState | undefined = from && { ...from, chained: from.version > 0 };
     for (const event of events) {
-      const { originatorId, originatorVersion, hash } = event;
-      const violation = (kind: IntegrityViolation["kind"], detail: string, version?: number) => ({
-        kind,
-        applicationName: this.applicationName,
-        originatorId,
-        originatorVersion: version ?? originatorVersion,
-        detail,
-      });
-      if (previous !== undefined && originatorVersion !== previous.version + 1) {
-        return violation(
-          "missing",
-          `the versions go from ${previous.version} to ${originatorVersion}`,
-          previous.version + 1,
-        );
-      }
-      if (hash === undefined || hash === null) {
-        if (chained) return violation("unchained", "it has no hash, and events before it have");
-        previous = { version: originatorVersion, hash: undefined };
-        continue;
-      }
-      if (!(hash instanceof Uint8Array) || hash.byteLength !== HASH_LENGTH) {
-        return violation("malformed", `its hash is not ${HASH_LENGTH} bytes`);
-      }
-      chained = true;
-      if (previous !== undefined) {
-        const expected = eventHash(previous.hash ?? this.genesis(originatorId), event);
-        if (!sameHash(expected, hash)) {
-          return violation(
-            "modified",
-            "its hash doesn't match its contents and the hash of the event before it",
-          );
-        }
-      }
-      previous = { version: originatorVersion, hash };
+      const next = this.next(state, event);
+      if (next.violation) return next.violation;
+      state = next.state;
     }
     return undefined;
+  }
+
+  /**
+   * Checks an aggregate's next stored event against where its chain stands (undefined: not
+   * known, so its link to its predecessor can't be checked): the chain's new state, and what
+   * is wrong with the event, if anything. After a violation the chain goes on from the event,
+   * so that each violation is reported once.
+   */
+  next(
+    state: ChainState | undefined,
+    event: StoredEvent,
+    notificationId?: number,
+  ): { readonly state: ChainState; readonly violation?: IntegrityViolation } {
+    const { originatorId, originatorVersion, hash } = event;
+    const violation = (kind: IntegrityViolation["kind"], detail: string, version?: number) => ({
+      kind,
+      applicationName: this.applicationName,
+      originatorId,
+      originatorVersion: version ?? originatorVersion,
+      ...(notificationId === undefined ? {} : { notificationId }),
+      detail,
+    });
+    const hashed = hash instanceof Uint8Array && hash.byteLength === HASH_LENGTH;
+    const after: ChainState = {
+      version: originatorVersion,
+      hash: hashed ? hash : undefined,
+      chained: (state?.chained ?? false) || hashed,
+    };
+    if (state !== undefined && originatorVersion <= state.version) {
+      return {
+        state,
+        violation: violation("moved", `it comes after version ${state.version} in the log`),
+      };
+    }
+    if (state !== undefined && originatorVersion !== state.version + 1) {
+      return {
+        state: after,
+        violation: violation(
+          "missing",
+          `the versions go from ${state.version} to ${originatorVersion}`,
+          state.version + 1,
+        ),
+      };
+    }
+    if (hash === undefined || hash === null) {
+      return state?.chained && state.hash !== undefined
+        ? {
+            state: after,
+            violation: violation("unchained", "it has no hash, and the event before it has"),
+          }
+        : { state: after };
+    }
+    if (!hashed) {
+      return {
+        state: after,
+        violation: violation("malformed", `its hash is not ${HASH_LENGTH} bytes`),
+      };
+    }
+    if (state !== undefined) {
+      const expected = eventHash(state.hash ?? this.genesis(originatorId), event);
+      if (!sameHash(expected, hash)) {
+        return {
+          state: after,
+          violation: violation(
+            "modified",
+            "its hash doesn't match its contents and the hash of the event before it",
+          ),
+        };
+      }
+    }
+    return { state: after };
   }
 
   /**

@@ -11,6 +11,19 @@ export {
   SharedFeed,
   type StopListening,
 } from "./change-feed.js";
+export { Checkpointer, type CheckpointerOptions } from "./checkpointer.js";
+export {
+  type Checkpoint,
+  CheckpointStore,
+  checkpointSigned,
+  type ExportedCheckpoint,
+  exportCheckpoint,
+  importCheckpoint,
+  type StoredCheckpoint,
+  signCheckpoint,
+  signingKey,
+  verifyingKey,
+} from "./checkpoints.js";
 export type { Cipher, Compressor } from "./codecs.js";
 export {
   Environment,
@@ -34,6 +47,7 @@ export {
   ProgrammingError,
   RecordConflictError,
   TrackingTimeoutError,
+  violationPlace,
 } from "./errors.js";
 export {
   type ChainHead,
@@ -51,7 +65,7 @@ export {
   type GetEventsOptions,
   type PutOptions,
 } from "./event-store.js";
-export { HashChain, type PreviousHash } from "./hash-chain.js";
+export { type ChainState, HashChain, type PreviousHash } from "./hash-chain.js";
 export { InMemoryFactory, inMemory } from "./in-memory/factory.js";
 export {
   InMemoryAggregateRecorder,
@@ -75,6 +89,7 @@ export {
   IS_EVENT_HASHING_ENABLED,
   IS_SNAPSHOTTING_ENABLED,
 } from "./infrastructure-factory.js";
+export { LOG_START, LogHasher, type LogPosition } from "./log-hash.js";
 export { Mapper, type MapperOptions, StoredEventDecodingError } from "./mapper.js";
 export {
   type EventSelection,
@@ -121,5 +136,11 @@ export {
   type Transcoder,
   type Transcoding,
 } from "./transcoder.js";
+export {
+  type IntegrityReport,
+  type VerifyProgress,
+  type VerifyStoreOptions,
+  verifyStore,
+} from "./verify-store.js";
 export type { View, ViewRebuild } from "./view.js";
 export { waitForTracking } from "./wait-for-tracking.js";

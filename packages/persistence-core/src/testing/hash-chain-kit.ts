@@ -3,15 +3,27 @@
  * edited behind its back with the store's own driver, are refused when read, each edit named
  * by the first event it breaks. Every store runs it with a `ChainTamper` of its own.
  */
+
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { Aggregate, event } from "@es/domain";
 import { describe, expect, it } from "vitest";
+import { Checkpointer } from "../checkpointer.js";
+import {
+  type Checkpoint,
+  CheckpointStore,
+  exportCheckpoint,
+  importCheckpoint,
+  signCheckpoint,
+} from "../checkpoints.js";
 import { IntegrityViolationError } from "../errors.js";
 import { eventHash, genesisHash } from "../event-hashes.js";
 import { EventStore } from "../event-store.js";
 import { HashChain } from "../hash-chain.js";
+import { LogHasher } from "../log-hash.js";
 import { Mapper } from "../mapper.js";
-import type { ApplicationRecorder } from "../recorders.js";
+import type { AggregateRecorder, ApplicationRecorder } from "../recorders.js";
 import { JSONTranscoder } from "../transcoder.js";
+import { verifyStore } from "../verify-store.js";
 import { using } from "./kit-helpers.js";
 
 /** Edits of a store's stored events, made with its driver as an intruder would. */
@@ -28,10 +40,14 @@ export interface ChainTamper {
   deleteEvent(originatorId: string, version: number): Promise<void>;
 }
 
-/** A recorder under test, and the tamper that edits its store. */
+/** A recorder under test, the tamper that edits its store, and a recorder for checkpoints. */
 export interface ChainKitStore {
   readonly recorder: ApplicationRecorder;
   readonly tamper: ChainTamper;
+  /** An aggregate recorder in the same store (the checkpoints table). */
+  readonly checkpoints: AggregateRecorder;
+  /** Edits of the checkpoints table. */
+  readonly checkpointTamper: ChainTamper;
 }
 
 /** How the hash chain kit makes and releases stores. */
@@ -127,7 +143,7 @@ export function describeHashChain(
           kind: "modified",
         });
         expect(error.message).toBe(
-          `Stored event ${ledger.id} version 3 of application ${APPLICATION}, fails its integrity check (modified): its hash doesn't match its contents and the hash of the event before it`,
+          `Stored event ${ledger.id} version 3 of application ${APPLICATION} fails its integrity check (modified): its hash doesn't match its contents and the hash of the event before it`,
         );
       }));
 
@@ -222,4 +238,247 @@ export function describeHashChain(
         expect(record && "hash" in record).toBe(false);
       }));
   });
+
+  describe(`${name}: verified stores and signed checkpoints`, () => {
+    it("verifies a store nobody has edited against its signed checkpoints", () =>
+      using(create, kitOptions, async (store) => {
+        const { report, checkpoints } = await checkpointed(store);
+        expect(report.violations).toEqual([]);
+        expect(report).toMatchObject({
+          checked: 20,
+          lastNotificationId: 20,
+          checkpoints: 4,
+          signaturesChecked: true,
+          uncheckpointed: undefined,
+        });
+        expect(checkpoints.map((c) => [c.sequence, c.notificationId, c.count])).toEqual([
+          [1, 5, 5],
+          [2, 10, 10],
+          [3, 15, 15],
+          [4, 20, 20],
+        ]);
+      }));
+
+    it("pinpoints an event whose state was changed, and the checkpoint its range fails", () =>
+      using(create, kitOptions, async (store) => {
+        const { ledgers, verify } = await checkpointed(store);
+        await store.tamper.setState(ledgers[1] as string, 2, new TextEncoder().encode("{}"));
+        const report = await verify();
+        // The event's hash still stands in the log, so its checkpoint holds: its chain fails.
+        expect(report.violations).toEqual([
+          {
+            kind: "modified",
+            applicationName: APPLICATION,
+            originatorId: ledgers[1],
+            originatorVersion: 2,
+            notificationId: 6,
+            detail: "its hash doesn't match its contents and the hash of the event before it",
+          },
+        ]);
+      }));
+
+    it("finds an aggregate's chain recomputed after an edit by its checkpoint", () =>
+      using(create, kitOptions, async (store) => {
+        const { ledgers, verify } = await checkpointed(store);
+        const id = ledgers[1] as string;
+        await store.tamper.setState(id, 2, new TextEncoder().encode("{}"));
+        let previous = genesisHash(APPLICATION, id);
+        for (const record of await store.recorder.selectEvents(id)) {
+          const hash = eventHash(previous, record);
+          await store.tamper.setHash(id, record.originatorVersion, hash);
+          previous = hash;
+        }
+        const report = await verify();
+        expect(
+          report.violations.map((v) => [v.kind, v.notificationId, v.lastNotificationId]),
+        ).toEqual([["checkpoint-mismatch", 6, 10]]);
+        expect(report.violations[0]?.detail).toBe(
+          "the notifications after checkpoint 1 don't hash to checkpoint 2 (an event in the range was changed, or one inserted and another deleted)",
+        );
+      }));
+
+    it("finds an aggregate's last event deleted by its checkpoint", () =>
+      using(create, kitOptions, async (store) => {
+        const { ledgers, verify } = await checkpointed(store);
+        await store.tamper.deleteEvent(ledgers[2] as string, 4);
+        const [first, ...rest] = (await verify()).violations;
+        expect(rest).toEqual([]);
+        expect(first).toMatchObject({
+          kind: "checkpoint-mismatch",
+          notificationId: 11,
+          lastNotificationId: 15,
+        });
+        expect(first?.detail).toContain("some were deleted");
+      }));
+
+    it("finds a whole aggregate deleted, and the log truncated, by the checkpoints", () =>
+      using(create, kitOptions, async (store) => {
+        const { ledgers, verify } = await checkpointed(store);
+        for (let v = 1; v <= 4; v++) await store.tamper.deleteEvent(ledgers[0] as string, v);
+        for (let v = 1; v <= 4; v++) await store.tamper.deleteEvent(ledgers[4] as string, v);
+        const violations = (await verify()).violations;
+        expect(violations.map((v) => [v.kind, v.notificationId, v.lastNotificationId])).toEqual([
+          ["checkpoint-mismatch", 1, 5],
+          ["checkpoint-mismatch", 16, 20],
+        ]);
+        expect(violations[1]?.detail).toContain("the log ends at notification 16");
+      }));
+
+    it("shows a forged event with a correctly computed hash as outside every checkpoint", () =>
+      using(create, kitOptions, async (store) => {
+        const { ledgers, verify } = await checkpointed(store);
+        const id = ledgers[3] as string;
+        const [last] = await store.recorder.selectEvents(id, { desc: true, limit: 1 });
+        const forged = {
+          originatorId: id,
+          originatorVersion: 5,
+          topic: "Ledger.Entered",
+          state: new TextEncoder().encode('{"entry":"forged","timestamp":null}'),
+        };
+        await store.recorder.insertEvents([
+          { ...forged, hash: eventHash(last?.hash as Uint8Array, forged) },
+        ]);
+        const report = await verify();
+        expect(report.violations).toEqual([]);
+        expect(report.uncheckpointed).toEqual({ from: 21, to: 21 });
+      }));
+
+    it("refuses checkpoints rewritten without the signing key", () =>
+      using(create, kitOptions, async (store) => {
+        const { ledgers, verify } = await checkpointed(store);
+        await store.tamper.setState(ledgers[3] as string, 3, new TextEncoder().encode("{}"));
+        // The intruder recomputes every checkpoint over the edited log, with a key of its own.
+        const forger = generateKeyPairSync("ed25519").privateKey;
+        const hasher = new LogHasher(APPLICATION);
+        const log = await store.recorder.selectNotifications(1, 100);
+        for (let sequence = 1; sequence <= 4; sequence++) {
+          for (const n of log.slice((sequence - 1) * 5, sequence * 5)) hasher.add(n);
+          const forged = signCheckpoint(
+            { ...hasher.position(), applicationName: APPLICATION, sequence },
+            forger,
+          );
+          await store.checkpointTamper.setState(
+            "checkpoints",
+            sequence,
+            new TextEncoder().encode(JSON.stringify(exportCheckpoint(forged))),
+          );
+        }
+        const violations = (await verify()).violations;
+        expect(violations.filter((v) => v.kind === "bad-signature")).toHaveLength(4);
+        expect(violations.at(-1)).toMatchObject({ kind: "modified", originatorVersion: 3 });
+      }));
+
+    it("finds a truncated log and its checkpoints by a checkpoint kept elsewhere", () =>
+      using(create, kitOptions, async (store) => {
+        const { checkpoints, verify } = await checkpointed(store);
+        const kept = importCheckpoint(
+          JSON.parse(JSON.stringify(exportCheckpoint(checkpoints[3] as Checkpoint))),
+        );
+        const tail = await store.recorder.selectNotifications(11, 100);
+        for (const n of tail) await store.tamper.deleteEvent(n.originatorId, n.originatorVersion);
+        for (const sequence of [3, 4])
+          await store.checkpointTamper.deleteEvent("checkpoints", sequence);
+        expect((await verify()).violations).toEqual([]);
+        const violations = (await verify(kept)).violations;
+        expect(violations.map((v) => v.kind)).toEqual([
+          "checkpoint-missing",
+          "checkpoint-mismatch",
+        ]);
+        expect(violations[1]?.detail).toContain("the log ends at notification 10");
+      }));
+
+    it("reports checkpoint records that can't be read, and never crashes on them", () =>
+      using(create, kitOptions, async (store) => {
+        const { verify } = await checkpointed(store);
+        const hostile = ["", "null", "[]", '{"application":1}', "{not json", '{"sequence":-1}'];
+        for (const [i, text] of hostile.entries()) {
+          await store.checkpointTamper.setState(
+            "checkpoints",
+            (i % 4) + 1,
+            new TextEncoder().encode(text),
+          );
+          const violations = (await verify()).violations;
+          expect(violations.some((v) => v.kind === "bad-signature")).toBe(true);
+        }
+      }));
+
+    it("keeps one sequence of checkpoints when two checkpointers race", () =>
+      using(create, kitOptions, async (store) => {
+        const { key } = await written(store);
+        const make = () =>
+          new Checkpointer({
+            applicationName: APPLICATION,
+            recorder: store.recorder,
+            checkpoints: new CheckpointStore(store.checkpoints),
+            signingKey: key,
+            every: 3,
+          });
+        await Promise.all([make().catchUp({ final: true }), make().catchUp({ final: true })]);
+        const all = await new CheckpointStore(store.checkpoints).all();
+        expect(all.map((c) => c.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+        const report = await verifyStore(store.recorder, {
+          chain: new HashChain(APPLICATION),
+          checkpoints: new CheckpointStore(store.checkpoints),
+          publicKey: createPublicKey(key),
+        });
+        expect(report.violations).toEqual([]);
+        expect(report.uncheckpointed).toBeUndefined();
+      }));
+
+    it("won't checkpoint on from a checkpoint another key signed", () =>
+      using(create, kitOptions, async (store) => {
+        const { checkpointer } = await checkpointed(store);
+        const other = new Checkpointer({
+          applicationName: APPLICATION,
+          recorder: store.recorder,
+          checkpoints: new CheckpointStore(store.checkpoints),
+          signingKey: generateKeyPairSync("ed25519").privateKey,
+        });
+        await expect(other.catchUp()).rejects.toThrow(
+          `Checkpoint 4 of application ${APPLICATION} is not signed by this key`,
+        );
+        expect(await checkpointer.catchUp()).toEqual([]);
+      }));
+  });
+}
+
+/** Five ledgers of four events each, stored with a hash chain: notifications 1 to 20. */
+async function written(store: ChainKitStore) {
+  const events = new EventStore({
+    mapper: new Mapper({ transcoder: new JSONTranscoder(), applicationName: APPLICATION }),
+    recorder: store.recorder,
+    chain: new HashChain(APPLICATION),
+  });
+  const ledgers = Array.from({ length: 5 }, () => Ledger.create());
+  for (const ledger of ledgers) {
+    for (let i = 2; i <= 4; i++) ledger.enter({ entry: `entry ${i}` });
+    await events.put(ledger.collectEvents(), { aggregates: [ledger] });
+  }
+  return {
+    ledgers: ledgers.map((ledger) => ledger.id),
+    key: generateKeyPairSync("ed25519").privateKey,
+  };
+}
+
+/** The ledgers, checkpointed every five notifications, and a verify of the store. */
+async function checkpointed(store: ChainKitStore) {
+  const { ledgers, key } = await written(store);
+  const checkpointStore = new CheckpointStore(store.checkpoints);
+  const checkpointer = new Checkpointer({
+    applicationName: APPLICATION,
+    recorder: store.recorder,
+    checkpoints: checkpointStore,
+    signingKey: key,
+    every: 5,
+  });
+  const checkpoints = await checkpointer.catchUp({ final: true });
+  const verify = (checkpoint?: Checkpoint) =>
+    verifyStore(store.recorder, {
+      chain: new HashChain(APPLICATION),
+      checkpoints: checkpointStore,
+      publicKey: createPublicKey(key),
+      checkpoint,
+      pageSize: 7,
+    });
+  return { ledgers, checkpoints, checkpointer, verify, report: await verify() };
 }
