@@ -17,6 +17,9 @@ import {
 } from "@es/domain";
 import {
   type ApplicationRecorder,
+  CHECKPOINT_INTERVAL,
+  Checkpointer,
+  CheckpointStore,
   type Cipher,
   type Compressor,
   ConfigurationError,
@@ -29,15 +32,25 @@ import {
   type Infrastructure,
   InfrastructureFactory,
   type InfrastructureFactoryClass,
+  type IntegrityReport,
+  type IntegrityViolation,
   IS_EVENT_HASHING_ENABLED,
   IS_SNAPSHOTTING_ENABLED,
   type Mapper,
   type SubscribeOptions,
   type Subscription,
   type Transcoder,
+  verifyStore,
 } from "@es/persistence-core";
 import { deferred } from "./deferred.js";
 import { ApplicationStateError, SnapshottingDisabledError } from "./errors.js";
+import {
+  aggregateViolation,
+  type CheckpointingOptions,
+  signingKeyOf,
+  type VerifyOptions,
+  verifyingKeyOf,
+} from "./integrity.js";
 import { LocalNotificationLog, type NotificationLog } from "./notification-log.js";
 import { Repository } from "./repository.js";
 import { snapshotOf } from "./snapshot-of.js";
@@ -140,6 +153,7 @@ export class Application {
   #repository: Pick<Repository, "get" | "has"> | undefined;
   #log: NotificationLog | undefined;
   #snapshots: Pick<EventStore, "put" | "get"> | undefined;
+  #checkpointStore: Promise<CheckpointStore> | undefined;
   /** The subscriptions that may still be going on: `close()` ends them. */
   readonly #subscriptions = new Set<Subscription<SubscribedEvent>>();
 
@@ -433,6 +447,73 @@ export class Application {
     }
     const aggregate = await repository.get(aggregateId, { version });
     await snapshots.put([snapshotOf(aggregate)]);
+  }
+
+  /**
+   * Checks one aggregate's stored events against its hash chain, from its first event: the
+   * first violation (events recorded without hashes among them), or undefined if there is none.
+   * Needs no cipher key: the stored bytes are hashed.
+   */
+  async verifyAggregate(aggregateId: string): Promise<IntegrityViolation | undefined> {
+    const { recorder } = await this.infrastructure();
+    return aggregateViolation(this.name, aggregateId, await recorder.selectEvents(aggregateId));
+  }
+
+  /**
+   * Walks the whole notification log and reports every violation: of the aggregates' hash
+   * chains, of ranges recorded without hashes, of the checkpoints (their hashes, their
+   * signatures) and of a checkpoint kept elsewhere. Needs no cipher key.
+   *
+   * @example
+   * ```ts
+   * const report = await app.verifyStore({ verifyingKey, checkpoint: importCheckpoint(kept) });
+   * if (report.violationCount > 0) console.error(report.violations[0]);
+   * ```
+   * @throws {@link ConfigurationError} if the verifying key (given or in the environment) is not an Ed25519 key.
+   */
+  async verifyStore(options: VerifyOptions = {}): Promise<IntegrityReport> {
+    const { recorder } = await this.infrastructure();
+    return verifyStore(recorder, {
+      chain: new HashChain(this.name),
+      checkpoints: await this.#checkpoints(),
+      publicKey: verifyingKeyOf(new Environment(this.name, this.env), options.verifyingKey),
+      checkpoint: options.checkpoint,
+      onProgress: options.onProgress,
+      pageSize: options.pageSize,
+    });
+  }
+
+  /**
+   * A checkpointer of this application's log: it adds a checkpoint, signed with the key, every
+   * so many notifications (`catchUp()` to the end of the log, `follow()` as it grows). Its
+   * checkpoints are kept in the application's `checkpoints` table; export one to keep it
+   * elsewhere (`exportCheckpoint`).
+   *
+   * @throws {@link ConfigurationError} if there is no signing key, or it is not an Ed25519 private key.
+   */
+  async checkpointer(options: CheckpointingOptions = {}): Promise<Checkpointer> {
+    const env = new Environment(this.name, this.env);
+    const key = signingKeyOf(env, options.signingKey);
+    const { recorder } = await this.infrastructure();
+    return new Checkpointer({
+      applicationName: this.name,
+      recorder,
+      checkpoints: await this.#checkpoints(),
+      signingKey: key,
+      every: options.every ?? env.read(CHECKPOINT_INTERVAL, envSchemas.integer(1000, { min: 1 })),
+    });
+  }
+
+  /** The application's checkpoints (their table made on first use). */
+  #checkpoints(): Promise<CheckpointStore> {
+    this.#checkpointStore ??= this.infrastructure()
+      .then(({ factory }) => factory.aggregateRecorder("checkpoints"))
+      .then((recorder) => new CheckpointStore(recorder));
+    // A store that failed to open is tried again by the next call.
+    this.#checkpointStore.catch(() => {
+      this.#checkpointStore = undefined;
+    });
+    return this.#checkpointStore;
   }
 
   /** Ends the application's subscriptions, then releases the infrastructure (connections, files). */

@@ -1,6 +1,6 @@
 /**
  * @es/application — event-sourced applications: `Application` (save, repository, notification
- * log, live subscriptions, snapshotting), `Repository`, `LocalNotificationLog`.
+ * log, live subscriptions, snapshotting, hash-chained events and verifying the store), `Repository`, `LocalNotificationLog`.
  */
 export {
   Application,
@@ -15,6 +15,7 @@ export {
   ApplicationStateError,
   SnapshottingDisabledError,
 } from "./errors.js";
+export type { CheckpointingOptions, VerifyOptions } from "./integrity.js";
 export {
   LocalNotificationLog,
   type NotificationLog,

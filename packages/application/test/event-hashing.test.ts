@@ -6,12 +6,16 @@
 import { AESCipher, ZlibCompressor } from "@es/cipher";
 import { Aggregate, event } from "@es/domain";
 import {
+  ConfigurationError,
   eventHash,
+  exportCheckpoint,
+  generateCheckpointKeys,
   genesisHash,
   HashChain,
   hashOf,
   type InMemoryApplicationRecorder,
   IntegrityViolationError,
+  importCheckpoint,
   notification,
 } from "@es/persistence-core";
 import { describe, expect, it } from "vitest";
@@ -152,5 +156,66 @@ describe("an application with event hashing", () => {
       expect(record?.hash !== undefined).toBe(app === on);
       await app.close();
     }
+  });
+
+  it("verifies the store and its aggregates against checkpoints signed by the environment's key", async () => {
+    const keys = generateCheckpointKeys();
+    const bank = new Bank({ env: { BANK_CHECKPOINT_SIGNING_KEY: keys.signingKey } });
+    const ids = [await bank.open(), await bank.open()];
+    for (const id of ids) for (let i = 1; i <= 4; i++) await bank.credit(id, i);
+    const checkpointer = await bank.checkpointer({ every: 4 });
+    const added = await checkpointer.catchUp({ final: true });
+    expect(added.map((c) => c.notificationId)).toEqual([4, 8, 10]);
+    expect(await bank.verifyStore()).toMatchObject({
+      violations: [],
+      checked: 10,
+      checkpoints: 3,
+      signaturesChecked: true,
+    });
+    expect(await bank.verifyAggregate(ids[0] as string)).toBeUndefined();
+
+    // Kept elsewhere, a checkpoint is a small JSON file, checked with the verifying key alone.
+    const kept = JSON.stringify(exportCheckpoint(added[2] as (typeof added)[2]));
+    const report = await bank.verifyStore({
+      verifyingKey: keys.verifyingKey,
+      checkpoint: importCheckpoint(JSON.parse(kept)),
+    });
+    expect(report.violations).toEqual([]);
+
+    const recorder = bank.recorder as unknown as {
+      sequences: Map<string, ReturnType<typeof notification>[]>;
+      notifications: ReturnType<typeof notification>[];
+    };
+    const credit = recorder.notifications[6] as ReturnType<typeof notification>;
+    const forged = notification({ ...credit, state: new TextEncoder().encode('{"amount":9}') });
+    recorder.notifications[6] = forged;
+    const sequence = recorder.sequences.get(credit.originatorId) ?? [];
+    sequence[credit.originatorVersion - 1] = forged;
+    expect(await bank.verifyAggregate(credit.originatorId)).toMatchObject({
+      kind: "modified",
+      originatorVersion: credit.originatorVersion,
+    });
+    expect((await bank.verifyStore()).violations).toMatchObject([
+      { kind: "modified", notificationId: 7, originatorVersion: credit.originatorVersion },
+    ]);
+    await bank.close();
+  });
+
+  it("refuses to checkpoint without a signing key, naming the variable, never a key", async () => {
+    const bank = new Bank();
+    await expect(bank.checkpointer()).rejects.toThrow(
+      "Checkpoints need a signing key: give one, or set BANK_CHECKPOINT_SIGNING_KEY or CHECKPOINT_SIGNING_KEY",
+    );
+    const secret = "c2VjcmV0LWJ1dC1ub3QtYS1rZXk=";
+    const error = await bank
+      .checkpointer({ signingKey: secret })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(String(error)).not.toContain(secret);
+    const { verifyingKey } = generateCheckpointKeys();
+    await expect(bank.checkpointer({ signingKey: verifyingKey })).rejects.toThrow(
+      "The checkpoint signing key is not a private key",
+    );
+    await bank.close();
   });
 });

@@ -6,7 +6,14 @@
  * elsewhere. Whoever has the public key can check them; only the holder of the private key
  * can make them, so a store rewritten without it fails the check.
  */
-import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from "node:crypto";
 import { messageOf } from "@es/domain";
 import { ConfigurationError, DataError } from "./errors.js";
 import { HASH_LENGTH } from "./event-hashes.js";
@@ -51,16 +58,39 @@ function signedText(checkpoint: Omit<Checkpoint, "signature">): Buffer {
 }
 
 /**
- * A private key (PEM, or a `KeyObject`) as a signing key, checked to be Ed25519.
+ * A new Ed25519 key pair for checkpoints, each as one line of base64 (DER): the signing key
+ * for the checkpointer (a secret: `CHECKPOINT_SIGNING_KEY`), the verifying key for whoever
+ * checks the store (`CHECKPOINT_VERIFYING_KEY`).
+ */
+export function generateCheckpointKeys(): { signingKey: string; verifyingKey: string } {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  return {
+    signingKey: privateKey.export({ format: "der", type: "pkcs8" }).toString("base64"),
+    verifyingKey: publicKey.export({ format: "der", type: "spki" }).toString("base64"),
+  };
+}
+
+/** A key given as PEM, or as one line of base64 DER (PKCS #8 private, SPKI public). */
+function keyInput<T extends "pkcs8" | "spki">(key: string, type: T) {
+  const text = key.trim();
+  return text.startsWith("-----BEGIN")
+    ? text
+    : { key: Buffer.from(text, "base64"), format: "der" as const, type };
+}
+
+/**
+ * A private key (PEM, base64 DER or a `KeyObject`) as a signing key, checked to be Ed25519.
  *
  * @throws ConfigurationError if it is not an Ed25519 private key (the key is never shown).
  */
 export function signingKey(key: string | KeyObject): KeyObject {
   let object: KeyObject;
   try {
-    object = typeof key === "string" ? createPrivateKey(key) : key;
+    object = typeof key === "string" ? createPrivateKey(keyInput(key, "pkcs8")) : key;
   } catch {
-    throw new ConfigurationError("The checkpoint signing key is not a private key in PEM");
+    throw new ConfigurationError(
+      "The checkpoint signing key is not a private key (PEM, or base64 of PKCS #8 DER)",
+    );
   }
   if (object.type !== "private" || object.asymmetricKeyType !== "ed25519") {
     throw new ConfigurationError("The checkpoint signing key is not an Ed25519 private key");
@@ -69,18 +99,20 @@ export function signingKey(key: string | KeyObject): KeyObject {
 }
 
 /**
- * A public key (PEM, or a `KeyObject`; a private key gives its public half) as a key that
- * checks checkpoints, checked to be Ed25519.
+ * A public key (PEM, base64 DER or a `KeyObject`; a private key gives its public half) as a
+ * key that checks checkpoints, checked to be Ed25519.
  *
  * @throws ConfigurationError if it is not an Ed25519 key.
  */
 export function verifyingKey(key: string | KeyObject): KeyObject {
   let object: KeyObject;
   try {
-    object = typeof key === "string" ? createPublicKey(key) : key;
+    object = typeof key === "string" ? createPublicKey(keyInput(key, "spki")) : key;
     if (object.type === "private") object = createPublicKey(object);
   } catch {
-    throw new ConfigurationError("The checkpoint verifying key is not a key in PEM");
+    throw new ConfigurationError(
+      "The checkpoint verifying key is not a public key (PEM, or base64 of SPKI DER)",
+    );
   }
   if (object.asymmetricKeyType !== "ed25519") {
     throw new ConfigurationError("The checkpoint verifying key is not an Ed25519 key");

@@ -18,6 +18,7 @@ export {
   checkpointSigned,
   type ExportedCheckpoint,
   exportCheckpoint,
+  generateCheckpointKeys,
   importCheckpoint,
   type StoredCheckpoint,
   signCheckpoint,
@@ -75,6 +76,9 @@ export {
 } from "./in-memory/recorders.js";
 export { InMemoryView } from "./in-memory/view.js";
 export {
+  CHECKPOINT_INTERVAL,
+  CHECKPOINT_SIGNING_KEY,
+  CHECKPOINT_VERIFYING_KEY,
   CIPHER_KEY,
   CIPHER_TOPIC,
   COMPRESSOR_TOPIC,

@@ -39,6 +39,12 @@ export const IS_SNAPSHOTTING_ENABLED = "IS_SNAPSHOTTING_ENABLED";
  * one, and checked when read (strtobool; default no).
  */
 export const IS_EVENT_HASHING_ENABLED = "IS_EVENT_HASHING_ENABLED";
+/** The Ed25519 key that signs checkpoints of the log (PEM or base64 DER; a secret). */
+export const CHECKPOINT_SIGNING_KEY = "CHECKPOINT_SIGNING_KEY";
+/** The Ed25519 public key that checks the checkpoints' signatures (PEM or base64 DER). */
+export const CHECKPOINT_VERIFYING_KEY = "CHECKPOINT_VERIFYING_KEY";
+/** Notifications per checkpoint (default 1000). */
+export const CHECKPOINT_INTERVAL = "CHECKPOINT_INTERVAL";
 /** Whether recorders create their tables when missing (strtobool; default yes). */
 export const CREATE_TABLE = "CREATE_TABLE";
 

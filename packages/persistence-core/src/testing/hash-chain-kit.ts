@@ -387,6 +387,36 @@ export function describeHashChain(
         expect(violations[1]?.detail).toContain("the log ends at notification 10");
       }));
 
+    it("reports events recorded before hashing was on as an unchained range, never as intact", () =>
+      using(create, kitOptions, async (store) => {
+        const mapper = new Mapper({ transcoder: new JSONTranscoder() });
+        const before = new EventStore({ mapper, recorder: store.recorder });
+        const ledger = Ledger.create();
+        ledger.enter({ entry: "unhashed" });
+        await before.put(ledger.collectEvents());
+        const other = Ledger.create();
+        await before.put(other.collectEvents());
+        const after = new EventStore({
+          mapper,
+          recorder: store.recorder,
+          chain: new HashChain(APPLICATION),
+        });
+        ledger.enter({ entry: "hashed" });
+        await after.put(ledger.collectEvents(), { aggregates: [ledger] });
+        const report = await verifyStore(store.recorder, { chain: new HashChain(APPLICATION) });
+        expect(report.violations).toEqual([
+          {
+            kind: "unchained",
+            applicationName: APPLICATION,
+            notificationId: 1,
+            lastNotificationId: 3,
+            detail: "recorded without hashes (before hashing was on, or their hashes removed)",
+          },
+        ]);
+        expect(report).toMatchObject({ checked: 4, checkpoints: 0, signaturesChecked: false });
+        expect(report.uncheckpointed).toEqual({ from: 1, to: 4 });
+      }));
+
     it("reports checkpoint records that can't be read, and never crashes on them", () =>
       using(create, kitOptions, async (store) => {
         const { verify } = await checkpointed(store);
