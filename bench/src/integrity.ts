@@ -1,0 +1,292 @@
+/**
+ * What tamper-evidence costs, on each store:
+ *
+ *   W1 and W2 with event hashing off and on, in turns, same run → saves/s, gets/s, on/off
+ *   Verify: `verifyStore` over INTEGRITY_EVENTS hashed events (default 1,000,000; 100,000
+ *      aggregates of 10), beside W3 (reading the same log in pages) → events/s, ratio
+ *   Checkpointing: a checkpointer's catch-up over the same log, a checkpoint every 10,000
+ *      → ms per 10,000 notifications, beside reading them alone
+ *
+ * Run alone with `pnpm --filter @es/bench integrity` (INTEGRITY_AGGREGATES, default 300
+ * accounts for W1/W2, INTEGRITY_ROUNDS default 5); `pnpm bench` runs it last.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  type ApplicationRecorder,
+  Checkpointer,
+  CheckpointStore,
+  eventHash,
+  generateCheckpointKeys,
+  genesisHash,
+  HashChain,
+  InfrastructureFactory,
+  type StoredEvent,
+  signingKey,
+  verifyStore,
+} from "@es/persistence-core";
+import { Account, Accounts } from "./model.js";
+import { readAll } from "./pages.js";
+import { dropSchemas, type PostgresServer, perSecond, postgresServer } from "./postgres-server.js";
+import { inTurns, timed } from "./rounds.js";
+
+const COMMANDS = 9;
+
+export interface IntegrityOptions {
+  /** Accounts per W1 round (each created then changed 9 times, saved after each). */
+  readonly aggregates: number;
+  readonly rounds: number;
+  /** Hashed events verified at scale (0 skips it). */
+  readonly events: number;
+}
+
+export function integrityOptions(): IntegrityOptions {
+  return {
+    aggregates: Number(process.env.INTEGRITY_AGGREGATES ?? 300),
+    rounds: Number(process.env.INTEGRITY_ROUNDS ?? 5),
+    events: Number(process.env.INTEGRITY_EVENTS ?? 1_000_000),
+  };
+}
+
+interface CostRow {
+  readonly store: string;
+  readonly w1Off: number;
+  readonly w1On: number;
+  readonly w2Off: number;
+  readonly w2On: number;
+}
+
+interface VerifyRow {
+  readonly store: string;
+  readonly events: number;
+  readonly verify: number;
+  readonly w3: number;
+  readonly checkpointMsPer10k: number;
+  readonly readMsPer10k: number;
+  readonly violations: number;
+}
+
+/** One round of W1 then W2 on a fresh application: saves/s and gets/s. */
+async function round(env: Record<string, string>, hashing: boolean, aggregates: number) {
+  const app = new Accounts({ env: { ...env, IS_EVENT_HASHING_ENABLED: hashing ? "y" : "n" } });
+  await app.ready;
+  const ids: string[] = [];
+  const [, saveMs] = await timed(async () => {
+    for (let i = 0; i < aggregates; i++) {
+      const account = Account.create(`owner ${i}`);
+      await app.save(account);
+      for (let c = 0; c < COMMANDS; c++) {
+        account.deposit(10);
+        await app.save(account);
+      }
+      ids.push(account.id);
+    }
+  });
+  const [, getMs] = await timed(async () => {
+    for (const id of ids) await app.repository.get(id);
+  });
+  await app.close();
+  return {
+    saves: perSecond(aggregates * (COMMANDS + 1), saveMs),
+    gets: perSecond(ids.length, getMs),
+  };
+}
+
+async function measureCost(
+  store: string,
+  envOf: (name: string) => Record<string, string>,
+  { aggregates, rounds }: IntegrityOptions,
+): Promise<CostRow> {
+  let n = 0;
+  const results = {
+    off: [] as { saves: number; gets: number }[],
+    on: [] as { saves: number; gets: number }[],
+  };
+  const taken = await inTurns(rounds, {
+    off: async () => {
+      const r = await round(envOf(`off_${n++}`), false, aggregates);
+      results.off.push(r);
+      return r.saves;
+    },
+    on: async () => {
+      const r = await round(envOf(`on_${n++}`), true, aggregates);
+      results.on.push(r);
+      return r.saves;
+    },
+  });
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  return {
+    store,
+    w1Off: taken.off,
+    w1On: taken.on,
+    w2Off: median(results.off.map((r) => r.gets)),
+    w2On: median(results.on.map((r) => r.gets)),
+  };
+}
+
+/** Fills a recorder with `events` hashed events: aggregates of 10, chained as a save would. */
+async function fill(recorder: ApplicationRecorder, applicationName: string, events: number) {
+  const state = Buffer.from(
+    '{"amount":10,"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-01T00:00:00.000Z"}}',
+  );
+  const batch: StoredEvent[] = [];
+  for (let a = 0; a < events / 10; a++) {
+    const id = crypto.randomUUID();
+    let previous = genesisHash(applicationName, id);
+    for (let v = 1; v <= 10; v++) {
+      const event = {
+        originatorId: id,
+        originatorVersion: v,
+        topic: v === 1 ? "Account.Created" : "Account.Deposited",
+        state,
+      };
+      const hash = eventHash(previous, event);
+      batch.push({ ...event, hash });
+      previous = hash;
+    }
+    if (batch.length >= 5000) {
+      await recorder.insertEvents(batch.splice(0));
+      if ((a * 10) % 200_000 === 0)
+        process.stdout.write(`  filled ${(a * 10).toLocaleString("en-US")}\r`);
+    }
+  }
+  if (batch.length > 0) await recorder.insertEvents(batch.splice(0));
+}
+
+async function measureVerify(
+  store: string,
+  env: Record<string, string>,
+  events: number,
+): Promise<VerifyRow> {
+  const applicationName = "Integrity";
+  const factory = await InfrastructureFactory.construct({ applicationName, env });
+  try {
+    const recorder = await factory.applicationRecorder();
+    console.log(`  ${store}: storing ${events.toLocaleString("en-US")} hashed events`);
+    await fill(recorder, applicationName, events);
+    const chain = new HashChain(applicationName);
+    const readLog = () =>
+      readAll(
+        1,
+        (next) => recorder.selectNotifications(next, 1000),
+        (n) => n.id,
+      );
+    const taken = await inTurns(3, {
+      w3: async () => {
+        const [count, ms] = await timed(readLog);
+        return perSecond(count, ms);
+      },
+      verify: async () => {
+        const [report, ms] = await timed(() => verifyStore(recorder, { chain }));
+        if (report.violationCount > 0)
+          throw new Error(`${report.violationCount} violations in a clean store`);
+        return perSecond(report.checked, ms);
+      },
+    });
+    const keys = generateCheckpointKeys();
+    const checkpoints = new CheckpointStore(await factory.aggregateRecorder("checkpoints"));
+    const checkpointer = new Checkpointer({
+      applicationName,
+      recorder,
+      checkpoints,
+      signingKey: signingKey(keys.signingKey),
+      every: 10_000,
+    });
+    const [added, checkpointMs] = await timed(() => checkpointer.catchUp());
+    const [, readMs] = await timed(readLog);
+    const report = await verifyStore(recorder, { chain, checkpoints });
+    return {
+      store,
+      events,
+      verify: taken.verify,
+      w3: taken.w3,
+      checkpointMsPer10k: checkpointMs / (events / 10_000),
+      readMsPer10k: readMs / (events / 10_000),
+      violations: report.violationCount + (added.length === events / 10_000 ? 0 : 1),
+    };
+  } finally {
+    await factory.close();
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+export function printIntegrity(costs: readonly CostRow[], verifies: readonly VerifyRow[]): void {
+  console.log("\nIntegrity: W1/W2 with event hashing off and on (same run, in turns, median)");
+  console.table(
+    costs.map((row) => ({
+      store: row.store,
+      "W1 off (saves/s)": fmt(row.w1Off),
+      "W1 on": fmt(row.w1On),
+      "W1 on/off": (row.w1On / row.w1Off).toFixed(2),
+      "W2 off (gets/s)": fmt(row.w2Off),
+      "W2 on": fmt(row.w2On),
+      "W2 on/off": (row.w2On / row.w2Off).toFixed(2),
+    })),
+  );
+  if (verifies.length === 0) return;
+  console.log(
+    "Integrity: verifyStore over a clean hashed log, beside W3 over the same log; checkpointing",
+  );
+  console.table(
+    verifies.map((row) => ({
+      store: row.store,
+      events: fmt(row.events),
+      "verify (events/s)": fmt(row.verify),
+      "W3 (events/s)": fmt(row.w3),
+      "verify/W3": (row.verify / row.w3).toFixed(2),
+      "checkpointing (ms/10k)": row.checkpointMsPer10k.toFixed(1),
+      "reading alone (ms/10k)": row.readMsPer10k.toFixed(1),
+      violations: row.violations,
+    })),
+  );
+}
+
+export async function measureIntegrity(
+  server: PostgresServer,
+  dir: string,
+  options: IntegrityOptions,
+): Promise<{ costs: CostRow[]; verifies: VerifyRow[] }> {
+  const stamp = Date.now();
+  const schemas: string[] = [];
+  const postgresEnv = (name: string) => {
+    const schema = `integrity_${stamp}_${name}`;
+    schemas.push(schema);
+    return { INFRASTRUCTURE_FACTORY: "@es/postgres", POSTGRES_SCHEMA: schema };
+  };
+  const sqliteEnv = (name: string) => ({
+    INFRASTRUCTURE_FACTORY: "@es/sqlite",
+    SQLITE_DBNAME: join(dir, `integrity-${stamp}-${name}.db`),
+  });
+  try {
+    console.log("Integrity: W1/W2 hashing off and on");
+    const costs = [
+      await measureCost("in-memory", () => ({}), options),
+      await measureCost("sqlite", sqliteEnv, options),
+      await measureCost("postgres", postgresEnv, options),
+    ];
+    const verifies: VerifyRow[] = [];
+    if (options.events > 0) {
+      verifies.push(await measureVerify("sqlite", sqliteEnv("verify"), options.events));
+      verifies.push(await measureVerify("postgres", postgresEnv("verify"), options.events));
+    }
+    return { costs, verifies };
+  } finally {
+    await dropSchemas(server, schemas);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const dir = mkdtempSync(join(tmpdir(), "es-bench-integrity-"));
+  const [server, stop] = await postgresServer();
+  try {
+    const { costs, verifies } = await measureIntegrity(server, dir, integrityOptions());
+    printIntegrity(costs, verifies);
+  } finally {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
