@@ -19,6 +19,8 @@
  *      store: catching up over 20,000 events and over the SCALE events stored for W3 at scale,
  *      beside W3 over the same events → events/s; live, save → the view shows it (median,
  *      p99); and Emmett's PostgreSQL projector doing the same on the same server (projections.ts)
+ *   Integrity: W1/W2 with event hashing off and on; verifyStore over INTEGRITY_EVENTS hashed
+ *      events beside W3 over them; checkpointing per 10,000 notifications (integrity.ts)
  *   Keep-up: Counters in a worker process following Worlds while 1, 4 and 16 writers save,
  *      with pages of 1 notification (one transaction each) and of the default size → upstream
  *      saves/s, follower notifications/s, max lag, drain time (keep-up.ts)
@@ -28,7 +30,8 @@
  * skips both), PROJECTIONS (events the projections catch up over, default 20000; 0 skips the
  * projections, at scale too), PROJECTION_SAMPLES (default 300, for the projections' live lag;
  * 0 skips it), KEEP_UP_SECONDS (default 10; 0 skips), KEEP_UP_PAGE_SIZES (default "1,1000"),
- * KEEP_UP_WRITERS (default "1,4,16"), BENCH_DIR (default: a temporary folder), POSTGRES_* (a
+ * KEEP_UP_WRITERS (default "1,4,16"), INTEGRITY_AGGREGATES (default 300; 0 skips),
+ * INTEGRITY_ROUNDS (default 5), INTEGRITY_EVENTS (default 1000000; 0 skips the verify), BENCH_DIR (default: a temporary folder), POSTGRES_* (a
  * server to use; by default one is started and stopped here).
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -37,6 +40,7 @@ import { join } from "node:path";
 import type { Application } from "@es/application";
 import type { Synchronous } from "@es/sqlite";
 import { type EmmettResult, measureEmmett } from "./emmett.js";
+import { integrityOptions, measureIntegrity, printIntegrity } from "./integrity.js";
 import { keepUpOptions, keepUpStores, measureKeepUp, printKeepUp } from "./keep-up.js";
 import { latencyStores, printLatency } from "./latency.js";
 import { Account, Accounts } from "./model.js";
@@ -301,6 +305,9 @@ try {
     projections.events > 0 ? await measureProjections(server, dir, projections) : undefined;
   const keepUp = keepUpOptions();
   const keptUp = keepUp.seconds > 0 ? await measureKeepUp(keepUpStores(dir), keepUp) : undefined;
+  const integrity = integrityOptions();
+  const integrityResults =
+    integrity.aggregates > 0 ? await measureIntegrity(server, dir, integrity) : undefined;
 
   console.log(
     `\nes benchmark — ${AGGREGATES} aggregates × ${COMMANDS + 1} events, node ${process.version}`,
@@ -408,6 +415,7 @@ try {
   if (lag) printSubscriptionLag(lag);
   if (projected) printProjections({ ...projected, catchUp: [...projected.catchUp, ...atScale] });
   if (keptUp) printKeepUp(keptUp, keepUp.seconds);
+  if (integrityResults) printIntegrity(integrityResults.costs, integrityResults.verifies);
   console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
   await stopPostgres?.();
