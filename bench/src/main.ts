@@ -31,8 +31,9 @@
  * projections, at scale too), PROJECTION_SAMPLES (default 300, for the projections' live lag;
  * 0 skips it), KEEP_UP_SECONDS (default 10; 0 skips), KEEP_UP_PAGE_SIZES (default "1,1000"),
  * KEEP_UP_WRITERS (default "1,4,16"), INTEGRITY_AGGREGATES (default 300; 0 skips),
- * INTEGRITY_ROUNDS (default 5), INTEGRITY_EVENTS (default 1000000; 0 skips the verify), BENCH_DIR (default: a temporary folder), POSTGRES_* (a
- * server to use; by default one is started and stopped here).
+ * INTEGRITY_ROUNDS (default 5), INTEGRITY_EVENTS (default 1000000; 0 skips the verify),
+ * BENCH_DIR (default: a temporary folder), POSTGRES_* (a server to use; by default one is
+ * started and stopped here).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
