@@ -31,7 +31,12 @@ export {
   postgres,
   type ResolvedPostgresOptions,
 } from "./factory.js";
-export { PostgresPromptChannel, PROMPT_CHANNEL } from "./prompt-channel.js";
+export {
+  PostgresPromptChannel,
+  PROMPT_CHANNEL,
+  PROMPTS_LOST_WARNING,
+  type PromptChannelOptions,
+} from "./prompt-channel.js";
 export {
   PostgresAggregateRecorder,
   PostgresApplicationRecorder,
