@@ -31,7 +31,7 @@ import {
 import { TableName } from "./schema.js";
 import { notifyAfterCommits } from "./table-changes.js";
 import { checkTls, pgTls, readPemFile, type SettingNames, type TlsSetting } from "./tls.js";
-import { parseConnectionUrl, URL_PARAMETERS, type UrlOptions } from "./url.js";
+import { parameterOf, parseConnectionUrl, URL_PARAMETERS, type UrlOptions } from "./url.js";
 
 /** The database to connect to (required). */
 export const POSTGRES_DBNAME = "POSTGRES_DBNAME";
@@ -184,9 +184,7 @@ function namesWithUrl(fromUrl: UrlOptions, what: string, names: SettingNames): S
   const inUrl = (setting: TlsSetting) => fromUrl[setting] !== undefined;
   return {
     subject: (setting) =>
-      inUrl(setting)
-        ? `The parameter '${URL_PARAMETERS[setting]}' of ${what}`
-        : names.subject(setting),
+      inUrl(setting) ? parameterOf(URL_PARAMETERS[setting], what) : names.subject(setting),
     ref: (setting) =>
       inUrl(setting) ? `the URL's '${URL_PARAMETERS[setting]}'` : names.ref(setting),
   };

@@ -36,6 +36,11 @@ const SSL_MODES: readonly string[] = ["disable", "require", "verify-full"] satis
 const SUPPORTED = "sslmode, sslrootcert, sslcert, sslkey and connect_timeout";
 const SHAPE = "postgres://user:password@host:port/database";
 
+/** How a message starts that names a URL's parameter: "The parameter 'sslkey' of option 'url'…". */
+export function parameterOf(name: string, what: string): string {
+  return `The parameter '${name}' of ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
+}
+
 /**
  * The options a connection URL stands for. `what` names where it came from in messages
  * ("option 'url' of @es/postgres", "Environment variable 'POSTGRES_URL'").
@@ -95,10 +100,7 @@ export function parseConnectionUrl(text: string, what: string): UrlOptions {
       if (Number.isNaN(seconds)) throw problem("has a connect_timeout that isn't whole seconds");
       options.connectTimeoutMs = seconds * 1000;
     } else if (Object.hasOwn(FILES, name)) {
-      options[FILES[name as keyof typeof FILES]] = readPemFile(
-        value,
-        `The parameter '${name}' of ${what}`,
-      );
+      options[FILES[name as keyof typeof FILES]] = readPemFile(value, parameterOf(name, what));
     } else {
       throw problem(
         `has the parameter '${name.slice(0, 40)}', which isn't supported (only ${SUPPORTED})`,

@@ -149,6 +149,11 @@ describe("a connection URL", () => {
     expect(fromEnv({ POSTGRES_URL: url, POSTGRES_SSLMODE: "require" }).options.sslMode).toBe(
       "require",
     );
+    expect(() =>
+      fromEnv({ POSTGRES_URL: `${url}?sslrootcert=${encodeURIComponent(import.meta.filename)}` }),
+    ).toThrow(
+      "The parameter 'sslrootcert' of environment variable 'POSTGRES_URL' is only used when 'POSTGRES_SSLMODE' is verify-full",
+    );
   });
 
   const secret = "s3cret-pw";
