@@ -17,13 +17,26 @@ export function isSecretVariable(name: string): boolean {
   return /KEY|PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL/i.test(name);
 }
 
-/** A copy of the values that `util.inspect` and `JSON.stringify` show with secrets redacted. */
+/**
+ * A copy of the values that `util.inspect` and `JSON.stringify` show with secrets redacted: the
+ * values of secret variables, and the password of a URL in any (`postgres://u:<redacted>@h/db`).
+ */
 export function redactedValues(values: EnvValues): Record<string, string> {
   const redacted: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) {
-    if (value !== undefined) redacted[name] = isSecretVariable(name) ? REDACTED : value;
+    if (value !== undefined) {
+      redacted[name] = isSecretVariable(name) ? REDACTED : withoutUrlPassword(value);
+    }
   }
   return redacted;
+}
+
+/** A URL's password: after `scheme://user:`, up to the authority's last `@`. */
+const URL_PASSWORD = /^(\s*[a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)[^/?#]*@/i;
+
+/** The text with the password of a URL at its start redacted (`DATABASE_URL`, `POSTGRES_URL`). */
+function withoutUrlPassword(value: string): string {
+  return value.replace(URL_PASSWORD, `$1${REDACTED}@`);
 }
 
 /** Makes `values` print with its secrets redacted (it is frozen, as the environment is). */
@@ -117,7 +130,7 @@ export class Environment {
 /** A bad value as an error shows it: described if secret, else quoted (a bounded prefix). */
 export function describeValue(name: string, value: string): string {
   if (isSecretVariable(name)) return `a secret of ${value.length} characters`;
-  return JSON.stringify(bounded(value));
+  return JSON.stringify(bounded(withoutUrlPassword(value)));
 }
 
 /** At most the first few characters of a value, and its length if it is longer. */

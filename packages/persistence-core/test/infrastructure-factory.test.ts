@@ -2,6 +2,7 @@
  * Environment and infrastructure factory.
  */
 
+import { inspect } from "node:util";
 import { DomainEvent, uuid4 } from "@es/domain";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -64,6 +65,21 @@ describe("Environment", () => {
     expect(env.read("BLANK", mode)).toBe("FULL");
     expect(env.read("UNSET", mode)).toBe("FULL");
     expect(() => env.read("BAD", mode)).toThrow(/^Environment variable 'BAD' is invalid: "off"/);
+  });
+
+  it("shows a URL's password redacted, wherever the URL is: inspected, serialised or quoted", () => {
+    const env = new Environment("", {
+      DATABASE_URL: "postgres://worlds:s3cr@t:pw@db.example.com:5432/worlds?sslmode=require",
+      PLAIN_URL: "https://example.com/a:b@c",
+    });
+    for (const shown of [inspect(env), JSON.stringify(env), inspect(env.values)]) {
+      expect(shown).not.toContain("s3cr");
+      expect(shown).toContain("postgres://worlds:<redacted>@db.example.com:5432/worlds");
+      expect(shown).toContain("https://example.com/a:b@c");
+    }
+    expect(() => env.read("DATABASE_URL", z.string().max(10))).toThrow(
+      `Environment variable 'DATABASE_URL' is invalid: "postgres://worlds:<redacted>@db.example.…`,
+    );
   });
 });
 

@@ -27,8 +27,19 @@ export interface PostgresConnectionOptions {
   readonly password: string;
   /** The database to connect to. */
   readonly database: string;
-  /** TLS: `false` (none), or the options of a TLS connection. */
-  readonly ssl: false | { readonly rejectUnauthorized: boolean; readonly ca?: string };
+  /**
+   * TLS: `false` (none), or the options of a TLS connection: whether the server's certificate
+   * is checked, against which authorities (`ca`, else Node's), and the client's certificate and
+   * key (`cert`, `key`: PEM), for a server that asks for one. The key is kept out of `options`.
+   */
+  readonly ssl:
+    | false
+    | {
+        readonly rejectUnauthorized: boolean;
+        readonly ca?: string;
+        readonly cert?: string;
+        readonly key?: string;
+      };
   /** Connections at most in the pool. */
   readonly maxConnections: number;
   /**
@@ -155,8 +166,15 @@ const wasNotSent = (error: unknown): boolean =>
  * ```
  */
 export class PostgresDatastore {
-  /** The options, less the password (kept out of sight, with the pool, in private fields). */
-  readonly options: Readonly<Omit<PostgresConnectionOptions, "password">>;
+  /**
+   * The options, less the password and the TLS key (kept out of sight, with the pool, in
+   * private fields).
+   */
+  readonly options: Readonly<
+    Omit<PostgresConnectionOptions, "password" | "ssl"> & {
+      readonly ssl: false | Omit<Exclude<PostgresConnectionOptions["ssl"], false>, "key">;
+    }
+  >;
   /** Notified after each write this datastore commits (`write`, `transaction`). */
   readonly commits = new ChangeNotifier();
   readonly #pool: pg.Pool;
@@ -165,8 +183,9 @@ export class PostgresDatastore {
   #closed = false;
 
   constructor(options: PostgresConnectionOptions) {
-    const { password, ...shown } = options;
-    this.options = Object.freeze(shown);
+    const { password, ssl, ...shown } = options;
+    const withoutKey = ({ key: _, ...rest }: Exclude<typeof ssl, false>) => Object.freeze(rest);
+    this.options = Object.freeze({ ...shown, ssl: ssl && withoutKey(ssl) });
     const settings = [
       options.lockTimeoutMs > 0 ? `-c lock_timeout=${options.lockTimeoutMs}` : "",
       options.idleInTransactionSessionTimeoutMs > 0

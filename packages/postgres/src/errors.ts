@@ -61,6 +61,13 @@ const TLS = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
+/**
+ * OpenSSL's TLS alerts by which a server refuses the client's certificate (none given when it
+ * asks for one, or one signed by an authority it doesn't trust).
+ */
+const REFUSED_CERTIFICATE =
+  /^ERR_SSL_TLSV1(3)?_ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_\w+|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED)$/;
+
 /** Messages pg gives, without a SQLSTATE, for a connection lost or a client closed. */
 const LOST =
   /connection terminated|connection error|not queryable|timeout exceeded when trying to connect|connection timeout/i;
@@ -86,6 +93,17 @@ export function translateError(error: unknown): unknown {
       {
         cause: error,
       },
+    );
+  }
+  if (typeof code === "string" && code.startsWith("ERR_SSL_")) {
+    // OpenSSL's message starts with an address and ends with a source file: its reason says it.
+    const reason = (error as { reason?: unknown }).reason;
+    const refused = REFUSED_CERTIFICATE.test(code)
+      ? " (the server doesn't accept the client certificate)"
+      : "";
+    return new OperationalError(
+      `Can't make a TLS connection to the PostgreSQL server: ${typeof reason === "string" ? reason : error.message}${refused}`,
+      { cause: error },
     );
   }
   if (LOST.test(error.message)) {

@@ -1,12 +1,10 @@
 /**
  * The PostgreSQL infrastructure: configured in code, `postgres({ host, user, password,
- * database })`, or from the environment, `INFRASTRUCTURE_FACTORY=@es/postgres` with the
- * `POSTGRES_*` variables (each may be prefixed with the application's name). Both give the same
- * options, checked by one schema. Tables are named after the application (`worlds_events`,
+ * database })` or `postgres({ url })`, or from the environment, `INFRASTRUCTURE_FACTORY=@es/postgres`
+ * with the `POSTGRES_*` variables (each may be prefixed with the application's name). All give
+ * the same options, checked by one schema. Tables are named after the application (`worlds_events`,
  * `worlds_snapshots`, `worlds_tracking`), in the schema `POSTGRES_SCHEMA` (default `public`).
  */
-import { readFileSync } from "node:fs";
-import { messageOf } from "@es/domain";
 import {
   ConfigurationError,
   type Environment,
@@ -32,6 +30,8 @@ import {
 } from "./recorders.js";
 import { TableName } from "./schema.js";
 import { notifyAfterCommits } from "./table-changes.js";
+import { checkTls, pgTls, readPemFile, type SettingNames, type TlsSetting } from "./tls.js";
+import { parameterOf, parseConnectionUrl, URL_PARAMETERS, type UrlOptions } from "./url.js";
 
 /** The database to connect to (required). */
 export const POSTGRES_DBNAME = "POSTGRES_DBNAME";
@@ -58,6 +58,15 @@ export const POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT =
 export const POSTGRES_SSLMODE = "POSTGRES_SSLMODE";
 /** A file of PEM certificates that may sign the server's, for `verify-full`. */
 export const POSTGRES_SSLROOTCERT = "POSTGRES_SSLROOTCERT";
+/** A PEM file of the client's certificate, shown to a server that asks for one (with its key). */
+export const POSTGRES_SSLCERT = "POSTGRES_SSLCERT";
+/** A PEM file of the client certificate's private key (unencrypted). Never shown in messages. */
+export const POSTGRES_SSLKEY = "POSTGRES_SSLKEY";
+/**
+ * A connection URL, `postgres://user:password@host:port/database?sslmode=verify-full`, in place
+ * of the host, port, user, password and database variables.
+ */
+export const POSTGRES_URL = "POSTGRES_URL";
 /** Connections at most in the pool (default 10). */
 export const POSTGRES_MAX_CONNECTIONS = "POSTGRES_MAX_CONNECTIONS";
 /**
@@ -89,6 +98,10 @@ const OPTIONS = z.strictObject({
   sslMode: SSL_MODE.default("disable"),
   /** PEM certificates of the authorities that may sign the server's, for `verify-full`. */
   sslRootCert: z.string().optional(),
+  /** The client's PEM certificate, for a server that asks for one (with `sslKey`). */
+  sslCert: z.string().optional(),
+  /** The client certificate's unencrypted PEM private key (with `sslCert`). */
+  sslKey: z.string().optional(),
   /** Connections at most in the pool. */
   maxConnections: z.number().int().min(1).max(10_000).default(10),
   /** How long an idle connection is kept: `null` for ever, 0 for one transaction only. */
@@ -113,8 +126,69 @@ const OPTIONS = z.strictObject({
 
 /** The PostgreSQL adapter's options: host, user, password and database are required. */
 export type PostgresOptions = z.input<typeof OPTIONS>;
-/** The options with their defaults filled in, less the password (kept out of sight). */
-export type ResolvedPostgresOptions = Readonly<Omit<z.output<typeof OPTIONS>, "password">>;
+/**
+ * The options with a connection URL in place of host, port, user, password and database:
+ * `postgres://user:password@host:port/database?sslmode=verify-full`.
+ */
+export type PostgresUrlOptions = Omit<
+  PostgresOptions,
+  "host" | "port" | "user" | "password" | "database"
+> & {
+  /**
+   * The server and the login, the user and password percent-encoded; its parameters may be
+   * `sslmode`, `sslrootcert`, `sslcert`, `sslkey` (files) and `connect_timeout` (seconds).
+   */
+  readonly url: string;
+};
+/** The options with their defaults filled in, less the password and key (kept out of sight). */
+export type ResolvedPostgresOptions = Readonly<
+  Omit<z.output<typeof OPTIONS>, "password" | "sslKey">
+>;
+
+const OWNER = "@es/postgres";
+const OPTION_NAMES: SettingNames = {
+  subject: (setting) => `option '${setting}' of ${OWNER}`,
+  ref: (setting) => `'${setting}'`,
+};
+
+/**
+ * The options checked and with their defaults, a URL read into the options it stands for.
+ *
+ * @throws ConfigurationError naming each option that is missing, invalid or given twice.
+ */
+function resolveOptions(options: PostgresOptions | PostgresUrlOptions): z.output<typeof OPTIONS> {
+  if (typeof options !== "object" || options === null) return parseOptions(OPTIONS, options, OWNER);
+  const { url, ...rest } = options as Record<string, unknown>;
+  if (url === undefined) {
+    const parsed = parseOptions(OPTIONS, rest, OWNER);
+    checkTls(parsed, OPTION_NAMES);
+    return parsed;
+  }
+  const what = `option 'url' of ${OWNER}`;
+  if (typeof url !== "string")
+    throw new ConfigurationError(`${what} is invalid: expected a string`);
+  const fromUrl = parseConnectionUrl(url, what);
+  const twice = Object.keys(fromUrl).filter((key) => rest[key] !== undefined);
+  if (twice.length > 0) {
+    throw new ConfigurationError(
+      `${what} can't be given with ${twice.map((key) => `'${key}'`).join(", ")}: the URL sets ${twice.length > 1 ? "them" : "it"}`,
+    );
+  }
+  const parsed = parseOptions(OPTIONS, { ...rest, ...fromUrl }, OWNER);
+  checkTls(parsed, namesWithUrl(fromUrl, what, OPTION_NAMES));
+  return parsed;
+}
+
+/** Names a setting by the URL's parameter when the URL gave it, else as `names` do. */
+function namesWithUrl(fromUrl: UrlOptions, what: string, names: SettingNames): SettingNames {
+  const inUrl = (setting: TlsSetting) => fromUrl[setting] !== undefined;
+  return {
+    subject: (setting) =>
+      inUrl(setting) ? parameterOf(URL_PARAMETERS[setting], what) : names.subject(setting),
+    ref: (setting) =>
+      inUrl(setting) ? `the URL's '${URL_PARAMETERS[setting]}'` : names.ref(setting),
+  };
+}
 
 /**
  * PostgreSQL, configured in code: `new Worlds({ infrastructure: postgres({ … }) })`. The
@@ -125,11 +199,12 @@ export type ResolvedPostgresOptions = Readonly<Omit<z.output<typeof OPTIONS>, "p
  * const app = new Worlds({
  *   infrastructure: postgres({ host: "localhost", user: "es", password, database: "es" }),
  * });
+ * const other = new Worlds({ infrastructure: postgres({ url: process.env.DATABASE_URL ?? "" }) });
  * ```
  * @throws ConfigurationError naming each option that is missing or invalid.
  */
-export function postgres(options: PostgresOptions): Infrastructure {
-  parseOptions(OPTIONS, options, "@es/postgres");
+export function postgres(options: PostgresOptions | PostgresUrlOptions): Infrastructure {
+  resolveOptions(options);
   return { name: "@es/postgres", create: (init) => new PostgresFactory(options, init) };
 }
 
@@ -149,25 +224,20 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
   processRecorder: PostgresProcessRecorder;
 }> {
   readonly #password: string;
+  readonly #sslKey: string | undefined;
   #promptChannel: PostgresPromptChannel | undefined;
   /** With `notifySubscribers`, stops the NOTIFYs after the datastore's commits. */
   #stopNotifying: (() => void) | undefined;
 
-  constructor(options: PostgresOptions, init: FactoryInit = {}) {
-    const { password, ...resolved } = parseOptions(OPTIONS, options, "@es/postgres");
-    if (resolved.sslMode !== "verify-full" && resolved.sslRootCert !== undefined) {
-      throw new ConfigurationError(
-        "option 'sslRootCert' of @es/postgres is only used with sslMode 'verify-full'",
-      );
-    }
+  constructor(options: PostgresOptions | PostgresUrlOptions, init: FactoryInit = {}) {
+    const { password, sslKey, ...resolved } = resolveOptions(options);
     super(resolved, init);
     this.#password = password;
+    this.#sslKey = sslKey;
   }
 
   /** The options from the environment's variables, each checked and named if it is bad. */
   static optionsFromEnvironment(env: Environment): PostgresOptions {
-    const required = (key: string, what: string): string =>
-      requiredVariable(env, key, `PostgreSQL ${what}`, { exact: key === POSTGRES_PASSWORD });
     const seconds = (key: string) =>
       env.read(key, envSchemas.integer(0, { min: 0, max: Math.floor(MAX_MS / 1000) }));
     const connMaxAge = env.read(POSTGRES_CONN_MAX_AGE, envSchemas.number(undefined));
@@ -176,27 +246,11 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
         `Environment variable '${env.source(POSTGRES_CONN_MAX_AGE)}' is invalid: expected seconds from 0 to ${Math.floor(MAX_MS / 1000)}, or an empty string for no limit`,
       );
     }
-    const sslRootCert = env.get(POSTGRES_SSLROOTCERT)?.trim();
-    const sslMode = env.read(
-      POSTGRES_SSLMODE,
-      envSchemas.text("disable", SSL_MODE, (text) => text.toLowerCase()),
-    );
-    if (sslRootCert && sslMode !== "verify-full") {
-      throw new ConfigurationError(
-        `Environment variable '${env.source(POSTGRES_SSLROOTCERT)}' is only used when '${env.source(POSTGRES_SSLMODE)}' is verify-full`,
-      );
-    }
+    const server = serverFromEnvironment(env);
     return {
-      database: required(POSTGRES_DBNAME, "database name"),
-      host: required(POSTGRES_HOST, "host"),
-      port: env.read(POSTGRES_PORT, envSchemas.integer(5432, { min: 1, max: 65_535 })),
-      user: required(POSTGRES_USER, "user"),
-      password: required(POSTGRES_PASSWORD, "password"),
+      ...server,
       schema: env.read(POSTGRES_SCHEMA, envSchemas.text("public", SCHEMA_NAME)),
-      sslMode,
-      ...(sslRootCert
-        ? { sslRootCert: readCertificate(sslRootCert, env.source(POSTGRES_SSLROOTCERT)) }
-        : {}),
+      ...tlsFromEnvironment(env, server),
       maxConnections: env.read(
         POSTGRES_MAX_CONNECTIONS,
         envSchemas.integer(10, { min: 1, max: 10_000 }),
@@ -217,17 +271,11 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
    * `notifySubscribers`, each of its commits is followed by a NOTIFY of the events table.
    */
   protected openDatastore(): PostgresDatastore {
-    const { sslMode, sslRootCert } = this.options;
     const datastore = new PostgresDatastore({
       ...this.options,
       password: this.#password,
       applicationName: this.tablePrefix,
-      ssl:
-        sslMode === "disable"
-          ? false
-          : sslMode === "require"
-            ? { rejectUnauthorized: false }
-            : { rejectUnauthorized: true, ...(sslRootCert ? { ca: sslRootCert } : {}) },
+      ssl: pgTls({ ...this.options, sslKey: this.#sslKey }),
     });
     if (this.options.notifySubscribers) {
       this.#stopNotifying = notifyAfterCommits(datastore, this.table("events"));
@@ -265,15 +313,93 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
   }
 }
 
-/** A certificate file's PEM text, or a clear error naming the variable. */
-function readCertificate(path: string, variable: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConfigurationError(
-      `Environment variable '${variable}' names a file that can't be read: ${messageOf(error)}`,
-    );
+/** The variables that name the server and the login, which `POSTGRES_URL` replaces. */
+const SERVER_VARIABLES = [
+  POSTGRES_HOST,
+  POSTGRES_PORT,
+  POSTGRES_USER,
+  POSTGRES_PASSWORD,
+  POSTGRES_DBNAME,
+];
+
+/** The server and the login: from `POSTGRES_URL`, or from a variable each. */
+function serverFromEnvironment(env: Environment): UrlOptions {
+  const url = env.get(POSTGRES_URL)?.trim();
+  if (url) {
+    const what = `Environment variable '${env.source(POSTGRES_URL)}'`;
+    const also = SERVER_VARIABLES.filter((key) => env.get(key) !== undefined);
+    if (also.length > 0) {
+      throw new ConfigurationError(
+        `${what} can't be given with ${also.map((key) => `'${env.source(key)}'`).join(", ")}: the URL names the server and the login`,
+      );
+    }
+    return parseConnectionUrl(url, what);
   }
+  const required = (key: string, what: string): string =>
+    requiredVariable(env, key, `PostgreSQL ${what}`, { exact: key === POSTGRES_PASSWORD });
+  return {
+    database: required(POSTGRES_DBNAME, "database name"),
+    host: required(POSTGRES_HOST, "host"),
+    port: env.read(POSTGRES_PORT, envSchemas.integer(5432, { min: 1, max: 65_535 })) ?? 5432,
+    user: required(POSTGRES_USER, "user"),
+    password: required(POSTGRES_PASSWORD, "password"),
+  };
+}
+
+/** The variable of each TLS setting (the certificate and key variables name files). */
+const TLS_VARIABLES: Readonly<Record<TlsSetting, string>> = {
+  sslMode: POSTGRES_SSLMODE,
+  sslRootCert: POSTGRES_SSLROOTCERT,
+  sslCert: POSTGRES_SSLCERT,
+  sslKey: POSTGRES_SSLKEY,
+};
+
+/**
+ * The TLS settings, from their variables and the URL's parameters (a setting given by both is
+ * refused), the files read and checked together.
+ */
+function tlsFromEnvironment(env: Environment, server: UrlOptions) {
+  const url = `Environment variable '${env.source(POSTGRES_URL)}'`;
+  const given = (setting: TlsSetting) => {
+    const value = env.get(TLS_VARIABLES[setting])?.trim();
+    if (!value) return undefined;
+    if (server[setting] !== undefined) {
+      throw new ConfigurationError(
+        `${url} sets ${URL_PARAMETERS[setting]}, and so does '${env.source(TLS_VARIABLES[setting])}': give it once`,
+      );
+    }
+    return value;
+  };
+  const file = (setting: TlsSetting) => {
+    const path = given(setting);
+    if (path === undefined) return server[setting];
+    return readPemFile(path, `Environment variable '${env.source(TLS_VARIABLES[setting])}'`);
+  };
+  const settings = {
+    sslMode:
+      given("sslMode") === undefined && server.sslMode !== undefined
+        ? server.sslMode
+        : env.read(
+            POSTGRES_SSLMODE,
+            envSchemas.text("disable", SSL_MODE, (text) => text.toLowerCase()),
+          ),
+    sslRootCert: file("sslRootCert"),
+    sslCert: file("sslCert"),
+    sslKey: file("sslKey"),
+  };
+  checkTls(
+    settings,
+    namesWithUrl(server, url, {
+      subject: (setting) => `Environment variable '${env.source(TLS_VARIABLES[setting])}'`,
+      ref: (setting) => `'${env.source(TLS_VARIABLES[setting])}'`,
+    }),
+  );
+  const { sslMode, sslRootCert, sslCert, sslKey } = settings;
+  return {
+    sslMode,
+    ...(sslRootCert === undefined ? {} : { sslRootCert }),
+    ...(sslCert === undefined || sslKey === undefined ? {} : { sslCert, sslKey }),
+  };
 }
 
 export default PostgresFactory;

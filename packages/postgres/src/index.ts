@@ -23,15 +23,24 @@ export {
   POSTGRES_PORT,
   POSTGRES_PRE_PING,
   POSTGRES_SCHEMA,
+  POSTGRES_SSLCERT,
+  POSTGRES_SSLKEY,
   POSTGRES_SSLMODE,
   POSTGRES_SSLROOTCERT,
+  POSTGRES_URL,
   PostgresFactory,
   PostgresFactory as default,
   type PostgresOptions,
+  type PostgresUrlOptions,
   postgres,
   type ResolvedPostgresOptions,
 } from "./factory.js";
-export { PostgresPromptChannel, PROMPT_CHANNEL } from "./prompt-channel.js";
+export {
+  PostgresPromptChannel,
+  PROMPT_CHANNEL,
+  PROMPTS_LOST_WARNING,
+  type PromptChannelOptions,
+} from "./prompt-channel.js";
 export {
   PostgresAggregateRecorder,
   PostgresApplicationRecorder,

@@ -4,7 +4,7 @@
  * construction with a ConfigurationError naming the option or variable; the password never
  * appears in an error or an inspected object.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -18,10 +18,19 @@ import {
 } from "@es/persistence-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { PostgresFactory, type PostgresOptions, postgres } from "../src/index.js";
+import { makeCertificates } from "./certificates.js";
 import { server, uniquePrefix } from "./server.js";
 
 const dir = mkdtempSync(join(tmpdir(), "es-postgres-config-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const certs = makeCertificates();
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  certs.remove();
+});
+const cert = readFileSync(certs.client.cert, "utf8");
+const key = readFileSync(certs.client.key, "utf8");
+/** A line of the key's body: what must never appear in a message. */
+const keyLine = key.split("\n")[1] ?? "";
 
 @aggregate("ConfiguredPostgresNote")
 class Note extends Aggregate {
@@ -106,12 +115,59 @@ describe("PostgreSQL configured in code", () => {
     [{ connMaxAgeMs: -1 }, "option 'connMaxAgeMs' of @es/postgres is invalid: -1"],
     [{ lockTimeoutMs: 1.5 }, "expected whole milliseconds"],
     [{ idleInTransactionSessionTimeoutMs: 2 ** 31 }, "option 'idleInTransactionSessionTimeoutMs'"],
-    [{ sslRootCert: "PEM" }, "option 'sslRootCert' of @es/postgres is only used with sslMode"],
+    [
+      { sslRootCert: "PEM" },
+      "option 'sslRootCert' of @es/postgres is only used when 'sslMode' is verify-full",
+    ],
   ])("refuses %j with a ConfigurationError naming the option", (bad, message) => {
     const options = { ...connection(), ...bad };
     const make = () => new PostgresFactory(options);
     expect(make).toThrow(ConfigurationError);
     expect(make).toThrow(message);
+  });
+
+  it.each<[Partial<PostgresOptions>, string]>([
+    [
+      { sslMode: "require", sslCert: cert },
+      "option 'sslCert' of @es/postgres is given without 'sslKey': a client certificate and its key go together",
+    ],
+    [
+      { sslMode: "require", sslKey: key },
+      "option 'sslKey' of @es/postgres is given without 'sslCert'",
+    ],
+    [
+      { sslCert: cert, sslKey: key },
+      "option 'sslCert' of @es/postgres is only used when 'sslMode' is require or verify-full",
+    ],
+    [
+      { sslMode: "require", sslCert: "not a certificate", sslKey: key },
+      "option 'sslCert' of @es/postgres is not a PEM certificate",
+    ],
+    [
+      { sslMode: "require", sslCert: cert, sslKey: key.replace(keyLine, keyLine.slice(1)) },
+      "option 'sslKey' of @es/postgres is not an unencrypted PEM private key",
+    ],
+    [
+      { sslMode: "verify-full", sslCert: cert, sslKey: readFileSync(certs.stranger.key, "utf8") },
+      "option 'sslKey' of @es/postgres is not the private key of 'sslCert' (CN=postgres)",
+    ],
+  ])("refuses a client certificate and key that don't fit: %#", (bad, message) => {
+    const error = errorOf(() => postgres({ ...connection(), ...bad }));
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error.message).toContain(message);
+    expect(`${inspect(error, { showHidden: true })} ${error.stack}`).not.toContain(keyLine);
+  });
+
+  it("keeps the client key out of its resolved options", () => {
+    const factory = new PostgresFactory({
+      ...connection(),
+      sslMode: "require",
+      sslCert: cert,
+      sslKey: key,
+    });
+    expect(factory.options.sslCert).toBe(cert);
+    expect(factory.options).not.toHaveProperty("sslKey");
+    expect(inspect(factory, { depth: 20, showHidden: true })).not.toContain(keyLine);
   });
 
   it("refuses options it doesn't know, and a missing password", () => {
@@ -219,6 +275,36 @@ describe("PostgreSQL configured by the environment", () => {
     ).toThrow("Environment variable 'POSTGRES_SSLROOTCERT' names a file that can't be read");
     expect(() => fromEnv("T", { POSTGRES_SSLROOTCERT: pem })).toThrow(
       "Environment variable 'POSTGRES_SSLROOTCERT' is only used when 'POSTGRES_SSLMODE' is verify-full",
+    );
+  });
+
+  it("reads the client certificate and key from the files POSTGRES_SSLCERT and POSTGRES_SSLKEY name", () => {
+    const files = { POSTGRES_SSLCERT: certs.client.cert, POSTGRES_SSLKEY: certs.client.key };
+    const factory = fromEnv("T", { ...files, POSTGRES_SSLMODE: "require" });
+    expect(factory.options.sslCert).toBe(cert);
+    expect(factory.options).not.toHaveProperty("sslKey");
+    expect(() =>
+      fromEnv("T", { POSTGRES_SSLMODE: "require", T_POSTGRES_SSLKEY: certs.client.key }),
+    ).toThrow(
+      new ConfigurationError(
+        "Environment variable 'T_POSTGRES_SSLKEY' is given without 'POSTGRES_SSLCERT': a client certificate and its key go together",
+      ),
+    );
+    expect(() => fromEnv("T", files)).toThrow(
+      "Environment variable 'POSTGRES_SSLCERT' is only used when 'POSTGRES_SSLMODE' is require or verify-full",
+    );
+    expect(() =>
+      fromEnv("T", { ...files, POSTGRES_SSLMODE: "require", POSTGRES_SSLKEY: join(dir, "none") }),
+    ).toThrow("Environment variable 'POSTGRES_SSLKEY' names a file that can't be read");
+    const error = errorOf(() =>
+      fromEnv("T", {
+        ...files,
+        POSTGRES_SSLMODE: "require",
+        POSTGRES_SSLKEY: certs.stranger.key,
+      }),
+    );
+    expect(error.message).toBe(
+      "Environment variable 'POSTGRES_SSLKEY' is not the private key of 'POSTGRES_SSLCERT' (CN=postgres)",
     );
   });
 

@@ -9,7 +9,15 @@
  * that use PostgreSQL run it too, so that each can be tested alone.
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,11 +48,37 @@ export interface StartedServer {
   readonly stop: () => Promise<void>;
 }
 
-/**
- * Starts a PostgreSQL server; with `tls`, one that also takes TLS connections, with the test
- * certificate in test/tls (for `localhost` and `127.0.0.1`, signed by test/tls/ca.crt).
- */
-export async function startServer({ tls = false } = {}): Promise<StartedServer> {
+/** The files of a TLS server: its certificate and key, and the authorities of its clients'. */
+export interface ServerTls {
+  readonly cert: string;
+  readonly key: string;
+  /** PEM file of the authorities whose client certificates the server accepts (`ssl_ca_file`). */
+  readonly ca?: string;
+}
+
+/** How a test server is started. */
+export interface ServerOptions {
+  /**
+   * `true` also takes TLS connections, with the test certificate in test/tls (for `localhost`
+   * and `127.0.0.1`, signed by test/tls/ca.crt); or the files of a TLS server of the test's own.
+   */
+  readonly tls?: boolean | ServerTls;
+  /** The lines of pg_hba.conf, in place of initdb's (which take a password from anywhere). */
+  readonly hba?: readonly string[];
+}
+
+/** Starts a PostgreSQL server, on a free port and a fresh data directory. */
+export async function startServer({
+  tls = false,
+  hba,
+}: ServerOptions = {}): Promise<StartedServer> {
+  const files: ServerTls | undefined =
+    tls === true
+      ? {
+          cert: join(import.meta.dirname, "tls", "server.crt"),
+          key: join(import.meta.dirname, "tls", "server.key"),
+        }
+      : tls || undefined;
   const dir = mkdtempSync(join(tmpdir(), "es-postgres-"));
   // As root, the server runs as a `postgres` user, which must reach the data directory.
   chmodSync(dir, 0o755);
@@ -61,7 +95,12 @@ export async function startServer({ tls = false } = {}): Promise<StartedServer> 
     persistent: false,
     // initdb refuses to run as root; the package then runs the server as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: tls ? ["-c", "ssl=on"] : [],
+    postgresFlags: files
+      ? [
+          ...["-c", "ssl=on", "-c", "ssl_cert_file=server.crt", "-c", "ssl_key_file=server.key"],
+          ...(files.ca ? ["-c", "ssl_ca_file=root.crt"] : []),
+        ]
+      : [],
     onLog: () => {},
     onError: () => {},
   });
@@ -71,17 +110,22 @@ export async function startServer({ tls = false } = {}): Promise<StartedServer> 
   };
   try {
     await server.initialise();
-    if (tls) {
-      // The server reads server.crt and server.key from its data directory; the key must be
-      // the server user's own, readable by it alone.
-      const owner = statSync(data);
-      for (const file of ["server.crt", "server.key"]) {
-        const target = join(data, file);
-        copyFileSync(join(import.meta.dirname, "tls", file), target);
-        chmodSync(target, 0o600);
-        chownSync(target, owner.uid, owner.gid);
-      }
+    // The server reads its files from its data directory (relative paths); its key must be the
+    // server user's own, readable by it alone, or it refuses to start.
+    const owner = statSync(data);
+    const place = (name: string, write: (target: string) => void) => {
+      const target = join(data, name);
+      write(target);
+      chmodSync(target, 0o600);
+      chownSync(target, owner.uid, owner.gid);
+    };
+    if (files) {
+      place("server.crt", (target) => copyFileSync(files.cert, target));
+      place("server.key", (target) => copyFileSync(files.key, target));
+      const { ca } = files;
+      if (ca) place("root.crt", (target) => copyFileSync(ca, target));
     }
+    if (hba) place("pg_hba.conf", (target) => writeFileSync(target, `${hba.join("\n")}\n`));
     await server.start();
     await server.createDatabase(DATABASE);
   } catch (error) {

@@ -115,7 +115,8 @@ describe("prompts between processes", () => {
         )
       ).rows[0]?.n as number;
     expect(await listening()).toBe(1);
-    expect(await terminate(admin, store)).toBe(1);
+    // The listening connection ends (and the pool's, which sent its probe, if still open).
+    expect(await terminate(admin, store)).toBeGreaterThanOrEqual(1);
     // Prompts sent while it wasn't listening are lost: it reports every name instead.
     await expect.poll(() => heard, { timeout: 5_000 }).toEqual(["Worlds", "Counters"]);
     await expect.poll(listening).toBe(1);

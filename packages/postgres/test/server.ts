@@ -42,8 +42,15 @@ export const uniquePrefix = (): string => `t${process.pid}_${Date.now().toString
  * name of their own, so a test can end them without touching other tests' connections.
  */
 export function datastore(overrides: Partial<PostgresConnectionOptions> = {}): PostgresDatastore {
+  return new PostgresDatastore(connectionOptions(overrides));
+}
+
+/** How a datastore connects to the test server, with an application name of its own. */
+export function connectionOptions(
+  overrides: Partial<PostgresConnectionOptions> = {},
+): PostgresConnectionOptions {
   const s = server();
-  return new PostgresDatastore({
+  return {
     applicationName: uniquePrefix(),
     host: s.POSTGRES_HOST,
     port: Number(s.POSTGRES_PORT),
@@ -58,7 +65,7 @@ export function datastore(overrides: Partial<PostgresConnectionOptions> = {}): P
     idleInTransactionSessionTimeoutMs: 0,
     connectTimeoutMs: 5_000,
     ...overrides,
-  });
+  };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
