@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { MultiProcessRunner, type MultiProcessRunnerOptions, type System } from "../src/index.js";
+import type { TransactionWatch } from "./transactions.js";
 
 /** The tsx loader, for worker processes that run these TypeScript sources. */
 export const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
@@ -70,23 +71,80 @@ export async function until(
 }
 
 /**
- * Kills a worker with SIGKILL `kills` times, each time at a random moment while it processes:
- * once the worker `pid()` names (a new one each time) has made progress, as `progress()`
- * measures it, within 40 ms after.
+ * Stops the process `pid` (SIGSTOP) and waits until it has stopped, the signal being
+ * delivered asynchronously: false if it has ended instead. It waits synchronously, so that
+ * nothing else in this process (a writer of the test's) runs meanwhile.
+ */
+export function stopProcess(pid: number): boolean {
+  try {
+    process.kill(pid, "SIGSTOP");
+  } catch {
+    return false;
+  }
+  for (;;) {
+    let state: string;
+    try {
+      // The state is the field after the command's parenthesised name.
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      state = stat.charAt(stat.lastIndexOf(")") + 2);
+    } catch {
+      return false;
+    }
+    if (state === "T") return true;
+    if (state === "Z" || state === "X") return false;
+  }
+}
+
+/** A kill of `killWhileProcessing`: how its moment was chosen, and what it found. */
+export interface Kill {
+  /** At a random moment while processing, or once caught inside a write transaction. */
+  readonly moment: "random" | "caught";
+  /** Whether the worker had a write transaction open when it was killed. */
+  readonly inTransaction: boolean;
+}
+
+/**
+ * Kills a worker with SIGKILL `kills` times, each time while it processes: once the worker
+ * `pid()` names (a new one each time) has made progress, as `progress()` measures it. Every
+ * other kill comes at a random moment within 40 ms after; the others once `watch` has caught
+ * the worker inside a write transaction (at a random moment if it can't in time). Before each
+ * kill the worker is stopped (SIGSTOP) and `watch` looks whether it has a transaction open:
+ * it can't end it while stopped, so what the watch sees is what the kill lands on.
  */
 export async function killWhileProcessing(
   kills: number,
   pid: () => number | undefined,
   progress: () => Promise<number>,
-): Promise<void> {
+  watch: TransactionWatch,
+): Promise<Kill[]> {
+  const done: Kill[] = [];
   let previous: number | undefined;
   for (let kill = 0; kill < kills; kill++) {
     await until(() => (pid() ?? previous) !== previous, "a new worker runs");
     const running = pid() as number;
     const before = await progress();
     await until(async () => (await progress()) > before, "the new worker processes");
-    await sleep(Math.random() * 40);
-    process.kill(running, "SIGKILL");
+    const letGo = kill % 2 === 1 ? await watch.holdInside(running) : undefined;
+    if (letGo) {
+      process.kill(running, "SIGKILL");
+      await letGo();
+      done.push({ moment: "caught", inTransaction: true });
+    } else {
+      await sleep(Math.random() * 40);
+      stopProcess(running);
+      const inTransaction = await watch.openWhileStopped(running);
+      process.kill(running, "SIGKILL");
+      done.push({ moment: "random", inTransaction });
+    }
     previous = running;
   }
+  return done;
+}
+
+/** "7 of 20 kills landed with a transaction open (…)": what the kills found, for a summary. */
+export function describeKills(kills: readonly Kill[]): string {
+  const open = (of: readonly Kill[]) => of.filter((kill) => kill.inTransaction).length;
+  const caught = kills.filter((kill) => kill.moment === "caught");
+  const random = kills.filter((kill) => kill.moment === "random");
+  return `${open(kills)} of ${kills.length} kills landed with a transaction open (${caught.length} caught inside one, ${open(random)} of ${random.length} at random moments)`;
 }

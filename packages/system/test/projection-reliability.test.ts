@@ -4,15 +4,24 @@
  * come out of id order — the projection's worker process is killed with SIGKILL again and
  * again, each time at a random moment while it is processing, and started again by the runner.
  * At the end every upstream event has been counted exactly once, and the view's tracking
- * records (one per page) reach the last notification, none of them twice.
+ * records (one per page) reach the last notification, none of them twice. Every other kill is
+ * made to land inside a page's transaction, and each kill records whether the worker had a
+ * transaction open when it landed (see transactions.ts): the summary counts them.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { MultiProcessRunner } from "../src/index.js";
-import { killWhileProcessing, multiProcessRunner, systemModule, until } from "./processes.js";
+import {
+  describeKills,
+  killWhileProcessing,
+  multiProcessRunner,
+  systemModule,
+  until,
+} from "./processes.js";
 import { system } from "./projection-system.js";
 import { countingView, expectedCounts } from "./projection-views.js";
 import { stores } from "./stores.js";
 import { trackingOf } from "./tracking.js";
+import { transactionWatch } from "./transactions.js";
 import { Worlds } from "./worlds.js";
 import { keepSaving } from "./writers.js";
 
@@ -46,11 +55,15 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
       const writing = keepSaving(writers);
       cleanups.push(() => writing.stop());
 
-      // Killed while processing: once it has tracked a page, at a random moment after.
-      await killWhileProcessing(
+      // Killed while processing: once it has tracked a page, at a random moment after, or
+      // (every other kill) once caught inside a page's transaction.
+      const watch = await transactionWatch(store, env, "counts_tracking");
+      cleanups.push(() => watch.close());
+      const kills = await killWhileProcessing(
         KILLS,
         () => runner.projectionPid("counting"),
         () => counting.view.maxTrackingId("Worlds"),
+        watch,
       );
       await until(() => runner.restarts === KILLS, "the last worker is started again");
       const { saves, outOfOrder } = await writing.stop();
@@ -76,9 +89,11 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
       expect(tracked.rows).toBeLessThan(notifications.length);
       expect(runner.errors).toEqual([]);
       expect(runner.restarts).toBe(KILLS);
+      // Some kills, at least, landed while a page's transaction was open.
+      expect(kills.filter((kill) => kill.inTransaction).length).toBeGreaterThan(0);
 
       console.info(
-        `projection reliability on ${store}: ${KILLS} kills, ${runner.restarts} restarts, ${WRITERS} writers, ${saves} saves (${outOfOrder} back out of id order), ${notifications.length} upstream events (last id ${last}), counted ${counted}, ${tracked.rows} tracking records, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `projection reliability on ${store}: ${describeKills(kills)}, ${runner.restarts} restarts, ${WRITERS} writers, ${saves} saves (${outOfOrder} back out of id order), ${notifications.length} upstream events (last id ${last}), counted ${counted}, ${tracked.rows} tracking records, ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
     }, 240_000);
   },

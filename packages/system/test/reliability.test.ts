@@ -4,13 +4,21 @@
  * SIGKILL again and again, each time at a random moment while it is processing, and started
  * again by the runner. At the end every upstream event, as the upstream log records it, has
  * been counted exactly once, and the tracking records (one per page of notifications
- * processed) reach the last notification, none of them twice.
+ * processed) reach the last notification, none of them twice. Every other kill is made to land
+ * inside the transaction that records a page, and each kill records whether the worker had a
+ * transaction open when it landed (see transactions.ts): the summary counts them.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { MultiProcessRunner } from "../src/index.js";
-import { killWhileProcessing, multiProcessRunner, sleep, until } from "./processes.js";
+import {
+  describeKills,
+  killWhileProcessing,
+  multiProcessRunner,
+  sleep,
+  until,
+} from "./processes.js";
 import { stores } from "./stores.js";
 import { trackingOf } from "./tracking.js";
+import { transactionWatch } from "./transactions.js";
 import { Counters, World, Worlds } from "./worlds.js";
 import { system } from "./worlds-system.js";
 import { keepSaving } from "./writers.js";
@@ -19,9 +27,9 @@ const KILLS = 20;
 /** Enough names that no counter's history grows long (each is replayed on every increment). */
 const WHATS = Array.from({ length: 40 }, (_, i) => `thing-${i}`);
 
-const runners: MultiProcessRunner[] = [];
+const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
-  for (const runner of runners.splice(0)) await runner.stop().catch(() => {});
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 });
 
 describe.each(stores.filter(([store]) => store !== "in-memory"))(
@@ -31,7 +39,7 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
       const started = Date.now();
       const env = makeEnv();
       const runner = multiProcessRunner(system, env);
-      runners.push(runner);
+      cleanups.push(() => runner.stop());
       await runner.start();
       const worlds = runner.get(Worlds);
       const counters = runner.get(Counters);
@@ -52,11 +60,15 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
       const others = [0, 1].map(() => new Worlds({ env }));
       const writing = keepSaving(others, { pauseMs: 5 });
 
-      // Killed while processing: once it has recorded something, at a random moment after.
-      await killWhileProcessing(
+      // Killed while processing: once it has recorded something, at a random moment after, or
+      // (every other kill) once caught inside the transaction that records a page.
+      const watch = await transactionWatch(store, env, "counters_tracking");
+      cleanups.push(() => watch.close());
+      const kills = await killWhileProcessing(
         KILLS,
         () => runner.pidOf(Counters),
         () => counters.processRecorder.maxTrackingId("Worlds"),
+        watch,
       );
       await until(() => runner.restarts === KILLS, "the last worker is started again");
       saving = false;
@@ -94,9 +106,11 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
       expect(await counters.recorder.maxNotificationId()).toBe(expected.size + upstream);
       expect(runner.errors).toEqual([]);
       expect(runner.restarts).toBe(KILLS);
+      // Some kills, at least, landed while a page's transaction was open.
+      expect(kills.filter((kill) => kill.inTransaction).length).toBeGreaterThan(0);
 
       console.info(
-        `reliability on ${store}: ${KILLS} kills, ${runner.restarts} restarts, 3 writers (${outOfOrder} saves back out of id order), ${upstream} upstream events (${notifications} notifications), counted ${counts.reduce((a, b) => a + b, 0)}, ${tracked.rows} tracking records, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `reliability on ${store}: ${describeKills(kills)}, ${runner.restarts} restarts, 3 writers (${outOfOrder} saves back out of id order), ${upstream} upstream events (${notifications} notifications), counted ${counts.reduce((a, b) => a + b, 0)}, ${tracked.rows} tracking records, ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
     }, 180_000);
   },
