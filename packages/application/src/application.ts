@@ -472,8 +472,9 @@ export class Application {
    * @throws {@link ConfigurationError} if the verifying key (given or in the environment) is not an Ed25519 key.
    */
   async verifyStore(options: VerifyOptions = {}): Promise<IntegrityReport> {
-    const { recorder } = await this.infrastructure();
+    const { recorder, factory } = await this.infrastructure();
     return verifyStore(recorder, {
+      checkStorage: () => factory.checkStorage(),
       chain: new HashChain(this.name),
       checkpoints: await this.#checkpoints(),
       publicKey: verifyingKeyOf(new Environment(this.name, this.env), options.verifyingKey),

@@ -79,7 +79,8 @@ nameErrorClass(ConfigurationError, "ConfigurationError");
  * not a hash (`malformed`). Of the log: a range doesn't hash to its checkpoint
  * (`checkpoint-mismatch`: an event in it was inserted, deleted, changed or moved), a checkpoint
  * isn't signed by the key (`bad-signature`), or a checkpoint kept elsewhere is not in the store
- * (`checkpoint-missing`).
+ * (`checkpoint-missing`). Of the storage: notifications that can't be read (`unreadable`), or
+ * the store's own check of its files finds them damaged (`corrupt`).
  */
 export type IntegrityViolationKind =
   | "modified"
@@ -89,7 +90,9 @@ export type IntegrityViolationKind =
   | "malformed"
   | "checkpoint-mismatch"
   | "bad-signature"
-  | "checkpoint-missing";
+  | "checkpoint-missing"
+  | "unreadable"
+  | "corrupt";
 
 /** What an integrity check found wrong, and where. */
 export interface IntegrityViolation {

@@ -217,6 +217,14 @@ export abstract class InfrastructureFactory {
     return undefined;
   }
 
+  /**
+   * The store's own check of its storage, where it has one (SQLite checks its file): what it
+   * finds damaged, in words. None by default.
+   */
+  async checkStorage(): Promise<string[]> {
+    return [];
+  }
+
   /** Releases connections and files. */
   async close(): Promise<void> {}
 }

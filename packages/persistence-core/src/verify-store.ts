@@ -5,13 +5,19 @@
  * stored bytes are hashed.
  */
 import type { KeyObject } from "node:crypto";
+import { messageOf } from "@es/domain";
 import {
   type Checkpoint,
   type CheckpointStore,
   checkpointSigned,
   exportCheckpoint,
 } from "./checkpoints.js";
-import type { IntegrityViolation } from "./errors.js";
+import {
+  DatabaseError,
+  type IntegrityViolation,
+  InterfaceError,
+  OperationalError,
+} from "./errors.js";
 import { sameHash } from "./event-hashes.js";
 import type { ChainState, HashChain } from "./hash-chain.js";
 import { LOG_START, LogHasher, type LogPosition } from "./log-hash.js";
@@ -44,6 +50,11 @@ export interface VerifyStoreOptions {
   readonly pageSize?: number | undefined;
   /** Violations listed at most (default 1000); the count goes on. */
   readonly maxViolations?: number | undefined;
+  /**
+   * The store's own check of its storage (SQLite's `integrity_check`): what it finds damaged,
+   * each reported as `corrupt`.
+   */
+  readonly checkStorage?: (() => Promise<readonly string[]>) | undefined;
 }
 
 /** What a verify found. */
@@ -140,10 +151,27 @@ export async function verifyStore(
     unchained = undefined;
   };
 
+  for (const problem of (await options.checkStorage?.()) ?? []) {
+    report({ kind: "corrupt", applicationName, detail: problem });
+  }
+
   let checked = 0;
   let last = 0;
   for (let start = 1; ; ) {
-    const page: Notification[] = await recorder.selectNotifications(start, pageSize);
+    const read = await readPage(recorder, start, pageSize);
+    if ("unreadable" in read) {
+      report({
+        kind: "unreadable",
+        applicationName,
+        notificationId: start,
+        ...(read.resumeAt === undefined ? {} : { lastNotificationId: read.resumeAt - 1 }),
+        detail: `the notifications ${read.resumeAt === undefined ? `from ${start} on` : `from ${start} to ${read.resumeAt - 1}`} can't be read: ${read.unreadable}`,
+      });
+      if (read.resumeAt === undefined) break;
+      start = read.resumeAt;
+      continue;
+    }
+    const page = read.page;
     for (const notification of page) {
       while (
         next < expected.length &&
@@ -316,4 +344,36 @@ function rangeViolation(
     lastNotificationId: checkpoint.notificationId,
     detail: detail.join(" "),
   };
+}
+
+/** Ids tried one by one past a page that can't be read, before the rest is given up. */
+const UNREADABLE_STEPS = 10_000;
+
+/**
+ * A page of notifications, or, where the store can't read it (a damaged file), what the error
+ * said and the first id after `start` from which notifications can be read again, if any.
+ */
+async function readPage(
+  recorder: ApplicationRecorder,
+  start: number,
+  pageSize: number,
+): Promise<
+  { readonly page: Notification[] } | { readonly unreadable: string; readonly resumeAt?: number }
+> {
+  try {
+    return { page: await recorder.selectNotifications(start, pageSize) };
+  } catch (error) {
+    // A store that can't be reached is not a store that is damaged: that is the caller's.
+    if (error instanceof OperationalError || error instanceof InterfaceError) throw error;
+    if (!(error instanceof DatabaseError)) throw error;
+    for (let id = start + 1; id <= start + UNREADABLE_STEPS; id++) {
+      try {
+        await recorder.selectNotifications(id, 1);
+        return { unreadable: messageOf(error), resumeAt: id };
+      } catch {
+        // Still unreadable: try the next id.
+      }
+    }
+    return { unreadable: messageOf(error) };
+  }
 }

@@ -7,6 +7,7 @@
  * schema. Tables are named after the application (`worlds_events`, `worlds_snapshots`,
  * `worlds_tracking`), so applications can share one database file.
  */
+import { messageOf } from "@es/domain";
 import {
   type Environment,
   envSchemas,
@@ -91,6 +92,23 @@ export class SqliteFactory extends SqlInfrastructureFactory<{
       ),
       ...(seconds === undefined ? {} : { lockTimeoutMs: seconds * 1000 }),
     };
+  }
+
+  /**
+   * SQLite's own check of the database file (`PRAGMA integrity_check`): every page, every
+   * index against its table. What it finds damaged, in its words; none when the file is sound.
+   */
+  override async checkStorage(): Promise<string[]> {
+    try {
+      const rows = this.datastore.prepare("PRAGMA integrity_check").all() as Record<
+        string,
+        unknown
+      >[];
+      const problems = rows.map((row) => String(Object.values(row)[0]));
+      return problems.length === 1 && problems[0] === "ok" ? [] : problems;
+    } catch (error) {
+      return [`the database file can't be checked: ${messageOf(error)}`];
+    }
   }
 
   protected openDatastore(): SqliteDatastore {

@@ -1,0 +1,68 @@
+/**
+ * Tamper-evidence on PostgreSQL: the hash chain kit, with the tables edited through a client
+ * of the intruder's own, as someone with database access would.
+ */
+import { type ChainTamper, describeHashChain } from "@es/persistence-core/testing";
+import pg from "pg";
+import {
+  PostgresAggregateRecorder,
+  PostgresApplicationRecorder,
+  type TableName,
+} from "../src/index.js";
+import { datastore, server, table } from "./server.js";
+
+/** Edits of a table made through a client of the intruder's own. */
+function tamperWith(name: TableName): ChainTamper {
+  const run = async (sql: string, params: unknown[]) => {
+    const s = server();
+    const client = new pg.Client({
+      host: s.POSTGRES_HOST,
+      port: Number(s.POSTGRES_PORT),
+      user: s.POSTGRES_USER,
+      password: s.POSTGRES_PASSWORD,
+      database: s.POSTGRES_DBNAME,
+    });
+    await client.connect();
+    try {
+      await client.query(sql, params);
+    } finally {
+      await client.end();
+    }
+  };
+  const where = "WHERE originator_id = $1 AND originator_version = $2";
+  const t = name.qualified;
+  return {
+    setState: (id, version, state) =>
+      run(`UPDATE ${t} SET state = $3 ${where}`, [id, version, Buffer.from(state)]),
+    setTopic: (id, version, topic) =>
+      run(`UPDATE ${t} SET topic = $3 ${where}`, [id, version, topic]),
+    setHash: (id, version, hash) =>
+      run(`UPDATE ${t} SET hash = $3 ${where}`, [id, version, hash && Buffer.from(hash)]),
+    swapVersions: (id, a, b) =>
+      run(
+        `UPDATE ${t} SET originator_version = CASE originator_version WHEN $2 THEN $3 ELSE $2 END WHERE originator_id = $1 AND originator_version IN ($2, $3)`,
+        [id, a, b],
+      ),
+    deleteEvent: (id, version) => run(`DELETE FROM ${t} ${where}`, [id, version]),
+  };
+}
+
+describeHashChain(
+  "PostgreSQL",
+  async () => {
+    const events = table("events");
+    const checkpointsTable = table("checkpoints");
+    const store = datastore();
+    const recorder = new PostgresApplicationRecorder(store, events);
+    await recorder.createTable();
+    const checkpoints = new PostgresAggregateRecorder(store, checkpointsTable);
+    await checkpoints.createTable();
+    return {
+      recorder,
+      tamper: tamperWith(events),
+      checkpoints,
+      checkpointTamper: tamperWith(checkpointsTable),
+    };
+  },
+  { dispose: ({ recorder }) => (recorder as PostgresApplicationRecorder).datastore.close() },
+);
