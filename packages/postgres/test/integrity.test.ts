@@ -38,11 +38,11 @@ function tamperWith(name: TableName): ChainTamper {
       run(`UPDATE ${t} SET topic = $3 ${where}`, [id, version, topic]),
     setHash: (id, version, hash) =>
       run(`UPDATE ${t} SET hash = $3 ${where}`, [id, version, hash && Buffer.from(hash)]),
-    swapVersions: (id, a, b) =>
-      run(
-        `UPDATE ${t} SET originator_version = CASE originator_version WHEN $2 THEN $3 ELSE $2 END WHERE originator_id = $1 AND originator_version IN ($2, $3)`,
-        [id, a, b],
-      ),
+    swapVersions: async (id, a, b) => {
+      await run(`UPDATE ${t} SET originator_version = -1 ${where}`, [id, a]);
+      await run(`UPDATE ${t} SET originator_version = $3 ${where}`, [id, b, a]);
+      await run(`UPDATE ${t} SET originator_version = $3 ${where}`, [id, -1, b]);
+    },
     deleteEvent: (id, version) => run(`DELETE FROM ${t} ${where}`, [id, version]),
   };
 }
