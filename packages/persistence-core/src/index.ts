@@ -33,6 +33,7 @@ export {
   TrackingTimeoutError,
 } from "./errors.js";
 export { EventStore, type EventStoreOptions } from "./event-store.js";
+export { checkHashes, HASH_LENGTH } from "./hash-checks.js";
 export { InMemoryFactory, inMemory } from "./in-memory/factory.js";
 export {
   InMemoryAggregateRecorder,
