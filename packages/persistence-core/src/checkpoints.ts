@@ -16,7 +16,7 @@ import {
 } from "node:crypto";
 import { messageOf } from "@es/domain";
 import { ConfigurationError, DataError } from "./errors.js";
-import { HASH_LENGTH } from "./event-hashes.js";
+import { HASH_LENGTH } from "./hash-checks.js";
 import type { LogPosition } from "./log-hash.js";
 import type { AggregateRecorder } from "./recorders.js";
 import { type StoredEvent, storedEvent } from "./records.js";

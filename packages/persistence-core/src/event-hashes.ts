@@ -16,9 +16,6 @@
 import { createHash } from "node:crypto";
 import type { StoredEvent } from "./records.js";
 
-/** A hash's length in bytes (SHA-256). */
-export const HASH_LENGTH = 32;
-
 const GENESIS_TAG = "es event hash v1";
 
 /** The head of an aggregate's chain: the hash of its event at `version`. */

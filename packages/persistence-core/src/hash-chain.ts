@@ -3,7 +3,8 @@
  * aggregate's previous event, and checking a run of one aggregate's stored events.
  */
 import { type IntegrityViolation, IntegrityViolationError } from "./errors.js";
-import { type ChainHead, eventHash, genesisHash, HASH_LENGTH, sameHash } from "./event-hashes.js";
+import { type ChainHead, eventHash, genesisHash, sameHash } from "./event-hashes.js";
+import { HASH_LENGTH } from "./hash-checks.js";
 import { type StoredEvent, storedEvent } from "./records.js";
 
 /** Where an aggregate's chain stands, as a check walks it. */

@@ -55,7 +55,6 @@ export {
   chainHeadOf,
   eventHash,
   genesisHash,
-  HASH_LENGTH,
   hashOf,
   setChainHeadOf,
   setHashOf,
@@ -67,6 +66,7 @@ export {
   type PutOptions,
 } from "./event-store.js";
 export { type ChainState, HashChain, type PreviousHash } from "./hash-chain.js";
+export { checkHashes, HASH_LENGTH } from "./hash-checks.js";
 export { InMemoryFactory, inMemory } from "./in-memory/factory.js";
 export {
   InMemoryAggregateRecorder,

@@ -6,7 +6,7 @@
  * chain can't (its last events deleted, a whole aggregate deleted, the log truncated).
  */
 import { createHash, type Hash } from "node:crypto";
-import { HASH_LENGTH } from "./event-hashes.js";
+import { HASH_LENGTH } from "./hash-checks.js";
 import type { Notification } from "./records.js";
 
 const LOG_TAG = "es log v1";

@@ -2,7 +2,7 @@
  * The SQL toolkit's values and rows: bytes as drivers bind them, and rows read as records.
  */
 import { describe, expect, it } from "vitest";
-import { toBuffer, toNotification, toStoredEvent } from "../src/sql/index.js";
+import { hashOf, toBuffer, toNotification, toStoredEvent } from "../src/sql/index.js";
 
 describe("bytes", () => {
   it("gives a Buffer as it is, and any other byte array as a Buffer over its own bytes", () => {
@@ -44,5 +44,35 @@ describe("rows", () => {
       state,
     });
     expect(notification.state).toBe(state);
+  });
+
+  it("read a NULL hash as none (no hash key), and bytes of any length as they are", () => {
+    const state = new Uint8Array([1]);
+    const row = {
+      notification_id: 1,
+      originator_id: "a",
+      originator_version: 1,
+      topic: "t",
+      state,
+    };
+    for (const none of [null, undefined]) {
+      expect(Object.hasOwn(toStoredEvent({ ...row, hash: none }), "hash")).toBe(false);
+      expect(Object.hasOwn(toNotification({ ...row, hash: none }), "hash")).toBe(false);
+    }
+    const hash = Buffer.alloc(32, 1);
+    expect(toStoredEvent({ ...row, hash }).hash).toBe(hash);
+    expect(toNotification({ ...row, hash }).hash).toBe(hash);
+    const short = new Uint8Array(3);
+    expect(toNotification({ ...row, hash: short }).hash).toBe(short);
+  });
+
+  it("read a hash column holding something other than bytes as the bytes of its text", () => {
+    const text = (value: unknown) => new TextDecoder().decode(hashOf(value));
+    expect(text("abc")).toBe("abc");
+    expect(text(42)).toBe("42");
+    expect(text(42n)).toBe("42");
+    expect(text(1.5)).toBe("1.5");
+    expect(hashOf("")).toEqual(new Uint8Array());
+    expect(hashOf(12)).toEqual(hashOf(12));
   });
 });

@@ -93,14 +93,14 @@ describe("the recorders' shared statements", () => {
   it("select an originator's events with only the options given as parameters", () => {
     const all = selectEvents(table, {}).compile(DOLLAR_NUMBERS);
     expect(all.text).toBe(
-      `SELECT originator_id, originator_version, topic, state FROM "s"."worlds_events" WHERE originator_id = $1 ORDER BY originator_version ASC`,
+      `SELECT originator_id, originator_version, topic, state, hash FROM "s"."worlds_events" WHERE originator_id = $1 ORDER BY originator_version ASC`,
     );
     expect(all.params({ originatorId: "a" })).toEqual(["a"]);
     const some = selectEvents(table, { gt: 1, lte: 5, desc: true, limit: 2 }).compile(
       QUESTION_MARKS,
     );
     expect(some.text).toBe(
-      `SELECT originator_id, originator_version, topic, state FROM "s"."worlds_events" WHERE originator_id = ? AND originator_version > ? AND originator_version <= ? ORDER BY originator_version DESC LIMIT ?`,
+      `SELECT originator_id, originator_version, topic, state, hash FROM "s"."worlds_events" WHERE originator_id = ? AND originator_version > ? AND originator_version <= ? ORDER BY originator_version DESC LIMIT ?`,
     );
     expect(some.params({ originatorId: "a", gt: 1, lte: 5, desc: true, limit: 2 })).toEqual([
       "a",
@@ -140,28 +140,29 @@ describe("the recorders' shared statements", () => {
     expect(statements({ gt: 9, lte: 9, desc: true, limit: 9 })).toBe(chosen[6]);
   });
 
-  it("insert an event's state as a Buffer over the same bytes", () => {
+  it("insert an event's state and hash as Buffers over the same bytes, and no hash as NULL", () => {
     const insert = insertEvent('"worlds_events"').compile(QUESTION_MARKS);
     expect(insert.text).toBe(
-      `INSERT INTO "worlds_events" (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)`,
+      `INSERT INTO "worlds_events" (originator_id, originator_version, topic, state, hash) VALUES (?, ?, ?, ?, ?)`,
     );
     const state = new Uint8Array([0, 1, 2, 255]).subarray(1);
-    const [id, version, topic, bytes] = insert.params({
-      originatorId: "a",
-      originatorVersion: 1,
-      topic: "t",
-      state,
-    });
-    expect([id, version, topic]).toEqual(["a", 1, "t"]);
+    const event = { originatorId: "a", originatorVersion: 1, topic: "t", state };
+    const [id, version, topic, bytes, none] = insert.params(event);
+    expect([id, version, topic, none]).toEqual(["a", 1, "t", null]);
     expect(Buffer.isBuffer(bytes)).toBe(true);
     expect([...(bytes as Buffer)]).toEqual([1, 2, 255]);
     expect((bytes as Buffer).buffer).toBe(state.buffer);
+    const hash = new Uint8Array(40).fill(7).subarray(8);
+    const [, , , , hashed] = insert.params({ ...event, hash });
+    expect(Buffer.isBuffer(hashed)).toBe(true);
+    expect((hashed as Buffer).buffer).toBe(hash.buffer);
+    expect([...(hashed as Buffer)]).toEqual([...hash]);
   });
 
   it("select notifications and their largest id, below a bound only when bounded", () => {
     const page = selectNotifications(table).compile(QUESTION_MARKS);
     expect(page.text).toBe(
-      `SELECT notification_id, originator_id, originator_version, topic, state FROM "s"."worlds_events" WHERE notification_id >= ? ORDER BY notification_id LIMIT ?`,
+      `SELECT notification_id, originator_id, originator_version, topic, state, hash FROM "s"."worlds_events" WHERE notification_id >= ? ORDER BY notification_id LIMIT ?`,
     );
     expect(page.params({ start: 3, limit: -1 })).toEqual([3, 0]);
     const bounded = selectNotifications(table, { bounded: true }).compile(DOLLAR_NUMBERS);
@@ -183,12 +184,12 @@ describe("the recorders' shared statements", () => {
       topics: jsonTopics('"worlds_events_topic_idx"'),
     }).compile(QUESTION_MARKS);
     expect(sqlite.text).toBe(
-      `SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state FROM json_each(?) AS t CROSS JOIN "s"."worlds_events" AS e INDEXED BY "worlds_events_topic_idx" WHERE e.topic = t.value AND e.notification_id >= ? AND e.notification_id < ? ORDER BY e.notification_id LIMIT ?`,
+      `SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, e.hash FROM json_each(?) AS t CROSS JOIN "s"."worlds_events" AS e INDEXED BY "worlds_events_topic_idx" WHERE e.topic = t.value AND e.notification_id >= ? AND e.notification_id < ? ORDER BY e.notification_id LIMIT ?`,
     );
     expect(sqlite.params(args)).toEqual(['["A","B\\""]', 3, 9, 10]);
     const postgres = selectNotifications(table, { topics: ARRAY_TOPICS }).compile(DOLLAR_NUMBERS);
     expect(postgres.text).toBe(
-      `SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state FROM unnest($1::text[]) AS t(value) CROSS JOIN LATERAL (SELECT notification_id, originator_id, originator_version, topic, state FROM "s"."worlds_events" WHERE (topic, notification_id) >= (t.value, $2) AND (topic, notification_id) < (t.value, $3) ORDER BY topic, notification_id LIMIT $4) AS e ORDER BY e.notification_id LIMIT $4`,
+      `SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, e.hash FROM unnest($1::text[]) AS t(value) CROSS JOIN LATERAL (SELECT notification_id, originator_id, originator_version, topic, state, hash FROM "s"."worlds_events" WHERE (topic, notification_id) >= (t.value, $2) AND (topic, notification_id) < (t.value, $3) ORDER BY topic, notification_id LIMIT $4) AS e ORDER BY e.notification_id LIMIT $4`,
     );
     expect(postgres.params({ ...args, limit: -1 })).toEqual([["A", 'B"'], 3, 9, 0]);
   });

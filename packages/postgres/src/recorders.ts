@@ -11,6 +11,7 @@ import {
   type AggregateRecorder,
   type ApplicationRecorder,
   type ChangeFeed,
+  checkHashes,
   DataError,
   eventSelection,
   type InsertEventsOptions,
@@ -35,6 +36,7 @@ import {
 import {
   ARRAY_TOPICS,
   DOLLAR_NUMBERS,
+  hashParameter,
   hasTrackingId,
   insertedTracking,
   insertTracking,
@@ -125,16 +127,21 @@ function insert<A>(
   return datastore.write(statement, statement.params({ ...values(events), ...extra }));
 }
 
-/** One event's values, refused if PostgreSQL would store them altered. */
-const checked = (event: StoredEvent): StoredEvent => ({
+/** One event's values, refused if PostgreSQL would store them altered (its hash checked already). */
+const checked = (event: StoredEvent) => ({
   originatorId: text(event.originatorId, "originator id"),
   originatorVersion: event.originatorVersion,
   topic: text(event.topic, "topic"),
   state: toBuffer(event.state),
+  hash: hashParameter(event),
 });
 
-/** The events' values as the insert statements take them: one event's, or four arrays. */
+/**
+ * The events' values as the insert statements take them: one event's, or five arrays. Every
+ * hash is checked before any value is made (`checkHashes`).
+ */
 function values(events: readonly StoredEvent[]): EventValues {
+  checkHashes(events);
   const [event] = events;
   if (events.length === 1 && event) return checked(event);
   const all = events.map(checked);
@@ -143,6 +150,7 @@ function values(events: readonly StoredEvent[]): EventValues {
     originatorVersion: all.map((e) => e.originatorVersion),
     topic: all.map((e) => e.topic),
     state: all.map((e) => e.state),
+    hash: all.map((e) => e.hash),
   };
 }
 
@@ -155,33 +163,49 @@ export const checkedTracking = (tracking: Tracking): Tracking => ({
   notificationId: tracking.notificationId,
 });
 
+/** A column a recorder's statements make, in a table they make: `["\"schema\".\"table\"", "column"]`. */
+type CreatedColumn = readonly [relation: string, column: string];
+
+/** The schema and name of each relation, unquoted: names are identifiers (checked when made). */
+const unquoted = (relations: readonly string[]): (string | undefined)[][] =>
+  [0, 1].map((part) => relations.map((relation) => relation.split(".")[part]?.replaceAll('"', "")));
+
 /**
- * Creates a recorder's tables if they don't exist. When they all do (an application starting
- * again) it changes nothing and locks nothing: DDL locks the tables, so it would make saves in
- * other processes wait, or deadlock with them. Processes that create tables at once take turns
- * (a transaction-level advisory lock), and each looks again once it has its turn: the one
- * before may have made them all, and be saving to them already.
+ * Creates a recorder's tables if they don't exist, and the columns that tables made before
+ * lack. When they all do (an application starting again) it changes nothing and locks nothing:
+ * DDL locks the tables, so it would make saves in other processes wait, or deadlock with them.
+ * Processes that create tables at once take turns (a transaction-level advisory lock), and each
+ * looks again once it has its turn: the one before may have made them all, and be saving to
+ * them already.
  */
 async function createTables(
   datastore: PostgresDatastore,
   relations: readonly string[],
   statements: readonly string[],
+  columns: readonly CreatedColumn[] = [],
 ): Promise<void> {
-  // Names are identifiers (checked when made), each quoted: "schema"."name".
-  const [schemas, names] = [0, 1].map((part) =>
-    relations.map((relation) => relation.split(".")[part]?.replaceAll('"', "")),
-  );
+  const [schemas, names] = unquoted(relations);
+  const [columnSchemas, columnTables] = unquoted(columns.map(([relation]) => relation));
+  const columnNames = columns.map(([, column]) => column);
   // The catalog read as the statement sees it, not by name lookups: those are cached by the
   // session, and a transaction that waited for its turn may still have missed a table made
   // meanwhile.
   const present = async (on: Pick<Connection, "query">): Promise<boolean> => {
     const [row] = await on.query(
-      `SELECT count(*) AS present FROM pg_class AS c
-        JOIN pg_namespace AS n ON n.oid = c.relnamespace
-        WHERE (n.nspname, c.relname) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [schemas, names],
+      `SELECT (SELECT count(*) FROM pg_class AS c
+          JOIN pg_namespace AS n ON n.oid = c.relnamespace
+          WHERE (n.nspname, c.relname) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        ) AS relations,
+        (SELECT count(*) FROM pg_attribute AS a
+          JOIN pg_class AS c ON c.oid = a.attrelid
+          JOIN pg_namespace AS n ON n.oid = c.relnamespace
+          WHERE (n.nspname, c.relname, a.attname)
+            IN (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]))
+            AND a.attnum > 0 AND NOT a.attisdropped
+        ) AS columns`,
+      [schemas, names, columnSchemas, columnTables, columnNames],
     );
-    return Number(row?.present) === relations.length;
+    return Number(row?.relations) === relations.length && Number(row?.columns) === columns.length;
   };
   if (await present(datastore)) return;
   await datastore.transaction(async (connection) => {
@@ -220,9 +244,25 @@ export class PostgresAggregateRecorder implements AggregateRecorder {
     return [this.eventsTable.qualified];
   }
 
-  /** Creates the tables if they don't exist, locking nothing when they do. */
+  /**
+   * The columns the statements add to tables made before them, each with its table (qualified
+   * and quoted): the events table's `hash`.
+   */
+  createdColumns(): CreatedColumn[] {
+    return [[this.eventsTable.qualified, "hash"]];
+  }
+
+  /**
+   * Creates the tables if they don't exist, and adds the `hash` column to an events table made
+   * before events had hashes, locking nothing when all of them exist.
+   */
   createTable(): Promise<void> {
-    return createTables(this.datastore, this.createdRelations(), this.createTableStatements());
+    return createTables(
+      this.datastore,
+      this.createdRelations(),
+      this.createTableStatements(),
+      this.createdColumns(),
+    );
   }
 
   /** Inserts the events (in one statement: all or none). Snapshots have no notification ids. */

@@ -79,8 +79,20 @@ export function createAggregateTable(table: TableName): string[] {
       originator_version bigint NOT NULL,
       topic text NOT NULL,
       state bytea NOT NULL,
+      hash bytea,
       CONSTRAINT ${table.derived("pkey")} PRIMARY KEY (originator_id, originator_version))`,
+    addHashColumn(table),
   ];
+}
+
+/**
+ * Adds the `hash` column to an events table made before events had hashes: nullable and without
+ * a default, so no row is rewritten (rows made before read as NULL: events without a hash).
+ * It runs only when the catalog shows the column missing (see `createdColumns`), as `ALTER
+ * TABLE` takes the table's strongest lock even when the column exists.
+ */
+function addHashColumn(table: TableName): string {
+  return `ALTER TABLE ${table.qualified} ADD COLUMN IF NOT EXISTS hash bytea`;
 }
 
 /** Notification ids stop below 2^47, so that an id fits in an advisory lock key (see `lockKey`). */
@@ -112,7 +124,9 @@ export function createApplicationTable(table: TableName): string[] {
       topic text NOT NULL,
       state bytea NOT NULL,
       notification_id bigint NOT NULL,
+      hash bytea,
       CONSTRAINT ${table.derived("pkey")} PRIMARY KEY (originator_id, originator_version))`,
+    addHashColumn(table),
     `ALTER SEQUENCE ${sequence} OWNED BY ${table.qualified}.notification_id`,
     `CREATE UNIQUE INDEX IF NOT EXISTS ${table.derived("notification_id_idx")}
       ON ${table.qualified} (notification_id)`,
@@ -184,22 +198,26 @@ SELECT notification_id FROM tracked`;
 }
 
 /**
- * How the events to insert are given: one event as four parameters, or any number as four
+ * How the events to insert are given: one event as five parameters, or any number as five
  * arrays (one statement whatever their number; the single form spares building arrays).
  */
 export type Rows = "one" | "many";
 
-/** What an insert is given: one event's four values, or four arrays of the events' values. */
-export type EventValues = { readonly [K in keyof StoredEvent]: unknown };
+/**
+ * What an insert is given: one event's five values, or five arrays of the events' values (a
+ * hash is NULL for an event without one).
+ */
+export type EventValues = { readonly [K in keyof StoredEvent]-?: unknown };
 
 const originatorId: Parameter<EventValues> = (values) => values.originatorId;
 const originatorVersion: Parameter<EventValues> = (values) => values.originatorVersion;
 const topic: Parameter<EventValues> = (values) => values.topic;
 const state: Parameter<EventValues> = (values) => values.state;
+const hash: Parameter<EventValues> = (values) => values.hash;
 
 const EVENTS: Record<Rows, Sql<EventValues>> = {
-  one: sql`(VALUES (${originatorId}::text, ${originatorVersion}::bigint, ${topic}::text, ${state}::bytea))`,
-  many: sql`unnest(${originatorId}::text[], ${originatorVersion}::bigint[], ${topic}::text[], ${state}::bytea[])`,
+  one: sql`(VALUES (${originatorId}::text, ${originatorVersion}::bigint, ${topic}::text, ${state}::bytea, ${hash}::bytea))`,
+  many: sql`unnest(${originatorId}::text[], ${originatorVersion}::bigint[], ${topic}::text[], ${state}::bytea[], ${hash}::bytea[])`,
 };
 
 /** Inserts events without notification ids (snapshots). */
@@ -210,8 +228,8 @@ SELECT * FROM ${EVENTS[rows]} AS e`;
 
 /** The events to insert, numbered from 1 in `n`. */
 const NUMBERED: Record<Rows, Sql<EventValues>> = {
-  one: sql`(VALUES (1::bigint, ${originatorId}::text, ${originatorVersion}::bigint, ${topic}::text, ${state}::bytea)) AS e(n, originator_id, originator_version, topic, state)`,
-  many: sql`unnest(${originatorId}::text[], ${originatorVersion}::bigint[], ${topic}::text[], ${state}::bytea[]) WITH ORDINALITY AS e(originator_id, originator_version, topic, state, n)`,
+  one: sql`(VALUES (1::bigint, ${originatorId}::text, ${originatorVersion}::bigint, ${topic}::text, ${state}::bytea, ${hash}::bytea)) AS e(n, originator_id, originator_version, topic, state, hash)`,
+  many: sql`unnest(${originatorId}::text[], ${originatorVersion}::bigint[], ${topic}::text[], ${state}::bytea[], ${hash}::bytea[]) WITH ORDINALITY AS e(originator_id, originator_version, topic, state, hash, n)`,
 };
 
 /**
@@ -255,14 +273,15 @@ export function insertApplication<B = unknown>(
   SELECT first, pg_advisory_unlock${raw(mode)}(${raw(allocation)}) AS unlocked FROM (${block}) AS block
 )
 INSERT INTO ${raw(table.qualified)} (notification_id, ${raw(EVENT_COLUMNS)})
-SELECT (SELECT first FROM allocated) + e.n - 1, e.originator_id, e.originator_version, e.topic, e.state
+SELECT (SELECT first FROM allocated) + e.n - 1, e.originator_id, e.originator_version, e.topic, e.state, e.hash
 FROM ${NUMBERED[rows]}
 RETURNING notification_id`;
 }
 
 /**
- * The text of `insertApplication` without `before`, its parameters the events' four values or
- * arrays (`$1` to `$4`): for running it statement by statement, as the ordering tests do.
+ * The text of `insertApplication` without `before`, its parameters the events' five values or
+ * arrays (`$1` to `$5`, the hash last): for running it statement by statement, as the ordering
+ * tests do.
  */
 export function insertApplicationStatement(table: TableName, rows: Rows): string {
   return insertApplication(table, rows).compile(DOLLAR_NUMBERS).text;

@@ -20,6 +20,7 @@ export async function insert(
     1,
     topic,
     Buffer.from([0]),
+    null,
   ]);
   return Number(rows[0].notification_id);
 }

@@ -127,6 +127,7 @@ describe("notification ordering", () => {
       [1, 1, 1],
       ["t", "t", "t"],
       [Buffer.from([0]), Buffer.from([1]), Buffer.from([2])],
+      [null, null, null],
     ]);
     const ids = rows.map((row) => Number(row.notification_id));
     expect(ids).toEqual([2, 3, 4]);

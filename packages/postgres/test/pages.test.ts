@@ -37,6 +37,7 @@ async function insertPageIn(
   const values = {
     ...makeStoredEvent(uuid4(), 1, "t", `${first}-${last}`),
     state: Buffer.from(`${first}-${last}`),
+    hash: null,
     applicationName,
     first,
     last,

@@ -273,10 +273,15 @@ export class SqliteDatastore {
     if (this.#open !== undefined) throw new ProgrammingError(OPEN);
   }
 
-  /** Runs DDL statements (in one transaction). */
-  exec(statements: readonly string[]): void {
+  /**
+   * Runs DDL statements (in one transaction), then those that `wanting` finds still needed, in
+   * the same transaction: it reads the schema as the statements left it (a column a table made
+   * before lacks), and no other connection can change it in between.
+   */
+  exec(statements: readonly string[], wanting?: () => readonly string[]): void {
     this.write(() => {
       for (const statement of statements) this.#db.exec(statement);
+      for (const statement of wanting?.() ?? []) this.#db.exec(statement);
     });
   }
 

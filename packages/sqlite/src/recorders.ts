@@ -8,6 +8,7 @@
 import {
   type AggregateRecorder,
   type ApplicationRecorder,
+  checkHashes,
   eventSelection,
   type InsertEventsOptions,
   type Notification,
@@ -27,6 +28,7 @@ import {
   waitForTracking,
 } from "@es/persistence-core";
 import {
+  hashOf,
   hasTrackingId,
   insertEvent,
   insertedTracking,
@@ -50,9 +52,11 @@ import {
 } from "@es/persistence-core/sql";
 import type { PreparedStatement, SqliteDatastore } from "./datastore.js";
 import {
+  addHashColumn,
   createAggregateTable,
   createApplicationTable,
   createTrackingTable,
+  HAS_HASH_COLUMN,
   quoted,
   topicIndex,
 } from "./schema.js";
@@ -63,6 +67,7 @@ type RawEventRow = [
   originatorVersion: number,
   topic: string,
   state: Uint8Array,
+  hash: unknown,
 ];
 
 /**
@@ -129,9 +134,16 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     return createAggregateTable(this.eventsTable);
   }
 
-  /** Creates the tables if they don't exist. */
+  /**
+   * Creates the tables if they don't exist, and adds the `hash` column to an events table made
+   * before events had hashes (see `HAS_HASH_COLUMN`).
+   */
   createTable(): void {
-    this.datastore.exec(this.createTableStatements());
+    this.datastore.exec(this.createTableStatements(), () =>
+      this.datastore.prepare(HAS_HASH_COLUMN).get(this.eventsTable) === undefined
+        ? [addHashColumn(this.eventsTable)]
+        : [],
+    );
   }
 
   async insertEvents(
@@ -139,6 +151,7 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
     const tracking = this.trackingOf(options);
+    checkHashes(events);
     // Prepared first, so that a missing table is found even when there are no events.
     this.#insert.prepare();
     return this.datastore.whenFree(() =>
@@ -191,8 +204,13 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
       );
       const events: StoredEvent[] = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const [originatorId, originatorVersion, topic, state] = rows[i] as RawEventRow;
-        events[i] = { originatorId, originatorVersion, topic, state };
+        const [originatorId, originatorVersion, topic, state, stored] = rows[i] as RawEventRow;
+        // Without a `hash` key when it is NULL, as `storedEvent()` makes an event without one.
+        const hash = hashOf(stored);
+        events[i] =
+          hash === undefined
+            ? { originatorId, originatorVersion, topic, state }
+            : { originatorId, originatorVersion, topic, state, hash };
       }
       return events;
     });

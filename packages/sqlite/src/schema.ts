@@ -15,6 +15,7 @@ export function createAggregateTable(table: string): string[] {
       originator_version integer NOT NULL,
       topic text NOT NULL,
       state blob NOT NULL,
+      hash blob,
       CONSTRAINT ${quoted(`${table}_pkey`)} PRIMARY KEY (originator_id, originator_version))
     WITHOUT ROWID`,
   ];
@@ -28,7 +29,8 @@ export function createApplicationTable(table: string): string[] {
       originator_id text NOT NULL,
       originator_version integer NOT NULL,
       topic text NOT NULL,
-      state blob NOT NULL)`,
+      state blob NOT NULL,
+      hash blob)`,
     `CREATE UNIQUE INDEX IF NOT EXISTS ${quoted(`${table}_sequence_idx`)}
       ON ${quoted(table)} (originator_id, originator_version)`,
     // Selecting by topic reads each topic's notifications from here, in id order (and names
@@ -36,6 +38,19 @@ export function createApplicationTable(table: string): string[] {
     `CREATE INDEX IF NOT EXISTS ${topicIndex(table)} ON ${quoted(table)} (topic, notification_id)`,
   ];
 }
+
+/**
+ * What an events table made before events had hashes lacks: its `hash` column, added when its
+ * recorder creates its tables. SQLite's `ADD COLUMN` has no `IF NOT EXISTS`, so the table's
+ * columns are read first (`pragma_table_info`), in the same write transaction as the ALTER, so
+ * that two processes starting at once can't both add it. Adding a nullable column without a
+ * default rewrites no row: rows made before read as NULL, events without a hash.
+ */
+export const HAS_HASH_COLUMN = "SELECT 1 FROM pragma_table_info(?) WHERE name = 'hash'";
+
+/** Adds the `hash` column to an events table made before it (see `HAS_HASH_COLUMN`). */
+export const addHashColumn = (table: string): string =>
+  `ALTER TABLE ${quoted(table)} ADD COLUMN hash blob`;
 
 /** The index of an application table's notifications by topic, quoted. */
 export const topicIndex = (table: string): string => quoted(`${table}_topic_idx`);

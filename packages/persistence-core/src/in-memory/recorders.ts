@@ -6,6 +6,7 @@
  */
 import { ChangeNotifier } from "../change-feed.js";
 import { IntegrityError } from "../errors.js";
+import { checkHashes } from "../hash-checks.js";
 import { eventSelection, notificationSelection } from "../notification-selection.js";
 import {
   notificationPages,
@@ -46,6 +47,7 @@ export class InMemoryAggregateRecorder implements AggregateRecorder {
     options: InsertEventsOptions = {},
   ): Promise<readonly number[]> {
     const tracking = this.checkTracking(options);
+    checkHashes(events);
     this.checkUnique(events);
     return this.write(events, tracking);
   }

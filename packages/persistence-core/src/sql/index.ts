@@ -16,6 +16,7 @@ export { toBuffer } from "./bytes.js";
 export { identifier, isIdentifier, tableName, tablePrefix } from "./identifiers.js";
 export {
   EVENT_COLUMNS,
+  hashParameter,
   hasTrackingId,
   insertEvent,
   insertTracking,
@@ -29,6 +30,7 @@ export {
   selectNotifications,
 } from "./recorder-statements.js";
 export {
+  hashOf,
   type NotificationRow,
   type StoredEventRow,
   toNotification,

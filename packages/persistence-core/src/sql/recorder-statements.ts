@@ -11,7 +11,7 @@ import { raw, type Sql, sql } from "./statement.js";
 import type { TopicList } from "./topic-lists.js";
 
 /** The columns of a stored event, in the order `StoredEventRow`s are read in raw (array) mode. */
-export const EVENT_COLUMNS = "originator_id, originator_version, topic, state";
+export const EVENT_COLUMNS = "originator_id, originator_version, topic, state, hash";
 
 /** What selecting an originator's events is given. */
 export type SelectEventsArgs = SelectEventsOptions & { readonly originatorId: string };
@@ -85,9 +85,16 @@ export function selectEventsStatements<P>(
   };
 }
 
-/** Inserts one event (its notification id, if the table has one, is the table's to assign). */
+/** An event's hash as a driver binds it: bytes (see `toBuffer`), or NULL when it has none. */
+export const hashParameter = (event: StoredEvent): Buffer | null =>
+  event.hash === undefined ? null : toBuffer(event.hash);
+
+/**
+ * Inserts one event (its notification id, if the table has one, is the table's to assign). Its
+ * hash is not checked here: recorders refuse a wrong one first (`checkHashes`).
+ */
 export function insertEvent(table: string): Sql<StoredEvent> {
-  return sql<StoredEvent>`INSERT INTO ${raw(table)} (${raw(EVENT_COLUMNS)}) VALUES (${(e) => e.originatorId}, ${(e) => e.originatorVersion}, ${(e) => e.topic}, ${(e) => toBuffer(e.state)})`;
+  return sql<StoredEvent>`INSERT INTO ${raw(table)} (${raw(EVENT_COLUMNS)}) VALUES (${(e) => e.originatorId}, ${(e) => e.originatorVersion}, ${(e) => e.topic}, ${(e) => toBuffer(e.state)}, ${hashParameter})`;
 }
 
 /** How a statement that selects notifications is made. */
@@ -113,7 +120,7 @@ export function selectNotifications(
 ): Sql<SelectNotificationsArgs> {
   const { start, bound, limit } = notificationParameters;
   if (topics) {
-    return sql<SelectNotificationsArgs>`SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state FROM ${topics.rows(table)} ORDER BY e.notification_id LIMIT ${limit}`;
+    return sql<SelectNotificationsArgs>`SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, e.hash FROM ${topics.rows(table)} ORDER BY e.notification_id LIMIT ${limit}`;
   }
   return sql<SelectNotificationsArgs>`SELECT notification_id, ${raw(EVENT_COLUMNS)} FROM ${raw(table)} WHERE notification_id >= ${start}${
     bounded ? sql<SelectNotificationsArgs>` AND notification_id < ${bound}` : NOTHING

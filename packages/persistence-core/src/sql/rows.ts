@@ -11,28 +11,47 @@ export type StoredEventRow = {
   readonly originator_version: number;
   readonly topic: string;
   readonly state: Uint8Array;
+  /**
+   * The event's hash as the driver gives it: bytes, or NULL for an event recorded without one.
+   * A column altered by hand may give anything (see `hashOf`).
+   */
+  readonly hash?: unknown;
 };
 
 /** A row of an application's events table, with its notification id. */
 export type NotificationRow = StoredEventRow & { readonly notification_id: number };
 
-/** The stored event a row holds. */
-export function toStoredEvent(row: StoredEventRow): StoredEvent {
-  return {
-    originatorId: row.originator_id,
-    originatorVersion: row.originator_version,
-    topic: row.topic,
-    state: row.state,
-  };
+const encoder = new TextEncoder();
+
+/**
+ * The hash a row's `hash` column holds: none for NULL, the bytes as they are for bytes (of any
+ * length: hash verification reports a wrong one), and for anything else — text or a number
+ * where a table was altered by hand — the UTF-8 bytes of its text. Such a value is converted,
+ * not dropped: an event whose hash was replaced must not read as one recorded without a hash,
+ * which verification would pass over; and converting the same value always gives the same
+ * bytes.
+ */
+export function hashOf(value: unknown): Uint8Array | undefined {
+  if (value === null || value === undefined) return undefined;
+  return value instanceof Uint8Array ? value : encoder.encode(String(value));
 }
 
-/** The notification a row holds. */
+/** The stored event a row holds (without a `hash` key when its hash is NULL). */
+export function toStoredEvent(row: StoredEventRow): StoredEvent {
+  const hash = hashOf(row.hash);
+  const { originator_id: originatorId, originator_version: originatorVersion } = row;
+  const { topic, state } = row;
+  return hash === undefined
+    ? { originatorId, originatorVersion, topic, state }
+    : { originatorId, originatorVersion, topic, state, hash };
+}
+
+/** The notification a row holds (without a `hash` key when its hash is NULL). */
 export function toNotification(row: NotificationRow): Notification {
-  return {
-    id: row.notification_id,
-    originatorId: row.originator_id,
-    originatorVersion: row.originator_version,
-    topic: row.topic,
-    state: row.state,
-  };
+  const hash = hashOf(row.hash);
+  const { notification_id: id, originator_id: originatorId } = row;
+  const { originator_version: originatorVersion, topic, state } = row;
+  return hash === undefined
+    ? { id, originatorId, originatorVersion, topic, state }
+    : { id, originatorId, originatorVersion, topic, state, hash };
 }

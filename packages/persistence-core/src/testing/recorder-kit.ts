@@ -15,6 +15,11 @@ import type {
   TrackingRecorder,
 } from "../recorders.js";
 import { type StoredEvent, tracking } from "../records.js";
+import {
+  describeEventHashes,
+  describeNotificationHashes,
+  describeTrackedHashes,
+} from "./hash-kit.js";
 import { makeStoredEvent, type RecorderKitOptions, using } from "./kit-helpers.js";
 import { describeProcessRecorderPages } from "./process-page-kit.js";
 import { describeSelectingNotifications } from "./select-notifications-kit.js";
@@ -48,6 +53,7 @@ function describeAggregateRecorderOf<R extends AggregateRecorder>(
   options: RecorderKitOptions<R>,
   kind: Kind,
 ): void {
+  describeEventHashes(name, create, options);
   describe(`${name}: aggregate recorder`, () => {
     if (!kind.storesTracking) {
       it("refuses a tracking record it doesn't store, and stores none of the events", () =>
@@ -216,6 +222,7 @@ function describeApplicationRecorderOf<R extends ApplicationRecorder>(
   describeAggregateRecorderOf(name, create, options, kind);
   describeSelectingNotifications(name, create, options);
   describeSubscriptions(name, create, options);
+  describeNotificationHashes(name, create, options);
 
   describe(`${name}: application recorder`, () => {
     it("numbers notifications from 1 in insertion order and selects them from a start id", () =>
@@ -342,6 +349,7 @@ export function describeProcessRecorder<R extends ProcessRecorder>(
   describeApplicationRecorderOf(name, create, options, { storesTracking: true });
   describeTrackingRecorder(name, create, options);
   describeProcessRecorderPages(name, create, options);
+  describeTrackedHashes(name, create, options);
 
   describe(`${name}: process recorder`, () => {
     it("records tracking atomically with events, and each notification once", () =>
