@@ -158,20 +158,16 @@ export async function verifyStore(
   let checked = 0;
   let last = 0;
   for (let start = 1; ; ) {
-    const read = await readPage(recorder, start, pageSize);
-    if ("unreadable" in read) {
+    const { page, unreadable, next: after } = await readPage(recorder, start, pageSize);
+    for (const range of unreadable) {
       report({
         kind: "unreadable",
         applicationName,
-        notificationId: start,
-        ...(read.resumeAt === undefined ? {} : { lastNotificationId: read.resumeAt - 1 }),
-        detail: `the notifications ${read.resumeAt === undefined ? `from ${start} on` : `from ${start} to ${read.resumeAt - 1}`} can't be read: ${read.unreadable}`,
+        notificationId: range.from,
+        lastNotificationId: range.to,
+        detail: `the notifications from id ${range.from} to ${range.to} can't be read: ${range.error}`,
       });
-      if (read.resumeAt === undefined) break;
-      start = read.resumeAt;
-      continue;
     }
-    const page = read.page;
     for (const notification of page) {
       while (
         next < expected.length &&
@@ -218,8 +214,8 @@ export async function verifyStore(
       }
     }
     onProgress?.({ notificationId: last, checked, violations: violationCount });
-    if (page.length < pageSize) break;
-    start = last + 1;
+    if (after === undefined) break;
+    start = after;
   }
   endUnchained();
   while (next < expected.length) closeBlock(last);
@@ -346,34 +342,67 @@ function rangeViolation(
   };
 }
 
-/** Ids tried one by one past a page that can't be read, before the rest is given up. */
-const UNREADABLE_STEPS = 10_000;
+/** A range of ids that couldn't be read, and what the store said. */
+interface UnreadableRange {
+  readonly from: number;
+  readonly to: number;
+  readonly error: string;
+}
 
 /**
- * A page of notifications, or, where the store can't read it (a damaged file), what the error
- * said and the first id after `start` from which notifications can be read again, if any.
+ * A page of notifications from `start`, and where the next page starts (none at the end). A
+ * page the store can't read (a damaged file) is read one notification at a time instead, for
+ * as many ids as the page would have held: what can be read is checked, and the ids that
+ * can't are reported, as ranges.
  */
 async function readPage(
   recorder: ApplicationRecorder,
   start: number,
   pageSize: number,
-): Promise<
-  { readonly page: Notification[] } | { readonly unreadable: string; readonly resumeAt?: number }
-> {
+): Promise<{
+  readonly page: Notification[];
+  readonly unreadable: readonly UnreadableRange[];
+  readonly next: number | undefined;
+}> {
   try {
-    return { page: await recorder.selectNotifications(start, pageSize) };
+    const page = await recorder.selectNotifications(start, pageSize);
+    const last = page.at(-1);
+    return {
+      page,
+      unreadable: [],
+      next: page.length < pageSize || !last ? undefined : last.id + 1,
+    };
   } catch (error) {
-    // A store that can't be reached is not a store that is damaged: that is the caller's.
-    if (error instanceof OperationalError || error instanceof InterfaceError) throw error;
-    if (!(error instanceof DatabaseError)) throw error;
-    for (let id = start + 1; id <= start + UNREADABLE_STEPS; id++) {
-      try {
-        await recorder.selectNotifications(id, 1);
-        return { unreadable: messageOf(error), resumeAt: id };
-      } catch {
-        // Still unreadable: try the next id.
-      }
-    }
-    return { unreadable: messageOf(error) };
+    if (!damaged(error)) throw error;
   }
+  const page: Notification[] = [];
+  const unreadable: UnreadableRange[] = [];
+  let id = start;
+  for (let tried = 0; tried < pageSize; tried++) {
+    try {
+      const [notification] = await recorder.selectNotifications(id, 1);
+      if (!notification) return { page, unreadable, next: undefined };
+      page.push(notification);
+      id = notification.id + 1;
+    } catch (error) {
+      if (!damaged(error)) throw error;
+      const before = unreadable.at(-1);
+      if (before?.to === id - 1) unreadable[unreadable.length - 1] = { ...before, to: id };
+      else unreadable.push({ from: id, to: id, error: messageOf(error) });
+      id += 1;
+    }
+  }
+  return { page, unreadable, next: id };
+}
+
+/**
+ * Whether a read failed on what is stored, rather than on reaching the store (a connection
+ * lost, a closed pool: those are the caller's to retry).
+ */
+function damaged(error: unknown): boolean {
+  return (
+    error instanceof DatabaseError &&
+    !(error instanceof OperationalError) &&
+    !(error instanceof InterfaceError)
+  );
 }

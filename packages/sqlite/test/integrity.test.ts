@@ -111,8 +111,11 @@ describe("a SQLite file with random bytes written over a page in its middle", ()
     const [first] = report.violations;
     expect(report.violationCount).toBeGreaterThan(0);
     expect(first?.kind).toBe("corrupt");
+    const kinds = new Map<string, number>();
+    for (const v of report.violations) kinds.set(v.kind, (kinds.get(v.kind) ?? 0) + 1);
+    const second = report.violations.find((v) => v.kind !== "corrupt");
     console.info(
-      `damaged SQLite file: ${report.violationCount} violations; first: ${violationPlace(first as NonNullable<typeof first>)}: ${first?.detail}`,
+      `damaged SQLite file: ${report.violationCount} violations (${[...kinds].map(([k, n]) => `${n} ${k}`).join(", ")}); first: ${violationPlace(first as NonNullable<typeof first>)}: ${first?.detail}${second ? `; first in the log: ${violationPlace(second)}: ${second.detail}` : ""}`,
     );
     await reopened.close().catch(() => {});
   });
