@@ -33,9 +33,13 @@ export interface Checkpoint extends LogPosition {
 
 /** A checkpoint as a JSON file keeps it. */
 export interface ExportedCheckpoint {
+  /** The application whose log it is. */
   readonly application: string;
+  /** Its place in the sequence of checkpoints, from 1. */
   readonly sequence: number;
+  /** The last notification it covers. */
   readonly notificationId: number;
+  /** The notifications it covers, from the start of the log. */
   readonly count: number;
   /** The log's hash, in hex. */
   readonly logHash: string;

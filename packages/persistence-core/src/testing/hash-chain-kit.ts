@@ -5,7 +5,7 @@
  */
 
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
-import { Aggregate, event } from "@es/domain";
+import { Aggregate, event, uuid4 } from "@es/domain";
 import { describe, expect, it } from "vitest";
 import { Checkpointer } from "../checkpointer.js";
 import {
@@ -22,6 +22,7 @@ import { HashChain } from "../hash-chain.js";
 import { LogHasher } from "../log-hash.js";
 import { Mapper } from "../mapper.js";
 import type { AggregateRecorder, ApplicationRecorder } from "../recorders.js";
+import type { StoredEvent } from "../records.js";
 import { JSONTranscoder } from "../transcoder.js";
 import { verifyStore } from "../verify-store.js";
 import { using } from "./kit-helpers.js";
@@ -42,7 +43,9 @@ export interface ChainTamper {
 
 /** A recorder under test, the tamper that edits its store, and a recorder for checkpoints. */
 export interface ChainKitStore {
+  /** The application recorder under test. */
   readonly recorder: ApplicationRecorder;
+  /** Edits of its table. */
   readonly tamper: ChainTamper;
   /** An aggregate recorder in the same store (the checkpoints table). */
   readonly checkpoints: AggregateRecorder;
@@ -431,6 +434,56 @@ export function describeHashChain(
           expect(violations.some((v) => v.kind === "bad-signature")).toBe(true);
         }
       }));
+
+    it(
+      "verifies a clean store of 100,000 events, checkpointed every 10,000, and finds nothing",
+      () =>
+        using(create, kitOptions, async (store) => {
+          const state = new TextEncoder().encode('{"entry":"e","timestamp":null}');
+          for (let batch = 0; batch < 20; batch++) {
+            const events: StoredEvent[] = [];
+            for (let a = 0; a < 500; a++) {
+              const id = uuid4();
+              let previous = genesisHash(APPLICATION, id);
+              for (let v = 1; v <= 10; v++) {
+                const event = {
+                  originatorId: id,
+                  originatorVersion: v,
+                  topic: "Ledger.Entered",
+                  state,
+                };
+                const hash = eventHash(previous, event);
+                events.push({ ...event, hash });
+                previous = hash;
+              }
+            }
+            await store.recorder.insertEvents(events);
+          }
+          const key = generateKeyPairSync("ed25519").privateKey;
+          const checkpoints = new CheckpointStore(store.checkpoints);
+          const checkpointer = new Checkpointer({
+            applicationName: APPLICATION,
+            recorder: store.recorder,
+            checkpoints,
+            signingKey: key,
+            every: 10_000,
+          });
+          expect(await checkpointer.catchUp()).toHaveLength(10);
+          const report = await verifyStore(store.recorder, {
+            chain: new HashChain(APPLICATION),
+            checkpoints,
+            publicKey: createPublicKey(key),
+          });
+          expect(report).toMatchObject({
+            violations: [],
+            violationCount: 0,
+            checked: 100_000,
+            checkpoints: 10,
+            uncheckpointed: undefined,
+          });
+        }),
+      120_000,
+    );
 
     it("keeps one sequence of checkpoints when two checkpointers race", () =>
       using(create, kitOptions, async (store) => {
