@@ -29,7 +29,13 @@ import {
 } from "@es/persistence-core";
 import { Account, Accounts } from "./model.js";
 import { readAll } from "./pages.js";
-import { dropSchemas, type PostgresServer, perSecond, postgresServer } from "./postgres-server.js";
+import {
+  dropSchemas,
+  forSeconds,
+  type PostgresServer,
+  perSecond,
+  postgresServer,
+} from "./postgres-server.js";
 import { inTurns, timed } from "./rounds.js";
 
 const COMMANDS = 9;
@@ -56,6 +62,8 @@ interface CostRow {
   readonly w1On: number;
   readonly w2Off: number;
   readonly w2On: number;
+  readonly w5Off?: number;
+  readonly w5On?: number;
 }
 
 interface VerifyRow {
@@ -68,8 +76,22 @@ interface VerifyRow {
   readonly violations: number;
 }
 
-/** One round of W1 then W2 on a fresh application: saves/s and gets/s. */
-async function round(env: Record<string, string>, hashing: boolean, aggregates: number) {
+interface RoundResult {
+  readonly saves: number;
+  readonly gets: number;
+  readonly concurrent: number | undefined;
+}
+
+/**
+ * One round on a fresh application: W1, W2, and (for `concurrentSeconds`) W5, 4 writers
+ * saving accounts' lives at once → saves/s, gets/s, concurrent saves/s.
+ */
+async function round(
+  env: Record<string, string>,
+  hashing: boolean,
+  aggregates: number,
+  concurrentSeconds: number,
+): Promise<RoundResult> {
   const app = new Accounts({ env: { ...env, IS_EVENT_HASHING_ENABLED: hashing ? "y" : "n" } });
   await app.ready;
   const ids: string[] = [];
@@ -87,43 +109,61 @@ async function round(env: Record<string, string>, hashing: boolean, aggregates: 
   const [, getMs] = await timed(async () => {
     for (const id of ids) await app.repository.get(id);
   });
+  let concurrent: number | undefined;
+  if (concurrentSeconds > 0) {
+    const counts = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        let current: Account | undefined;
+        return forSeconds(concurrentSeconds, async () => {
+          if (!current || current.version > COMMANDS) current = Account.create("concurrent");
+          else current.deposit(10);
+          await app.save(current);
+        });
+      }),
+    );
+    concurrent = counts.reduce((sum, n) => sum + n, 0) / concurrentSeconds;
+  }
   await app.close();
   return {
     saves: perSecond(aggregates * (COMMANDS + 1), saveMs),
     gets: perSecond(ids.length, getMs),
+    concurrent,
   };
 }
+
+const medianOf = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 async function measureCost(
   store: string,
   envOf: (name: string) => Record<string, string>,
   { aggregates, rounds }: IntegrityOptions,
+  concurrentSeconds = 0,
 ): Promise<CostRow> {
   let n = 0;
-  const results = {
-    off: [] as { saves: number; gets: number }[],
-    on: [] as { saves: number; gets: number }[],
-  };
-  const taken = await inTurns(rounds, {
-    off: async () => {
-      const r = await round(envOf(`off_${n++}`), false, aggregates);
-      results.off.push(r);
-      return r.saves;
-    },
-    on: async () => {
-      const r = await round(envOf(`on_${n++}`), true, aggregates);
-      results.on.push(r);
-      return r.saves;
-    },
-  });
-  const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const results = { off: [] as RoundResult[], on: [] as RoundResult[] };
+  for (let r = 0; r < rounds; r++) {
+    for (const hashing of [false, true]) {
+      const result = await round(
+        envOf(`${hashing ? "on" : "off"}_${n++}`),
+        hashing,
+        aggregates,
+        concurrentSeconds,
+      );
+      (hashing ? results.on : results.off).push(result);
+    }
+  }
+  const median = (of: RoundResult[], key: "saves" | "gets" | "concurrent") =>
+    medianOf(of.map((result) => result[key] ?? 0));
   return {
     store,
-    w1Off: taken.off,
-    w1On: taken.on,
-    w2Off: median(results.off.map((r) => r.gets)),
-    w2On: median(results.on.map((r) => r.gets)),
+    w1Off: median(results.off, "saves"),
+    w1On: median(results.on, "saves"),
+    w2Off: median(results.off, "gets"),
+    w2On: median(results.on, "gets"),
+    ...(concurrentSeconds > 0
+      ? { w5Off: median(results.off, "concurrent"), w5On: median(results.on, "concurrent") }
+      : {}),
   };
 }
 
@@ -162,7 +202,10 @@ async function measureVerify(
   events: number,
 ): Promise<VerifyRow> {
   const applicationName = "Integrity";
-  const factory = await InfrastructureFactory.construct({ applicationName, env });
+  const factory = await InfrastructureFactory.construct({
+    applicationName,
+    env: { ...process.env, ...env },
+  });
   try {
     const recorder = await factory.applicationRecorder();
     console.log(`  ${store}: storing ${events.toLocaleString("en-US")} hashed events`);
@@ -215,7 +258,9 @@ async function measureVerify(
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 export function printIntegrity(costs: readonly CostRow[], verifies: readonly VerifyRow[]): void {
-  console.log("\nIntegrity: W1/W2 with event hashing off and on (same run, in turns, median)");
+  console.log(
+    "\nIntegrity: W1/W2 (and W5 on PostgreSQL) with event hashing off and on (same run, in turns, median)",
+  );
   console.table(
     costs.map((row) => ({
       store: row.store,
@@ -225,6 +270,9 @@ export function printIntegrity(costs: readonly CostRow[], verifies: readonly Ver
       "W2 off (gets/s)": fmt(row.w2Off),
       "W2 on": fmt(row.w2On),
       "W2 on/off": (row.w2On / row.w2Off).toFixed(2),
+      "W5 off (4 writers saves/s)": row.w5Off === undefined ? "" : fmt(row.w5Off),
+      "W5 on": row.w5On === undefined ? "" : fmt(row.w5On),
+      "W5 on/off": row.w5On === undefined || !row.w5Off ? "" : (row.w5On / row.w5Off).toFixed(2),
     })),
   );
   if (verifies.length === 0) return;
@@ -266,7 +314,7 @@ export async function measureIntegrity(
     const costs = [
       await measureCost("in-memory", () => ({}), options),
       await measureCost("sqlite", sqliteEnv, options),
-      await measureCost("postgres", postgresEnv, options),
+      await measureCost("postgres", postgresEnv, options, 3),
     ];
     const verifies: VerifyRow[] = [];
     if (options.events > 0) {

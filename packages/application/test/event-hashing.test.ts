@@ -17,6 +17,7 @@ import {
   IntegrityViolationError,
   importCheckpoint,
   notification,
+  verifyStore,
 } from "@es/persistence-core";
 import { describe, expect, it } from "vitest";
 import { Application } from "../src/index.js";
@@ -131,6 +132,8 @@ describe("an application with event hashing", () => {
     expect(new HashChain("Bank").check(stored, { version: 0, hash: genesisHash("Bank", id) })).toBe(
       undefined,
     );
+    const report = await verifyStore(bank.recorder, { chain: new HashChain("Bank") });
+    expect(report).toMatchObject({ violations: [], checked: 2 });
     const flipped = stored.map((record, i) =>
       i === 1
         ? { ...record, state: Uint8Array.from(record.state, (b, j) => (j === 20 ? b ^ 1 : b)) }

@@ -13,7 +13,7 @@
  * Optimistic concurrency already lets only one event follow each version, so writers need no
  * new serialisation.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { StoredEvent } from "./records.js";
 
 const GENESIS_TAG = "es event hash v1";
@@ -26,41 +26,59 @@ export interface ChainHead {
   readonly hash: Uint8Array;
 }
 
-function lengthPrefix(length: number): Buffer {
-  const prefix = Buffer.allocUnsafe(4);
-  prefix.writeUInt32BE(length);
-  return prefix;
+/**
+ * Where the bytes of one hash's input are laid out: reused, so that hashing an event allocates
+ * nothing but its digest (a save or a read hashes every event it writes or reads).
+ */
+let scratch = Buffer.allocUnsafe(4096);
+
+function room(size: number): Buffer {
+  if (size > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  return scratch;
 }
 
-function updateWith(hash: ReturnType<typeof createHash>, bytes: Uint8Array): void {
-  hash.update(lengthPrefix(bytes.byteLength));
-  hash.update(bytes);
+/** Writes a length-prefixed string at `offset`, returning the offset after it. */
+function writeText(buffer: Buffer, offset: number, value: string, length: number): number {
+  buffer.writeUInt32BE(length, offset);
+  buffer.write(value, offset + 4, length, "utf8");
+  return offset + 4 + length;
 }
 
-function text(value: string): Buffer {
-  return Buffer.from(value, "utf8");
+/** Writes length-prefixed bytes at `offset`, returning the offset after them. */
+function writeBytes(buffer: Buffer, offset: number, bytes: Uint8Array): number {
+  buffer.writeUInt32BE(bytes.byteLength, offset);
+  buffer.set(bytes, offset + 4);
+  return offset + 4 + bytes.byteLength;
 }
 
 /** The predecessor of an aggregate's first event: bound to the application and the aggregate. */
 export function genesisHash(applicationName: string, originatorId: string): Uint8Array {
-  const hash = createHash("sha256");
-  updateWith(hash, text(GENESIS_TAG));
-  updateWith(hash, text(applicationName));
-  updateWith(hash, text(originatorId));
-  return hash.digest();
+  const tagLength = Buffer.byteLength(GENESIS_TAG, "utf8");
+  const nameLength = Buffer.byteLength(applicationName, "utf8");
+  const idLength = Buffer.byteLength(originatorId, "utf8");
+  const buffer = room(12 + tagLength + nameLength + idLength);
+  let offset = writeText(buffer, 0, GENESIS_TAG, tagLength);
+  offset = writeText(buffer, offset, applicationName, nameLength);
+  offset = writeText(buffer, offset, originatorId, idLength);
+  return hash("sha256", buffer.subarray(0, offset), "buffer");
 }
 
-/** A stored event's hash, chained to its predecessor's. */
+/**
+ * A stored event's hash, chained to its predecessor's: SHA-256 of the predecessor's hash, the
+ * originator id, the version (8 bytes) and the topic and state, each length-prefixed.
+ */
 export function eventHash(previous: Uint8Array, event: StoredEvent): Uint8Array {
-  const hash = createHash("sha256");
-  updateWith(hash, previous);
-  updateWith(hash, text(event.originatorId));
-  const version = Buffer.allocUnsafe(8);
-  version.writeBigUInt64BE(BigInt(event.originatorVersion));
-  hash.update(version);
-  updateWith(hash, text(event.topic));
-  updateWith(hash, event.state);
-  return hash.digest();
+  const { originatorId, originatorVersion, topic, state } = event;
+  const idLength = Buffer.byteLength(originatorId, "utf8");
+  const topicLength = Buffer.byteLength(topic, "utf8");
+  const buffer = room(24 + previous.byteLength + idLength + topicLength + state.byteLength);
+  let offset = writeBytes(buffer, 0, previous);
+  offset = writeText(buffer, offset, originatorId, idLength);
+  buffer.writeUInt32BE(Math.floor(originatorVersion / 2 ** 32), offset);
+  buffer.writeUInt32BE(originatorVersion >>> 0, offset + 4);
+  offset = writeText(buffer, offset + 8, topic, topicLength);
+  offset = writeBytes(buffer, offset, state);
+  return hash("sha256", buffer.subarray(0, offset), "buffer");
 }
 
 /** Whether two hashes are the same bytes. */

@@ -1,9 +1,15 @@
 /** The event store: domain events in, domain events out, through a mapper and a recorder. */
 import type { DomainEvent } from "@es/domain";
+import { type IntegrityViolation, IntegrityViolationError } from "./errors.js";
 import { type ChainHead, chainHeadOf, hashOf, setChainHeadOf, setHashOf } from "./event-hashes.js";
 import type { HashChain } from "./hash-chain.js";
 import type { Mapper } from "./mapper.js";
-import type { AggregateRecorder, InsertEventsOptions, SelectEventsOptions } from "./recorders.js";
+import type {
+  AggregateRecorder,
+  ApplicationRecorder,
+  InsertEventsOptions,
+  SelectEventsOptions,
+} from "./recorders.js";
 import { type StoredEvent, storedEvent } from "./records.js";
 
 /** What an event store is made of. */
@@ -116,13 +122,42 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
         (select.gt === undefined
           ? { version: 0, hash: this.chain.genesis(originatorId) }
           : undefined);
-      this.chain.assertIntact(stored, from);
+      const violation = this.chain.check(stored, from);
+      if (violation) throw new IntegrityViolationError(await this.#located(violation, stored));
     }
     return stored.map((record) => {
       const event = this.mapper.toDomainEvent<E>(record);
       if (record.hash !== undefined) setHashOf(event, record.hash);
       return event;
     });
+  }
+
+  /**
+   * The violation with the notification id of the event it was found at (for a version missing,
+   * the event read in its place), where the recorder can say.
+   */
+  async #located(
+    violation: IntegrityViolation,
+    stored: readonly StoredEvent[],
+  ): Promise<IntegrityViolation> {
+    const recorder = this.recorder as Partial<ApplicationRecorder>;
+    const { originatorId, originatorVersion } = violation;
+    if (
+      !recorder.notificationIdOf ||
+      originatorId === undefined ||
+      originatorVersion === undefined
+    ) {
+      return violation;
+    }
+    const at =
+      violation.kind === "missing"
+        ? stored.find((event) => event.originatorVersion > originatorVersion)?.originatorVersion
+        : originatorVersion;
+    const notificationId =
+      at === undefined
+        ? undefined
+        : await recorder.notificationIdOf(originatorId, at).catch(() => undefined);
+    return notificationId === undefined ? violation : { ...violation, notificationId };
   }
 
   /** The hash of the event before `version`: the aggregate's head, or read from the store. */

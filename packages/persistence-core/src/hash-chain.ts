@@ -98,15 +98,7 @@ export class HashChain {
     event: StoredEvent,
     notificationId?: number,
   ): { readonly state: ChainState; readonly violation?: IntegrityViolation } {
-    const { originatorId, originatorVersion, hash } = event;
-    const violation = (kind: IntegrityViolation["kind"], detail: string, version?: number) => ({
-      kind,
-      applicationName: this.applicationName,
-      originatorId,
-      originatorVersion: version ?? originatorVersion,
-      ...(notificationId === undefined ? {} : { notificationId }),
-      detail,
-    });
+    const { originatorVersion, hash } = event;
     const hashed = hash instanceof Uint8Array && hash.byteLength === HASH_LENGTH;
     const after: ChainState = {
       version: originatorVersion,
@@ -116,13 +108,20 @@ export class HashChain {
     if (state !== undefined && originatorVersion <= state.version) {
       return {
         state,
-        violation: violation("moved", `it comes after version ${state.version} in the log`),
+        violation: this.#violation(
+          event,
+          notificationId,
+          "moved",
+          `it comes after version ${state.version} in the log`,
+        ),
       };
     }
     if (state !== undefined && originatorVersion !== state.version + 1) {
       return {
         state: after,
-        violation: violation(
+        violation: this.#violation(
+          event,
+          notificationId,
           "missing",
           `the versions go from ${state.version} to ${originatorVersion}`,
           state.version + 1,
@@ -133,22 +132,34 @@ export class HashChain {
       return state?.chained && state.hash !== undefined
         ? {
             state: after,
-            violation: violation("unchained", "it has no hash, and the event before it has"),
+            violation: this.#violation(
+              event,
+              notificationId,
+              "unchained",
+              "it has no hash, and the event before it has",
+            ),
           }
         : { state: after };
     }
     if (!hashed) {
       return {
         state: after,
-        violation: violation("malformed", `its hash is not ${HASH_LENGTH} bytes`),
+        violation: this.#violation(
+          event,
+          notificationId,
+          "malformed",
+          `its hash is not ${HASH_LENGTH} bytes`,
+        ),
       };
     }
     if (state !== undefined) {
-      const expected = eventHash(state.hash ?? this.genesis(originatorId), event);
+      const expected = eventHash(state.hash ?? this.genesis(event.originatorId), event);
       if (!sameHash(expected, hash)) {
         return {
           state: after,
-          violation: violation(
+          violation: this.#violation(
+            event,
+            notificationId,
             "modified",
             "its hash doesn't match its contents and the hash of the event before it",
           ),
@@ -156,6 +167,23 @@ export class HashChain {
       }
     }
     return { state: after };
+  }
+
+  #violation(
+    event: StoredEvent,
+    notificationId: number | undefined,
+    kind: IntegrityViolation["kind"],
+    detail: string,
+    version = event.originatorVersion,
+  ): IntegrityViolation {
+    return {
+      kind,
+      applicationName: this.applicationName,
+      originatorId: event.originatorId,
+      originatorVersion: version,
+      ...(notificationId === undefined ? {} : { notificationId }),
+      detail,
+    };
   }
 
   /**

@@ -12,6 +12,8 @@ import type { Notification } from "./records.js";
 const LOG_TAG = "es log v1";
 const UNHASHED_TAG = "es unhashed event v1";
 const NO_HASH = new Uint8Array(0);
+/** An entry of the log's hash: a notification id (8 bytes) and its event's hash. */
+const ENTRY_LENGTH = 8 + HASH_LENGTH;
 
 /** Where the running hash of a log stands: after `count` notifications, the last `notificationId`. */
 export interface LogPosition {
@@ -74,6 +76,9 @@ export class LogHasher {
   #count: number;
   #last: number;
   #dirty = false;
+  /** Entries (an id, then its event's hash) not yet given to the hash. */
+  readonly #entries = Buffer.allocUnsafe(ENTRY_LENGTH * 1024);
+  #filled = 0;
 
   constructor(applicationName: string, from: LogPosition = LOG_START) {
     this.#applicationName = applicationName;
@@ -85,18 +90,23 @@ export class LogHasher {
 
   /** Adds the next notification (its id must be above the last one added). */
   add(notification: Notification): void {
-    const id = Buffer.allocUnsafe(8);
-    id.writeBigUInt64BE(BigInt(notification.id));
-    this.#block.update(id);
-    this.#block.update(entryOf(notification));
+    // Entries are gathered and hashed a batch at a time: one call per event costs more than
+    // the hashing.
+    if (this.#filled === this.#entries.length) this.#flush();
+    const { id } = notification;
+    this.#entries.writeUInt32BE(Math.floor(id / 2 ** 32), this.#filled);
+    this.#entries.writeUInt32BE(id >>> 0, this.#filled + 4);
+    this.#entries.set(entryOf(notification), this.#filled + 8);
+    this.#filled += ENTRY_LENGTH;
     this.#count += 1;
-    this.#last = notification.id;
+    this.#last = id;
     this.#dirty = true;
   }
 
   /** The hash of the log up to the last notification added; the next ones extend it. */
   position(): LogPosition {
     if (!this.#dirty) return this.#position;
+    this.#flush();
     this.#position = Object.freeze({
       logHash: this.#block.digest(),
       count: this.#count,
@@ -105,6 +115,12 @@ export class LogHasher {
     this.#block = this.#open(this.#position);
     this.#dirty = false;
     return this.#position;
+  }
+
+  #flush(): void {
+    if (this.#filled === 0) return;
+    this.#block.update(this.#entries.subarray(0, this.#filled));
+    this.#filled = 0;
   }
 
   #open(from: LogPosition): Hash {

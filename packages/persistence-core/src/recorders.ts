@@ -97,6 +97,12 @@ export interface ApplicationRecorder extends AggregateRecorder {
   /** The largest notification id recorded, 0 when there is none. */
   maxNotificationId(): Promise<number>;
   /**
+   * The notification id of an originator's event at a version, if it is recorded: for errors
+   * that name the notification of an event read by originator (an integrity violation).
+   * Optional, so that adapters made before it still fit.
+   */
+  notificationIdOf?(originatorId: string, version: number): Promise<number | undefined>;
+  /**
    * A live subscription to the notifications after `options.after` (only those of
    * `options.topics`, if given): it yields what is recorded, in id order, then waits for more
    * and yields each as it is recorded — each once, none missed — until it is ended (`break`,

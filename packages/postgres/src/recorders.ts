@@ -51,6 +51,7 @@ import {
   type Statement,
   type StoredEventRow,
   selectEventsStatements,
+  selectNotificationId,
   selectNotifications,
   sql,
   toBuffer,
@@ -306,6 +307,10 @@ export class PostgresApplicationRecorder
   readonly #select: PostgresStatement<SelectNotificationsArgs>;
   readonly #selectTopics: PostgresStatement<SelectNotificationsArgs>;
   readonly #max: PostgresStatement<{ readonly bound?: number }>;
+  readonly #notificationId: PostgresStatement<{
+    readonly originatorId: string;
+    readonly version: number;
+  }>;
   /**
    * What this recorder's subscriptions wait for: the datastore's commits (this process), and
    * NOTIFYs of other processes' writers, by LISTEN.
@@ -323,6 +328,7 @@ export class PostgresApplicationRecorder
       selectNotifications(eventsTable.qualified, { topics: ARRAY_TOPICS }),
     );
     this.#max = new PostgresStatement(maxNotificationId(eventsTable.qualified, bounded));
+    this.#notificationId = new PostgresStatement(selectNotificationId(eventsTable.qualified));
   }
 
   override createTableStatements(): string[] {
@@ -408,6 +414,15 @@ export class PostgresApplicationRecorder
     const bound = await this.#measureBound();
     const [row] = await this.datastore.query(this.#max, this.#max.params({ bound }));
     return (row?.max as number | null | undefined) ?? 0;
+  }
+
+  async notificationIdOf(originatorId: string, version: number): Promise<number | undefined> {
+    const statement = this.#notificationId;
+    const [row] = await this.datastore.query(
+      statement,
+      statement.params({ originatorId, version }),
+    );
+    return (row?.notification_id as number | undefined) ?? undefined;
   }
 
   /**

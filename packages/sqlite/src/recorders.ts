@@ -46,6 +46,7 @@ import {
   type Sql,
   type Statement,
   selectEventsStatements,
+  selectNotificationId,
   selectNotifications,
   toNotification,
   withTracking,
@@ -232,6 +233,10 @@ export class SqliteApplicationRecorder
     ofTopics: this.#selectNotifications({ topics: jsonTopics(topicIndex(this.eventsTable)) }),
   };
   readonly #max = new SqliteStatement(this.datastore, maxNotificationId(quoted(this.eventsTable)));
+  readonly #notificationId = new SqliteStatement(
+    this.datastore,
+    selectNotificationId(quoted(this.eventsTable)),
+  );
 
   #selectNotifications(shape: SelectNotificationsShape): SqliteStatement<SelectNotificationsArgs> {
     return new SqliteStatement(
@@ -276,6 +281,18 @@ export class SqliteApplicationRecorder
     return this.datastore.whenFree(
       () => this.datastore.read(() => this.#max.get({}) as { max: number | null }).max ?? 0,
     );
+  }
+
+  async notificationIdOf(originatorId: string, version: number): Promise<number | undefined> {
+    return this.datastore.whenFree(() => {
+      const row = this.datastore.read(
+        () =>
+          this.#notificationId.get({ originatorId, version }) as
+            | { notification_id: number }
+            | undefined,
+      );
+      return row?.notification_id;
+    });
   }
 
   /**

@@ -185,6 +185,11 @@ export class InMemoryApplicationRecorder
     return this.notifications.length;
   }
 
+  async notificationIdOf(originatorId: string, version: number): Promise<number | undefined> {
+    const recorded = this.sequences.get(originatorId)?.find((e) => e.originatorVersion === version);
+    return (recorded as Notification | undefined)?.id;
+  }
+
   subscribe(options?: SubscribeOptions): Subscription<Notification> {
     return notificationSubscription(this, this.changes, options);
   }

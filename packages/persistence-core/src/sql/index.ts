@@ -27,6 +27,7 @@ export {
   type SelectNotificationsShape,
   selectEvents,
   selectEventsStatements,
+  selectNotificationId,
   selectNotifications,
 } from "./recorder-statements.js";
 export {

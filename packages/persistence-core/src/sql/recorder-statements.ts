@@ -137,6 +137,16 @@ export function maxNotificationId(
   }`;
 }
 
+/** The notification id of an originator's event at a version (`notification_id`), if any. */
+export function selectNotificationId(
+  table: string,
+): Sql<{ readonly originatorId: string; readonly version: number }> {
+  return sql<{
+    readonly originatorId: string;
+    readonly version: number;
+  }>`SELECT notification_id FROM ${raw(table)} WHERE originator_id = ${(a) => a.originatorId} AND originator_version = ${(a) => a.version}`;
+}
+
 /** Inserts a tracking record. */
 export function insertTracking(table: string): Sql<Tracking> {
   return sql<Tracking>`INSERT INTO ${raw(table)} (application_name, notification_id) VALUES (${(t) => t.applicationName}, ${(t) => t.notificationId})`;

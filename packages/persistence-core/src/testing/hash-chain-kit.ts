@@ -143,10 +143,11 @@ export function describeHashChain(
           applicationName: APPLICATION,
           originatorId: ledger.id,
           originatorVersion: 3,
+          notificationId: 3,
           kind: "modified",
         });
         expect(error.message).toBe(
-          `Stored event ${ledger.id} version 3 of application ${APPLICATION} fails its integrity check (modified): its hash doesn't match its contents and the hash of the event before it`,
+          `Stored event ${ledger.id} version 3, notification 3 of application ${APPLICATION} fails its integrity check (modified): its hash doesn't match its contents and the hash of the event before it`,
         );
       }));
 
@@ -175,7 +176,8 @@ export function describeHashChain(
         const { store, ledger } = await stored(recorder);
         await tamper.deleteEvent(ledger.id, 2);
         const error = await violation(store, ledger.id);
-        expect(error).toMatchObject({ originatorVersion: 2, kind: "missing" });
+        // Named with the notification of the event read in its place.
+        expect(error).toMatchObject({ originatorVersion: 2, notificationId: 3, kind: "missing" });
         expect(error.message).toContain("the versions go from 1 to 3");
       }));
 
