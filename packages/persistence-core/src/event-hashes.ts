@@ -68,17 +68,39 @@ export function genesisHash(applicationName: string, originatorId: string): Uint
  * originator id, the version (8 bytes) and the topic and state, each length-prefixed.
  */
 export function eventHash(previous: Uint8Array, event: StoredEvent): Uint8Array {
+  const size = hashInputLength(previous, event);
+  const buffer = room(size);
+  return hash("sha256", buffer.subarray(0, writeHashInput(buffer, 0, previous, event)), "buffer");
+}
+
+/** The length of what an event's hash is taken of. */
+export function hashInputLength(previous: Uint8Array, event: StoredEvent): number {
+  return (
+    24 +
+    previous.byteLength +
+    Buffer.byteLength(event.originatorId, "utf8") +
+    Buffer.byteLength(event.topic, "utf8") +
+    event.state.byteLength
+  );
+}
+
+/**
+ * Writes what an event's hash is taken of at `offset` (which must have `hashInputLength`
+ * bytes of room), returning the offset after it.
+ */
+export function writeHashInput(
+  buffer: Buffer,
+  start: number,
+  previous: Uint8Array,
+  event: StoredEvent,
+): number {
   const { originatorId, originatorVersion, topic, state } = event;
-  const idLength = Buffer.byteLength(originatorId, "utf8");
-  const topicLength = Buffer.byteLength(topic, "utf8");
-  const buffer = room(24 + previous.byteLength + idLength + topicLength + state.byteLength);
-  let offset = writeBytes(buffer, 0, previous);
-  offset = writeText(buffer, offset, originatorId, idLength);
+  let offset = writeBytes(buffer, start, previous);
+  offset = writeText(buffer, offset, originatorId, Buffer.byteLength(originatorId, "utf8"));
   buffer.writeUInt32BE(Math.floor(originatorVersion / 2 ** 32), offset);
   buffer.writeUInt32BE(originatorVersion >>> 0, offset + 4);
-  offset = writeText(buffer, offset + 8, topic, topicLength);
-  offset = writeBytes(buffer, offset, state);
-  return hash("sha256", buffer.subarray(0, offset), "buffer");
+  offset = writeText(buffer, offset + 8, topic, Buffer.byteLength(topic, "utf8"));
+  return writeBytes(buffer, offset, state);
 }
 
 /** Whether two hashes are the same bytes. */

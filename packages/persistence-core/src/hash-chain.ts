@@ -91,12 +91,14 @@ export class HashChain {
    * Checks an aggregate's next stored event against where its chain stands (undefined: not
    * known, so its link to its predecessor can't be checked): the chain's new state, and what
    * is wrong with the event, if anything. After a violation the chain goes on from the event,
-   * so that each violation is reported once.
+   * so that each violation is reported once. With `deferHash`, the event's hash is not
+   * compared here but given to it, with the hash it must follow, to compare later.
    */
   next(
     state: ChainState | undefined,
     event: StoredEvent,
     notificationId?: number,
+    deferHash?: (predecessor: Uint8Array, event: StoredEvent) => void,
   ): { readonly state: ChainState; readonly violation?: IntegrityViolation } {
     const { originatorVersion, hash } = event;
     const hashed = hash instanceof Uint8Array && hash.byteLength === HASH_LENGTH;
@@ -152,7 +154,10 @@ export class HashChain {
         ),
       };
     }
-    if (state !== undefined) {
+    if (state !== undefined && deferHash) {
+      // The caller compares the hash (elsewhere, in bulk), and reports it if it doesn't match.
+      deferHash(state.hash ?? this.genesis(event.originatorId), event);
+    } else if (state !== undefined) {
       const expected = eventHash(state.hash ?? this.genesis(event.originatorId), event);
       if (!sameHash(expected, hash)) {
         return {
@@ -167,6 +172,16 @@ export class HashChain {
       }
     }
     return { state: after };
+  }
+
+  /** The violation of an event whose hash doesn't match (found by a deferred comparison). */
+  modified(event: StoredEvent, notificationId?: number): IntegrityViolation {
+    return this.#violation(
+      event,
+      notificationId,
+      "modified",
+      "its hash doesn't match its contents and the hash of the event before it",
+    );
   }
 
   #violation(

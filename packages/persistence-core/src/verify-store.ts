@@ -20,9 +20,10 @@ import {
 } from "./errors.js";
 import { sameHash } from "./event-hashes.js";
 import type { ChainState, HashChain } from "./hash-chain.js";
+import { HashChecker } from "./hash-checker.js";
 import { LOG_START, LogHasher, type LogPosition } from "./log-hash.js";
 import type { ApplicationRecorder } from "./recorders.js";
-import type { Notification } from "./records.js";
+import type { Notification, StoredEvent } from "./records.js";
 
 /** How far a verify has got. */
 export interface VerifyProgress {
@@ -98,12 +99,22 @@ export async function verifyStore(
   const pageSize = options.pageSize ?? 1000;
   const maxViolations = options.maxViolations ?? 1000;
   const applicationName = chain.applicationName;
-  const violations: IntegrityViolation[] = [];
+  // Hash comparisons come back from a worker after the walk has gone on, so violations are
+  // gathered (a bounded number), then put in log order.
+  const found: { readonly violation: IntegrityViolation; readonly place: number }[] = [];
   let violationCount = 0;
+  let walking = false;
   const report = (violation: IntegrityViolation) => {
     violationCount += 1;
-    if (violations.length < maxViolations) violations.push(violation);
+    // What is found before the walk (the storage, the checkpoints' signatures) comes first.
+    const place = walking ? (violation.notificationId ?? violation.lastNotificationId ?? 0) : -1;
+    if (found.length < Math.max(maxViolations, GATHERED)) found.push({ violation, place });
   };
+  const hashes = new HashChecker<Notification>((notification) =>
+    report(chain.modified(notification, notification.id)),
+  );
+  const deferHash = (previous: Uint8Array, event: StoredEvent) =>
+    hashes.add(previous, event as Notification);
 
   const expected = await expectedCheckpoints(options, report);
   let hasher = new LogHasher(applicationName);
@@ -157,6 +168,7 @@ export async function verifyStore(
 
   let checked = 0;
   let last = 0;
+  walking = true;
   for (let start = 1; ; ) {
     const { page, unreadable, next: after } = await readPage(recorder, start, pageSize);
     for (const range of unreadable) {
@@ -184,7 +196,7 @@ export async function verifyStore(
         (originatorVersion === 1
           ? { version: 0, hash: chain.genesis(originatorId), chained: false }
           : undefined);
-      const result = chain.next(from, notification, notification.id);
+      const result = chain.next(from, notification, notification.id, deferHash);
       if (result.violation) report(result.violation);
       else if (from === undefined) {
         report({
@@ -213,12 +225,19 @@ export async function verifyStore(
         closeBlock(notification.id);
       }
     }
+    await hashes.flush();
     onProgress?.({ notificationId: last, checked, violations: violationCount });
     if (after === undefined) break;
     start = after;
   }
+  await hashes.done();
   endUnchained();
   while (next < expected.length) closeBlock(last);
+  // In log order (a stable sort keeps the order found within a place).
+  const violations = found
+    .sort((a, b) => a.place - b.place)
+    .slice(0, maxViolations)
+    .map(({ violation }) => violation);
 
   const lastCheckpointed = expected.at(-1)?.notificationId ?? 0;
   return {
@@ -406,3 +425,6 @@ function damaged(error: unknown): boolean {
     !(error instanceof InterfaceError)
   );
 }
+
+/** Violations gathered at most, to be put in order (the count goes on past it). */
+const GATHERED = 100_000;

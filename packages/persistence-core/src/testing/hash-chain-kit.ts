@@ -282,6 +282,21 @@ export function describeHashChain(
         ]);
       }));
 
+    it("pinpoints changed events wherever the walk hashes them, in log order", () =>
+      using(create, kitOptions, async (store) => {
+        const { ledgers, verify } = await checkpointed(store);
+        // Pages of 7: the first page is hashed beside the walk, the others by a worker.
+        await store.tamper.setState(ledgers[4] as string, 2, new TextEncoder().encode("{}"));
+        await store.tamper.setState(ledgers[2] as string, 3, new TextEncoder().encode("{}"));
+        await store.tamper.setState(ledgers[0] as string, 1, new TextEncoder().encode("{}"));
+        const report = await verify();
+        expect(report.violations.map((v) => [v.kind, v.notificationId])).toEqual([
+          ["modified", 1],
+          ["modified", 11],
+          ["modified", 18],
+        ]);
+      }));
+
     it("finds an aggregate's chain recomputed after an edit by its checkpoint", () =>
       using(create, kitOptions, async (store) => {
         const { ledgers, verify } = await checkpointed(store);
