@@ -15,7 +15,7 @@ import {
   importCheckpoint,
   signCheckpoint,
 } from "../checkpoints.js";
-import { IntegrityViolationError } from "../errors.js";
+import { IntegrityViolationError, violationPlace } from "../errors.js";
 import { eventHash, genesisHash } from "../event-hashes.js";
 import { EventStore } from "../event-store.js";
 import { HashChain } from "../hash-chain.js";
@@ -24,7 +24,7 @@ import { Mapper } from "../mapper.js";
 import type { AggregateRecorder, ApplicationRecorder } from "../recorders.js";
 import type { StoredEvent } from "../records.js";
 import { JSONTranscoder } from "../transcoder.js";
-import { verifyStore } from "../verify-store.js";
+import { type IntegrityReport, verifyStore } from "../verify-store.js";
 import { using } from "./kit-helpers.js";
 
 /** Edits of a store's stored events, made with its driver as an intruder would. */
@@ -89,7 +89,24 @@ async function violation(store: EventStore, id: string) {
     (caught: unknown) => caught,
   );
   expect(error).toBeInstanceOf(IntegrityViolationError);
+  show(`read refused: ${(error as Error).message}`);
   return error as IntegrityViolationError;
+}
+
+/** Shows what a tampering test found, as it is printed, beside the test's name. */
+function show(what: string): void {
+  console.info(`${expect.getState().currentTestName}\n  ${what}`);
+}
+
+/** A verify's report, with its first violation shown. */
+function shown(report: IntegrityReport): IntegrityReport {
+  const [first] = report.violations;
+  show(
+    first
+      ? `verify: ${report.violationCount} violation(s); first: ${violationPlace(first)} (${first.kind}): ${first.detail}`
+      : `verify: no violations (${report.checked} checked, ${report.checkpoints} checkpoints${report.uncheckpointed ? `, notifications ${report.uncheckpointed.from} to ${report.uncheckpointed.to} after the last` : ""})`,
+  );
+  return report;
 }
 
 /** Defines the hash chain tests of a store. */
@@ -423,7 +440,9 @@ export function describeHashChain(
         });
         ledger.enter({ entry: "hashed" });
         await after.put(ledger.collectEvents(), { aggregates: [ledger] });
-        const report = await verifyStore(store.recorder, { chain: new HashChain(APPLICATION) });
+        const report = shown(
+          await verifyStore(store.recorder, { chain: new HashChain(APPLICATION) }),
+        );
         expect(report.violations).toEqual([
           {
             kind: "unchained",
@@ -486,11 +505,13 @@ export function describeHashChain(
             every: 10_000,
           });
           expect(await checkpointer.catchUp()).toHaveLength(10);
-          const report = await verifyStore(store.recorder, {
-            chain: new HashChain(APPLICATION),
-            checkpoints,
-            publicKey: createPublicKey(key),
-          });
+          const report = shown(
+            await verifyStore(store.recorder, {
+              chain: new HashChain(APPLICATION),
+              checkpoints,
+              publicKey: createPublicKey(key),
+            }),
+          );
           expect(report).toMatchObject({
             violations: [],
             violationCount: 0,
@@ -572,13 +593,15 @@ async function checkpointed(store: ChainKitStore) {
     every: 5,
   });
   const checkpoints = await checkpointer.catchUp({ final: true });
-  const verify = (checkpoint?: Checkpoint) =>
-    verifyStore(store.recorder, {
-      chain: new HashChain(APPLICATION),
-      checkpoints: checkpointStore,
-      publicKey: createPublicKey(key),
-      checkpoint,
-      pageSize: 7,
-    });
+  const verify = async (checkpoint?: Checkpoint) =>
+    shown(
+      await verifyStore(store.recorder, {
+        chain: new HashChain(APPLICATION),
+        checkpoints: checkpointStore,
+        publicKey: createPublicKey(key),
+        checkpoint,
+        pageSize: 7,
+      }),
+    );
   return { ledgers, checkpoints, checkpointer, verify, report: await verify() };
 }
