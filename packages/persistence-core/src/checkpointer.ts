@@ -17,6 +17,9 @@ import { LOG_START, LogHasher, type LogPosition } from "./log-hash.js";
 import type { ApplicationRecorder } from "./recorders.js";
 import type { Notification } from "./records.js";
 
+/** Notifications read at a time. */
+const PAGE_SIZE = 1000;
+
 /** What a checkpointer is made of. */
 export interface CheckpointerOptions {
   /** The application whose log is checkpointed. */
@@ -68,36 +71,9 @@ export class Checkpointer {
   async catchUp({ final = false }: { final?: boolean } = {}): Promise<Checkpoint[]> {
     const added: Checkpoint[] = [];
     for (;;) {
-      const { last, hasher } = await this.#resume();
-      let position = last;
-      let count = 0;
-      let refused = false;
-      for (let start = position.notificationId + 1; ; ) {
-        const page = await this.#options.recorder.selectNotifications(start, 1000);
-        for (const notification of page) {
-          hasher.add(notification);
-          count += 1;
-          if (count === this.#every) {
-            const checkpoint = await this.#add(position, hasher);
-            if (!checkpoint) {
-              refused = true;
-              break;
-            }
-            added.push(checkpoint);
-            position = checkpoint;
-            count = 0;
-          }
-        }
-        if (refused || page.length < 1000) break;
-        start = (page.at(-1) as Notification).id + 1;
-      }
-      if (refused) continue;
-      if (final && count > 0) {
-        const checkpoint = await this.#add(position, hasher);
-        if (!checkpoint) continue;
-        added.push(checkpoint);
-      }
-      return added;
+      const run = await this.#run((after) => this.#pagesFrom(after), final);
+      added.push(...run.added);
+      if (!run.refused) return added;
     }
   }
 
@@ -109,30 +85,55 @@ export class Checkpointer {
    */
   async follow({ signal }: { signal: AbortSignal }): Promise<void> {
     while (!signal.aborted) {
-      const { last, hasher } = await this.#resume();
-      let position = last;
-      let count = 0;
-      let refused = false;
-      for await (const page of this.#options.recorder.subscribePages({
-        after: position.notificationId,
-        signal,
-      })) {
-        for (const notification of page) {
-          hasher.add(notification);
-          count += 1;
-          if (count === this.#every) {
-            const checkpoint = await this.#add(position, hasher);
-            if (!checkpoint) {
-              refused = true;
-              break;
-            }
-            position = checkpoint;
-            count = 0;
-          }
-        }
-        if (refused) break;
+      const run = await this.#run(
+        (after) => this.#options.recorder.subscribePages({ after, signal }),
+        false,
+      );
+      if (!run.refused) return;
+    }
+  }
+
+  /**
+   * Hashes the pages from the last checkpoint on, adding a checkpoint every `every`
+   * notifications (and, if `final`, one at the end): the checkpoints added, and whether
+   * another checkpointer added one first (then the run stops, to start again from it).
+   */
+  async #run(
+    pages: (after: number) => AsyncIterable<readonly Notification[]>,
+    final: boolean,
+  ): Promise<{ added: Checkpoint[]; refused: boolean }> {
+    const { last, hasher } = await this.#resume();
+    const added: Checkpoint[] = [];
+    let position = last;
+    let count = 0;
+    const add = async () => {
+      const checkpoint = await this.#add(position, hasher);
+      if (checkpoint) {
+        added.push(checkpoint);
+        position = checkpoint;
+        count = 0;
       }
-      if (!refused) return;
+      return checkpoint !== undefined;
+    };
+    for await (const page of pages(position.notificationId)) {
+      for (const notification of page) {
+        hasher.add(notification);
+        count += 1;
+        if (count === this.#every && !(await add())) return { added, refused: true };
+      }
+    }
+    if (final && count > 0 && !(await add())) return { added, refused: true };
+    return { added, refused: false };
+  }
+
+  /** The log's pages after `after`, to its end. */
+  async *#pagesFrom(after: number): AsyncIterable<readonly Notification[]> {
+    for (let start = after + 1; ; ) {
+      const page = await this.#options.recorder.selectNotifications(start, PAGE_SIZE);
+      yield page;
+      const last = page.at(-1);
+      if (page.length < PAGE_SIZE || !last) return;
+      start = last.id + 1;
     }
   }
 

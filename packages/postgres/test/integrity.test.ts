@@ -3,30 +3,21 @@
  * of the intruder's own, as someone with database access would.
  */
 import { type ChainTamper, describeHashChain } from "@es/persistence-core/testing";
-import pg from "pg";
 import {
   PostgresAggregateRecorder,
   PostgresApplicationRecorder,
   type TableName,
 } from "../src/index.js";
-import { datastore, server, table } from "./server.js";
+import { client, datastore, table } from "./server.js";
 
 /** Edits of a table made through a client of the intruder's own. */
 function tamperWith(name: TableName): ChainTamper {
   const run = async (sql: string, params: unknown[]) => {
-    const s = server();
-    const client = new pg.Client({
-      host: s.POSTGRES_HOST,
-      port: Number(s.POSTGRES_PORT),
-      user: s.POSTGRES_USER,
-      password: s.POSTGRES_PASSWORD,
-      database: s.POSTGRES_DBNAME,
-    });
-    await client.connect();
+    const intruder = await client();
     try {
-      await client.query(sql, params);
+      await intruder.query(sql, params);
     } finally {
-      await client.end();
+      await intruder.end();
     }
   };
   const where = "WHERE originator_id = $1 AND originator_version = $2";
