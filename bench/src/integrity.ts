@@ -1,7 +1,8 @@
 /**
  * What tamper-evidence costs, on each store:
  *
- *   W1 and W2 with event hashing off and on, in turns, same run → saves/s, gets/s, on/off
+ *   W1 and W2 with event hashing off and on, in turns, same run → saves/s, gets/s, on/off;
+ *      W2 cold: the gets again by another instance, whose memo of what it hashed is empty
  *   Verify: `verifyStore` over INTEGRITY_EVENTS hashed events (default 1,000,000; 100,000
  *      aggregates of 10), beside W3 (reading the same log in pages) → events/s, ratio
  *   Checkpointing: a checkpointer's catch-up over the same log, a checkpoint every 10,000
@@ -62,6 +63,8 @@ interface CostRow {
   readonly w1On: number;
   readonly w2Off: number;
   readonly w2On: number;
+  readonly w2ColdOff?: number;
+  readonly w2ColdOn?: number;
   readonly w5Off?: number;
   readonly w5On?: number;
 }
@@ -79,6 +82,7 @@ interface VerifyRow {
 interface RoundResult {
   readonly saves: number;
   readonly gets: number;
+  readonly coldGets: number | undefined;
   readonly concurrent: number | undefined;
 }
 
@@ -109,6 +113,16 @@ async function round(
   const [, getMs] = await timed(async () => {
     for (const id of ids) await app.repository.get(id);
   });
+  // W2 cold: another instance of the application, which hashed none of these events.
+  let coldGets: number | undefined;
+  if (env.INFRASTRUCTURE_FACTORY) {
+    const other = new Accounts({ env: { ...env, IS_EVENT_HASHING_ENABLED: hashing ? "y" : "n" } });
+    const [, coldMs] = await timed(async () => {
+      for (const id of ids) await other.repository.get(id);
+    });
+    await other.close();
+    coldGets = perSecond(ids.length, coldMs);
+  }
   let concurrent: number | undefined;
   if (concurrentSeconds > 0) {
     const counts = await Promise.all(
@@ -127,6 +141,7 @@ async function round(
   return {
     saves: perSecond(aggregates * (COMMANDS + 1), saveMs),
     gets: perSecond(ids.length, getMs),
+    coldGets,
     concurrent,
   };
 }
@@ -153,7 +168,7 @@ async function measureCost(
       (hashing ? results.on : results.off).push(result);
     }
   }
-  const median = (of: RoundResult[], key: "saves" | "gets" | "concurrent") =>
+  const median = (of: RoundResult[], key: "saves" | "gets" | "coldGets" | "concurrent") =>
     medianOf(of.map((result) => result[key] ?? 0));
   return {
     store,
@@ -161,6 +176,9 @@ async function measureCost(
     w1On: median(results.on, "saves"),
     w2Off: median(results.off, "gets"),
     w2On: median(results.on, "gets"),
+    ...(results.on[0]?.coldGets === undefined
+      ? {}
+      : { w2ColdOff: median(results.off, "coldGets"), w2ColdOn: median(results.on, "coldGets") }),
     ...(concurrentSeconds > 0
       ? { w5Off: median(results.off, "concurrent"), w5On: median(results.on, "concurrent") }
       : {}),
@@ -270,6 +288,10 @@ export function printIntegrity(costs: readonly CostRow[], verifies: readonly Ver
       "W2 off (gets/s)": fmt(row.w2Off),
       "W2 on": fmt(row.w2On),
       "W2 on/off": (row.w2On / row.w2Off).toFixed(2),
+      "W2 cold on/off":
+        row.w2ColdOn === undefined || !row.w2ColdOff
+          ? ""
+          : (row.w2ColdOn / row.w2ColdOff).toFixed(2),
       "W5 off (4 writers saves/s)": row.w5Off === undefined ? "" : fmt(row.w5Off),
       "W5 on": row.w5On === undefined ? "" : fmt(row.w5On),
       "W5 on/off": row.w5On === undefined || !row.w5Off ? "" : (row.w5On / row.w5Off).toFixed(2),

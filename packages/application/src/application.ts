@@ -29,6 +29,7 @@ import {
   type EventStore,
   envSchemas,
   HashChain,
+  HashMemo,
   type Infrastructure,
   InfrastructureFactory,
   type InfrastructureFactoryClass,
@@ -207,7 +208,9 @@ export class Application {
       this.registerTranscodings(transcoder);
       const mapper = factory.mapper(transcoder);
       const recorder = await this.constructRecorder(factory);
-      const chain = factory.isEventHashingEnabled() ? new HashChain(this.name) : undefined;
+      const chain = factory.isEventHashingEnabled()
+        ? new HashChain(this.name, { memo: new HashMemo() })
+        : undefined;
       const events = factory.eventStore(mapper, recorder, chain);
       const snapshots = this.#snapshotting
         ? factory.eventStore(mapper, await factory.aggregateRecorder("snapshots"))

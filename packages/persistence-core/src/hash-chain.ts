@@ -5,6 +5,7 @@
 import { type IntegrityViolation, IntegrityViolationError } from "./errors.js";
 import { type ChainHead, eventHash, genesisHash, sameHash } from "./event-hashes.js";
 import { HASH_LENGTH } from "./hash-checks.js";
+import type { HashMemo } from "./hash-memo.js";
 import { type StoredEvent, storedEvent } from "./records.js";
 
 /** Where an aggregate's chain stands, as a check walks it. */
@@ -39,13 +40,21 @@ export class HashChain {
   /** The application whose events are chained: its name is in every chain's first link. */
   readonly applicationName: string;
 
-  constructor(applicationName: string) {
+  readonly #memo: HashMemo | undefined;
+
+  /**
+   * @param options.memo - events lately hashed, whose hashes a check compares bytes with
+   *   rather than hashing them again (an application's event store; never a verify).
+   */
+  constructor(applicationName: string, options: { readonly memo?: HashMemo | undefined } = {}) {
     this.applicationName = applicationName;
+    this.#memo = options.memo;
   }
 
   /** The predecessor of an aggregate's first event. */
   genesis(originatorId: string): Uint8Array {
-    return genesisHash(this.applicationName, originatorId);
+    const make = () => genesisHash(this.applicationName, originatorId);
+    return this.#memo ? this.#memo.genesis(originatorId, make) : make();
   }
 
   /**
@@ -65,6 +74,7 @@ export class HashChain {
             ? ((await previous(originatorId, originatorVersion)) ?? this.genesis(originatorId))
             : this.genesis(originatorId);
       const hash = eventHash(predecessor, event);
+      this.#memo?.remember(predecessor, event, hash);
       running.set(originatorId, { version: originatorVersion, hash });
       linked.push(storedEvent({ ...event, hash }));
     }
@@ -158,8 +168,13 @@ export class HashChain {
       // The caller compares the hash (elsewhere, in bulk), and reports it if it doesn't match.
       deferHash(state.hash ?? this.genesis(event.originatorId), event);
     } else if (state !== undefined) {
-      const expected = eventHash(state.hash ?? this.genesis(event.originatorId), event);
-      if (!sameHash(expected, hash)) {
+      const predecessor = state.hash ?? this.genesis(event.originatorId);
+      if (this.#memo?.knows(predecessor, event as StoredEvent & { hash: Uint8Array })) {
+        return { state: after };
+      }
+      const expected = eventHash(predecessor, event);
+      if (sameHash(expected, hash)) this.#memo?.remember(predecessor, event, hash);
+      else {
         return {
           state: after,
           violation: this.#violation(

@@ -67,6 +67,7 @@ export {
 } from "./event-store.js";
 export { type ChainState, HashChain, type PreviousHash } from "./hash-chain.js";
 export { checkHashes, HASH_LENGTH } from "./hash-checks.js";
+export { HashMemo } from "./hash-memo.js";
 export { InMemoryFactory, inMemory } from "./in-memory/factory.js";
 export {
   InMemoryAggregateRecorder,

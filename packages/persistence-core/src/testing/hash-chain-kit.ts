@@ -19,6 +19,7 @@ import { IntegrityViolationError, violationPlace } from "../errors.js";
 import { eventHash, genesisHash } from "../event-hashes.js";
 import { EventStore } from "../event-store.js";
 import { HashChain } from "../hash-chain.js";
+import { HashMemo } from "../hash-memo.js";
 import { LogHasher } from "../log-hash.js";
 import { Mapper } from "../mapper.js";
 import type { AggregateRecorder, ApplicationRecorder } from "../recorders.js";
@@ -72,10 +73,11 @@ class Ledger extends Aggregate {
 
 /** Stores a ledger of `count` events (created, then entries) with a hash chain. */
 async function stored(recorder: ApplicationRecorder, count = 4) {
+  // As an application's: it remembers what it hashed, and must still see what was edited.
   const store = new EventStore({
     mapper: new Mapper({ transcoder: new JSONTranscoder(), applicationName: APPLICATION }),
     recorder,
-    chain: new HashChain(APPLICATION),
+    chain: new HashChain(APPLICATION, { memo: new HashMemo() }),
   });
   const ledger = Ledger.create();
   for (let i = 2; i <= count; i++) ledger.enter({ entry: `entry ${i}` });
