@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import { ChangeNotifier, OperationalError, ProgrammingError } from "@es/persistence-core";
 import pg from "pg";
 import { isConnectionError, translateError } from "./errors.js";
+import type { PgTls } from "./tls.js";
 
 /** How a datastore connects: the factory's options, resolved, with TLS spelled out for pg. */
 export interface PostgresConnectionOptions {
@@ -32,14 +33,7 @@ export interface PostgresConnectionOptions {
    * is checked, against which authorities (`ca`, else Node's), and the client's certificate and
    * key (`cert`, `key`: PEM), for a server that asks for one. The key is kept out of `options`.
    */
-  readonly ssl:
-    | false
-    | {
-        readonly rejectUnauthorized: boolean;
-        readonly ca?: string;
-        readonly cert?: string;
-        readonly key?: string;
-      };
+  readonly ssl: PgTls;
   /** Connections at most in the pool. */
   readonly maxConnections: number;
   /**
