@@ -9,7 +9,6 @@ import {
   type Checkpoint,
   ConfigurationError,
   type Environment,
-  genesisHash,
   HashChain,
   type IntegrityViolation,
   type StoredEvent,
@@ -79,10 +78,7 @@ export function aggregateViolation(
   events: readonly StoredEvent[],
 ): IntegrityViolation | undefined {
   const chain = new HashChain(applicationName);
-  const violation = chain.check(events, {
-    version: 0,
-    hash: genesisHash(applicationName, aggregateId),
-  });
+  const violation = chain.check(events, { version: 0, hash: chain.genesis(aggregateId) });
   if (violation) return violation;
   const unhashed = events.find((event) => event.hash === undefined);
   return unhashed

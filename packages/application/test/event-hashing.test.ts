@@ -13,9 +13,9 @@ import {
   genesisHash,
   HashChain,
   hashOf,
-  type InMemoryApplicationRecorder,
   IntegrityViolationError,
   importCheckpoint,
+  type Notification,
   notification,
   verifyStore,
 } from "@es/persistence-core";
@@ -48,6 +48,22 @@ class Bank extends Application {
   }
 }
 
+/** Rewrites a stored event's state in the in-memory store, as an intruder with its memory would. */
+function forge(app: Application, originatorId: string, version: number, state: string): void {
+  const recorder = app.recorder as unknown as {
+    sequences: Map<string, Notification[]>;
+    notifications: Notification[];
+  };
+  const sequence = recorder.sequences.get(originatorId) ?? [];
+  const index = sequence.findIndex((event) => event.originatorVersion === version);
+  const forged = notification({
+    ...(sequence[index] as Notification),
+    state: new TextEncoder().encode(state),
+  });
+  sequence[index] = forged;
+  recorder.notifications[forged.id - 1] = forged;
+}
+
 describe("an application with event hashing", () => {
   it("chains each save's events to the aggregate's head, read or left by the last save", async () => {
     const bank = new Bank();
@@ -75,14 +91,7 @@ describe("an application with event hashing", () => {
     const id = await bank.open();
     await bank.credit(id, 5);
     // An intruder with the store's memory rewrites the credit.
-    const recorder = bank.recorder as InMemoryApplicationRecorder & {
-      notifications: ReturnType<typeof notification>[];
-      sequences: Map<string, ReturnType<typeof notification>[]>;
-    };
-    const sequence = recorder.sequences.get(id) ?? [];
-    const credit = sequence[1] as ReturnType<typeof notification>;
-    const forged = notification({ ...credit, state: new TextEncoder().encode('{"amount":500}') });
-    sequence[1] = forged;
+    forge(bank, id, 2, '{"amount":500}');
     const error = await bank.repository.get(id).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(IntegrityViolationError);
     expect(error).toMatchObject({
@@ -109,12 +118,7 @@ describe("an application with event hashing", () => {
     expect(hashOf(snapshot as object)).toEqual(atFour?.hash);
     expect((await bank.repository.get<Account>(id)).balance).toBe(10);
     // The event after the snapshot is checked against the snapshot's head.
-    const recorder = bank.recorder as unknown as {
-      sequences: Map<string, ReturnType<typeof notification>[]>;
-    };
-    const sequence = recorder.sequences.get(id) ?? [];
-    const last = sequence[4] as ReturnType<typeof notification>;
-    sequence[4] = notification({ ...last, state: new TextEncoder().encode('{"amount":400}') });
+    forge(bank, id, 5, '{"amount":400}');
     await expect(bank.repository.get(id)).rejects.toMatchObject({
       originatorVersion: 5,
       kind: "modified",
@@ -185,15 +189,8 @@ describe("an application with event hashing", () => {
     });
     expect(report.violations).toEqual([]);
 
-    const recorder = bank.recorder as unknown as {
-      sequences: Map<string, ReturnType<typeof notification>[]>;
-      notifications: ReturnType<typeof notification>[];
-    };
-    const credit = recorder.notifications[6] as ReturnType<typeof notification>;
-    const forged = notification({ ...credit, state: new TextEncoder().encode('{"amount":9}') });
-    recorder.notifications[6] = forged;
-    const sequence = recorder.sequences.get(credit.originatorId) ?? [];
-    sequence[credit.originatorVersion - 1] = forged;
+    const [credit] = (await bank.recorder.selectNotifications(7, 1)) as [Notification];
+    forge(bank, credit.originatorId, credit.originatorVersion, '{"amount":9}');
     expect(await bank.verifyAggregate(credit.originatorId)).toMatchObject({
       kind: "modified",
       originatorVersion: credit.originatorVersion,

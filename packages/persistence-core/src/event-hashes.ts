@@ -103,9 +103,12 @@ export function writeHashInput(
   return writeBytes(buffer, offset, state);
 }
 
-/** Whether two hashes are the same bytes. */
-export function sameHash(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.compare(a, b) === 0;
+/** Whether two runs of bytes are equal: a loop, cheaper than a native call for short runs. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const length = a.byteLength;
+  if (length !== b.byteLength) return false;
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The hash each domain event (or snapshot) was stored or read with. */

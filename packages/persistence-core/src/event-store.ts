@@ -86,7 +86,11 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
         this.#previousHash(heads.get(id), id, version),
       );
     } else {
-      stored = stored.map((record, i) => withHash(record, hashOf(events[i] as DomainEvent)));
+      // A snapshot given its head's hash is stored with it; other events have none.
+      for (const [i, event] of events.entries()) {
+        const hash = hashOf(event);
+        if (hash) stored[i] = storedEvent({ ...(stored[i] as StoredEvent), hash });
+      }
     }
     const ids = await this.recorder.insertEvents(stored, insert);
     if (this.chain) {
@@ -174,8 +178,4 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
     });
     return before?.originatorVersion === version - 1 ? before.hash : undefined;
   }
-}
-
-function withHash(record: StoredEvent, hash: Uint8Array | undefined): StoredEvent {
-  return hash === undefined ? record : storedEvent({ ...record, hash });
 }

@@ -2,8 +2,8 @@
  * An application's hash chains: hashing events as they are stored, each chained to its
  * aggregate's previous event, and checking a run of one aggregate's stored events.
  */
-import { type IntegrityViolation, IntegrityViolationError } from "./errors.js";
-import { type ChainHead, eventHash, genesisHash, sameHash } from "./event-hashes.js";
+import type { IntegrityViolation } from "./errors.js";
+import { type ChainHead, eventHash, genesisHash, sameBytes } from "./event-hashes.js";
 import { HASH_LENGTH } from "./hash-checks.js";
 import type { HashMemo } from "./hash-memo.js";
 import { type StoredEvent, storedEvent } from "./records.js";
@@ -173,7 +173,7 @@ export class HashChain {
         return { state: after };
       }
       const expected = eventHash(predecessor, event);
-      if (sameHash(expected, hash)) this.#memo?.remember(predecessor, event, hash);
+      if (sameBytes(expected, hash)) this.#memo?.remember(predecessor, event, hash);
       else {
         return {
           state: after,
@@ -214,15 +214,5 @@ export class HashChain {
       ...(notificationId === undefined ? {} : { notificationId }),
       detail,
     };
-  }
-
-  /**
-   * Throws the first violation in a run of one aggregate's stored events.
-   *
-   * @throws {@link IntegrityViolationError} naming the application, event and violation.
-   */
-  assertIntact(events: readonly StoredEvent[], from?: ChainHead): void {
-    const violation = this.check(events, from);
-    if (violation) throw new IntegrityViolationError(violation);
   }
 }

@@ -109,9 +109,15 @@ export class HashChecker<E extends StoredEvent> {
       await this.flush();
       await Promise.all(this.#inFlight.splice(0));
     } finally {
-      await this.#worker?.terminate();
-      this.#worker = undefined;
+      await this.end();
     }
+  }
+
+  /** Ends the worker, if there is one, whatever is in flight. */
+  async end(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    await worker?.terminate();
   }
 
   #start(): Worker {

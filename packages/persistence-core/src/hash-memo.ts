@@ -6,6 +6,7 @@
  * mostly reads what it lately wrote or read. An event that differs in any byte is hashed.
  * A verify of the store never uses it: it hashes everything.
  */
+import { sameBytes } from "./event-hashes.js";
 import type { StoredEvent } from "./records.js";
 
 interface Remembered {
@@ -13,14 +14,6 @@ interface Remembered {
   readonly topic: string;
   readonly state: Uint8Array;
   readonly hash: Uint8Array;
-}
-
-/** Whether two runs of bytes are equal: a loop, cheaper than a native call for short runs. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  const length = a.byteLength;
-  if (length !== b.byteLength) return false;
-  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The last `capacity` events hashed, and the aggregates' genesis values, oldest out first. */

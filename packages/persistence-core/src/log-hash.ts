@@ -75,7 +75,6 @@ export class LogHasher {
   #block: Hash;
   #count: number;
   #last: number;
-  #dirty = false;
   /** Entries (an id, then its event's hash) not yet given to the hash. */
   readonly #entries = Buffer.allocUnsafe(ENTRY_LENGTH * 1024);
   #filled = 0;
@@ -100,12 +99,12 @@ export class LogHasher {
     this.#filled += ENTRY_LENGTH;
     this.#count += 1;
     this.#last = id;
-    this.#dirty = true;
   }
 
   /** The hash of the log up to the last notification added; the next ones extend it. */
   position(): LogPosition {
-    if (!this.#dirty) return this.#position;
+    // Nothing added since the last position: it stands.
+    if (this.#count === this.#position.count) return this.#position;
     this.#flush();
     this.#position = Object.freeze({
       logHash: this.#block.digest(),
@@ -113,7 +112,6 @@ export class LogHasher {
       notificationId: this.#last,
     });
     this.#block = this.#open(this.#position);
-    this.#dirty = false;
     return this.#position;
   }
 

@@ -18,7 +18,7 @@ import {
   InterfaceError,
   OperationalError,
 } from "./errors.js";
-import { sameHash } from "./event-hashes.js";
+import { sameBytes } from "./event-hashes.js";
 import type { ChainState, HashChain } from "./hash-chain.js";
 import { HashChecker } from "./hash-checker.js";
 import { LOG_START, LogHasher, type LogPosition } from "./log-hash.js";
@@ -122,23 +122,24 @@ export async function verifyStore(
   /** Compares the log up to the last notification added with the next checkpoint. */
   const closeBlock = (end: number) => {
     const checkpoint = expected[next] as Checkpoint;
+    const previous = previousOf(expected, next);
     const position = hasher.position();
-    if (position.notificationId !== checkpoint.notificationId && end < checkpoint.notificationId) {
+    if (end < checkpoint.notificationId) {
       report(
-        rangeViolation(checkpoint, previousOf(expected, next), "checkpoint-mismatch", [
+        rangeViolation(checkpoint, previous, "checkpoint-mismatch", [
           `the log ends at notification ${position.notificationId}, before checkpoint ${checkpoint.sequence}'s notification ${checkpoint.notificationId}`,
         ]),
       );
     } else if (
-      !sameHash(position.logHash, checkpoint.logHash) ||
+      !sameBytes(position.logHash, checkpoint.logHash) ||
       position.count !== checkpoint.count
     ) {
       report(
-        rangeViolation(checkpoint, previousOf(expected, next), "checkpoint-mismatch", [
+        rangeViolation(checkpoint, previous, "checkpoint-mismatch", [
           `the notifications after checkpoint ${checkpoint.sequence - 1} don't hash to checkpoint ${checkpoint.sequence}`,
           position.count === checkpoint.count
             ? "(an event in the range was changed, or one inserted and another deleted)"
-            : `(${position.count - previousOf(expected, next).count} notifications where it counted ${checkpoint.count - previousOf(expected, next).count}: some were ${position.count < checkpoint.count ? "deleted" : "inserted"})`,
+            : `(${position.count - previous.count} notifications where it counted ${checkpoint.count - previous.count}: some were ${position.count < checkpoint.count ? "deleted" : "inserted"})`,
         ]),
       );
     }
@@ -169,68 +170,73 @@ export async function verifyStore(
   let checked = 0;
   let last = 0;
   walking = true;
-  for (let start = 1; ; ) {
-    const { page, unreadable, next: after } = await readPage(recorder, start, pageSize);
-    for (const range of unreadable) {
-      report({
-        kind: "unreadable",
-        applicationName,
-        notificationId: range.from,
-        lastNotificationId: range.to,
-        detail: `the notifications from id ${range.from} to ${range.to} can't be read: ${range.error}`,
-      });
-    }
-    for (const notification of page) {
-      while (
-        next < expected.length &&
-        notification.id > (expected[next] as Checkpoint).notificationId
-      ) {
-        closeBlock(notification.id);
-      }
-      const { originatorId, originatorVersion } = notification;
-      const state = chains.get(originatorId);
-      // An aggregate's first event follows its genesis; one whose first event in the log is
-      // not version 1 is missing its start, so its first link can't be checked.
-      const from =
-        state ??
-        (originatorVersion === 1
-          ? { version: 0, hash: chain.genesis(originatorId), chained: false }
-          : undefined);
-      const result = chain.next(from, notification, notification.id, deferHash);
-      if (result.violation) report(result.violation);
-      else if (from === undefined) {
+  try {
+    for (let start = 1; ; ) {
+      const { page, unreadable, next: after } = await readPage(recorder, start, pageSize);
+      for (const range of unreadable) {
         report({
-          kind: "missing",
+          kind: "unreadable",
           applicationName,
-          originatorId,
-          originatorVersion: 1,
-          notificationId: notification.id,
-          detail: `the aggregate's first event in the log is version ${originatorVersion}`,
+          notificationId: range.from,
+          lastNotificationId: range.to,
+          detail: `the notifications from id ${range.from} to ${range.to} can't be read: ${range.error}`,
         });
       }
-      chains.set(originatorId, result.state);
-      if (notification.hash === undefined) {
-        if (unchained) unchained.to = notification.id;
-        else unchained = { from: notification.id, to: notification.id };
-      } else {
-        endUnchained();
+      for (const notification of page) {
+        while (
+          next < expected.length &&
+          notification.id > (expected[next] as Checkpoint).notificationId
+        ) {
+          closeBlock(notification.id);
+        }
+        const { originatorId, originatorVersion } = notification;
+        const state = chains.get(originatorId);
+        // An aggregate's first event follows its genesis; one whose first event in the log is
+        // not version 1 is missing its start, so its first link can't be checked.
+        const from =
+          state ??
+          (originatorVersion === 1
+            ? { version: 0, hash: chain.genesis(originatorId), chained: false }
+            : undefined);
+        const result = chain.next(from, notification, notification.id, deferHash);
+        if (result.violation) report(result.violation);
+        else if (from === undefined) {
+          report({
+            kind: "missing",
+            applicationName,
+            originatorId,
+            originatorVersion: 1,
+            notificationId: notification.id,
+            detail: `the aggregate's first event in the log is version ${originatorVersion}`,
+          });
+        }
+        chains.set(originatorId, result.state);
+        if (notification.hash === undefined) {
+          if (unchained) unchained.to = notification.id;
+          else unchained = { from: notification.id, to: notification.id };
+        } else {
+          endUnchained();
+        }
+        hasher.add(notification);
+        checked += 1;
+        last = notification.id;
+        if (
+          next < expected.length &&
+          notification.id === (expected[next] as Checkpoint).notificationId
+        ) {
+          closeBlock(notification.id);
+        }
       }
-      hasher.add(notification);
-      checked += 1;
-      last = notification.id;
-      if (
-        next < expected.length &&
-        notification.id === (expected[next] as Checkpoint).notificationId
-      ) {
-        closeBlock(notification.id);
-      }
+      await hashes.flush();
+      onProgress?.({ notificationId: last, checked, violations: violationCount });
+      if (after === undefined) break;
+      start = after;
     }
-    await hashes.flush();
-    onProgress?.({ notificationId: last, checked, violations: violationCount });
-    if (after === undefined) break;
-    start = after;
+    await hashes.done();
+  } finally {
+    // A walk that failed (the store lost) leaves no worker behind.
+    await hashes.end();
   }
-  await hashes.done();
   endUnchained();
   while (next < expected.length) closeBlock(last);
   // In log order (a stable sort keeps the order found within a place).

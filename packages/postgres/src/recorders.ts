@@ -422,7 +422,7 @@ export class PostgresApplicationRecorder
       statement,
       statement.params({ originatorId, version }),
     );
-    return (row?.notification_id as number | undefined) ?? undefined;
+    return row?.notification_id as number | undefined;
   }
 
   /**
