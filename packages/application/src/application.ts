@@ -29,7 +29,6 @@ import {
   type EventStore,
   envSchemas,
   HashChain,
-  HashMemo,
   type Infrastructure,
   InfrastructureFactory,
   type InfrastructureFactoryClass,
@@ -208,9 +207,7 @@ export class Application {
       this.registerTranscodings(transcoder);
       const mapper = factory.mapper(transcoder);
       const recorder = await this.constructRecorder(factory);
-      const chain = factory.isEventHashingEnabled()
-        ? new HashChain(this.name, { memo: new HashMemo() })
-        : undefined;
+      const chain = factory.isEventHashingEnabled() ? new HashChain(this.name) : undefined;
       const events = factory.eventStore(mapper, recorder, chain);
       const snapshots = this.#snapshotting
         ? factory.eventStore(mapper, await factory.aggregateRecorder("snapshots"))

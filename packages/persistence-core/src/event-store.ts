@@ -75,33 +75,40 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
    */
   async put(events: readonly DomainEvent[], options: PutOptions = {}): Promise<readonly number[]> {
     const { aggregates, ...insert } = options;
-    let stored = events.map((event) => this.mapper.fromDomainEvent(event));
-    if (this.chain) {
-      const heads = new Map<string, ChainHead>();
-      for (const aggregate of aggregates ?? []) {
-        const head = chainHeadOf(aggregate);
-        if (head) heads.set(aggregate.id, head);
-      }
-      stored = await this.chain.link(stored, (id, version) =>
-        this.#previousHash(heads.get(id), id, version),
-      );
-    } else {
+    const stored = events.map((event) => this.mapper.fromDomainEvent(event));
+    if (!this.chain) {
       // A snapshot given its head's hash is stored with it; other events have none.
       for (const [i, event] of events.entries()) {
         const hash = hashOf(event);
         if (hash) stored[i] = storedEvent({ ...(stored[i] as StoredEvent), hash });
       }
+      return this.recorder.insertEvents(stored, insert);
     }
-    const ids = await this.recorder.insertEvents(stored, insert);
-    if (this.chain) {
-      for (const [i, record] of stored.entries()) setHashOf(events[i] as DomainEvent, record.hash);
-      const byId = new Map((aggregates ?? []).map((aggregate) => [aggregate.id, aggregate]));
-      for (const record of stored) {
-        const aggregate = byId.get(record.originatorId);
-        if (aggregate && record.hash) {
-          setChainHeadOf(aggregate, { version: record.originatorVersion, hash: record.hash });
-        }
+    const byId = new Map((aggregates ?? []).map((aggregate) => [aggregate.id, aggregate]));
+    const headHash = (id: string, version: number) => {
+      const aggregate = byId.get(id);
+      const head = aggregate && chainHeadOf(aggregate);
+      return head?.version === version - 1 ? head.hash : undefined;
+    };
+    // A predecessor neither earlier in the batch nor its aggregate's head (an aggregate saved
+    // by an instance that didn't read it) is read from the store first.
+    const read = new Map<string, Uint8Array | undefined>();
+    let batch: Set<string> | undefined;
+    for (const { originatorId: id, originatorVersion: version } of stored) {
+      if (version === 1 || headHash(id, version)) continue;
+      batch ??= new Set(stored.map((e) => versionKey(e.originatorId, e.originatorVersion)));
+      if (!batch.has(versionKey(id, version - 1))) {
+        read.set(versionKey(id, version), await this.#storedHash(id, version - 1));
       }
+    }
+    const linked = this.chain.link(
+      stored,
+      (id, version) => headHash(id, version) ?? read.get(versionKey(id, version)),
+    );
+    const ids = await this.recorder.insertEvents(linked, insert);
+    for (const { originatorId, originatorVersion: version, hash } of linked) {
+      const aggregate = byId.get(originatorId);
+      if (aggregate && hash) setChainHeadOf(aggregate, { version, hash });
     }
     return ids;
   }
@@ -109,7 +116,7 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
   /**
    * The events of one originator, selected by version (`gt`, `lte`), order and limit. With a
    * hash chain, an ascending selection is checked first: from the start (`gt` not given), or
-   * from `after`.
+   * from `after`. The last event read has its stored hash (`hashOf`), if it has one.
    *
    * @throws IntegrityViolationError if the events read fail their hash chain's check.
    * @throws StoredEventDecodingError if a stored event can't be decrypted, decompressed or decoded.
@@ -129,11 +136,12 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
       const violation = this.chain.check(stored, from);
       if (violation) throw new IntegrityViolationError(await this.#located(violation, stored));
     }
-    return stored.map((record) => {
-      const event = this.mapper.toDomainEvent<E>(record);
-      if (record.hash !== undefined) setHashOf(event, record.hash);
-      return event;
-    });
+    const events = stored.map((record) => this.mapper.toDomainEvent<E>(record));
+    // The last event's hash is the head a save continues the chain from (a snapshot's, the
+    // head of its aggregate's chain at its version).
+    const last = stored.at(-1);
+    if (last?.hash !== undefined) setHashOf(events.at(-1) as E, last.hash);
+    return events;
   }
 
   /**
@@ -164,18 +172,16 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
     return notificationId === undefined ? violation : { ...violation, notificationId };
   }
 
-  /** The hash of the event before `version`: the aggregate's head, or read from the store. */
-  async #previousHash(
-    head: ChainHead | undefined,
-    originatorId: string,
-    version: number,
-  ): Promise<Uint8Array | undefined> {
-    if (head?.version === version - 1) return head.hash;
-    const [before] = await this.recorder.selectEvents(originatorId, {
-      lte: version - 1,
-      desc: true,
-      limit: 1,
+  /** The hash of an event, read from the store (none if it has none, or isn't there). */
+  async #storedHash(originatorId: string, version: number): Promise<Uint8Array | undefined> {
+    const [event] = await this.recorder.selectEvents(originatorId, {
+      gt: version - 1,
+      lte: version,
     });
-    return before?.originatorVersion === version - 1 ? before.hash : undefined;
+    return event?.hash;
   }
+}
+
+function versionKey(originatorId: string, version: number): string {
+  return `${version}\u0000${originatorId}`;
 }

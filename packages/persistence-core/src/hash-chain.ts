@@ -3,9 +3,8 @@
  * aggregate's previous event, and checking a run of one aggregate's stored events.
  */
 import type { IntegrityViolation } from "./errors.js";
-import { type ChainHead, eventHash, genesisHash, sameBytes } from "./event-hashes.js";
+import { type ChainHead, eventHash, genesisHash, isEventHash } from "./event-hashes.js";
 import { HASH_LENGTH } from "./hash-checks.js";
-import type { HashMemo } from "./hash-memo.js";
 import { type StoredEvent, storedEvent } from "./records.js";
 
 /** Where an aggregate's chain stands, as a check walks it. */
@@ -18,11 +17,11 @@ export interface ChainState {
   readonly chained: boolean;
 }
 
-/** Finds the hash of an aggregate's event before `version` (not the first), if it has one. */
-export type PreviousHash = (
-  originatorId: string,
-  version: number,
-) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
+/**
+ * The hash of an aggregate's event before `version` (not the first), if it has one: where a
+ * chain continues from an event before the batch being linked.
+ */
+export type PreviousHash = (originatorId: string, version: number) => Uint8Array | undefined;
 
 /**
  * The hash chains of one application's events: each event's hash covers its predecessor's
@@ -32,7 +31,7 @@ export type PreviousHash = (
  * @example
  * ```ts
  * const chain = new HashChain("Worlds");
- * const [hashed] = await chain.link([stored], () => undefined);
+ * const [hashed] = chain.link([stored]);
  * chain.check([hashed]); // undefined: nothing wrong
  * ```
  */
@@ -40,43 +39,34 @@ export class HashChain {
   /** The application whose events are chained: its name is in every chain's first link. */
   readonly applicationName: string;
 
-  readonly #memo: HashMemo | undefined;
-
-  /**
-   * @param options.memo - events lately hashed, whose hashes a check compares bytes with
-   *   rather than hashing them again (an application's event store; never a verify).
-   */
-  constructor(applicationName: string, options: { readonly memo?: HashMemo | undefined } = {}) {
+  constructor(applicationName: string) {
     this.applicationName = applicationName;
-    this.#memo = options.memo;
   }
 
   /** The predecessor of an aggregate's first event. */
   genesis(originatorId: string): Uint8Array {
-    const make = () => genesisHash(this.applicationName, originatorId);
-    return this.#memo ? this.#memo.genesis(originatorId, make) : make();
+    return genesisHash(this.applicationName, originatorId);
   }
 
   /**
    * The events, each with its hash: chained to the event before it in the batch, else to the
    * one `previous` finds (none: the chain starts at genesis, as it does at version 1).
    */
-  async link(events: readonly StoredEvent[], previous: PreviousHash): Promise<StoredEvent[]> {
+  link(events: readonly StoredEvent[], previous: PreviousHash = () => undefined): StoredEvent[] {
     const running = new Map<string, ChainHead>();
-    const linked: StoredEvent[] = [];
-    for (const event of events) {
-      const { originatorId, originatorVersion } = event;
+    const linked: StoredEvent[] = new Array(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as StoredEvent;
+      const { originatorId, originatorVersion, topic, state } = event;
       const before = running.get(originatorId);
       const predecessor =
         before?.version === originatorVersion - 1
           ? before.hash
-          : originatorVersion > 1
-            ? ((await previous(originatorId, originatorVersion)) ?? this.genesis(originatorId))
-            : this.genesis(originatorId);
+          : ((originatorVersion > 1 ? previous(originatorId, originatorVersion) : undefined) ??
+            this.genesis(originatorId));
       const hash = eventHash(predecessor, event);
-      this.#memo?.remember(predecessor, event, hash);
       running.set(originatorId, { version: originatorVersion, hash });
-      linked.push(storedEvent({ ...event, hash }));
+      linked[i] = storedEvent({ originatorId, originatorVersion, topic, state, hash });
     }
     return linked;
   }
@@ -88,6 +78,7 @@ export class HashChain {
    * the events recorded before hashing was on: not a violation here, reported by a verify.
    */
   check(events: readonly StoredEvent[], from?: ChainHead): IntegrityViolation | undefined {
+    if (from && this.#intact(events, from)) return undefined;
     let state: ChainState | undefined = from && { ...from, chained: from.version > 0 };
     for (const event of events) {
       const next = this.next(state, event);
@@ -98,17 +89,37 @@ export class HashChain {
   }
 
   /**
+   * Whether the run is intact the plain way: every event hashed, each the version after the
+   * one before, its hash that of its contents after its predecessor's. Reads mostly find this,
+   * so it is checked in one tight loop; anything else is walked by `next`, which says what.
+   */
+  #intact(events: readonly StoredEvent[], from: ChainHead): boolean {
+    let { version, hash: previous } = from;
+    for (const event of events) {
+      const { hash } = event;
+      if (
+        event.originatorVersion !== version + 1 ||
+        !(hash instanceof Uint8Array) ||
+        !isEventHash(previous, event, hash)
+      ) {
+        return false;
+      }
+      previous = hash;
+      version += 1;
+    }
+    return true;
+  }
+
+  /**
    * Checks an aggregate's next stored event against where its chain stands (undefined: not
    * known, so its link to its predecessor can't be checked): the chain's new state, and what
    * is wrong with the event, if anything. After a violation the chain goes on from the event,
-   * so that each violation is reported once. With `deferHash`, the event's hash is not
-   * compared here but given to it, with the hash it must follow, to compare later.
+   * so that each violation is reported once.
    */
   next(
     state: ChainState | undefined,
     event: StoredEvent,
     notificationId?: number,
-    deferHash?: (predecessor: Uint8Array, event: StoredEvent) => void,
   ): { readonly state: ChainState; readonly violation?: IntegrityViolation } {
     const { originatorVersion, hash } = event;
     const hashed = hash instanceof Uint8Array && hash.byteLength === HASH_LENGTH;
@@ -164,33 +175,16 @@ export class HashChain {
         ),
       };
     }
-    if (state !== undefined && deferHash) {
-      // The caller compares the hash (elsewhere, in bulk), and reports it if it doesn't match.
-      deferHash(state.hash ?? this.genesis(event.originatorId), event);
-    } else if (state !== undefined) {
+    if (state !== undefined) {
       const predecessor = state.hash ?? this.genesis(event.originatorId);
-      if (this.#memo?.knows(predecessor, event as StoredEvent & { hash: Uint8Array })) {
-        return { state: after };
-      }
-      const expected = eventHash(predecessor, event);
-      if (sameBytes(expected, hash)) this.#memo?.remember(predecessor, event, hash);
-      else {
-        return {
-          state: after,
-          violation: this.#violation(
-            event,
-            notificationId,
-            "modified",
-            "its hash doesn't match its contents and the hash of the event before it",
-          ),
-        };
+      if (!isEventHash(predecessor, event, hash)) {
+        return { state: after, violation: this.#modified(event, notificationId) };
       }
     }
     return { state: after };
   }
 
-  /** The violation of an event whose hash doesn't match (found by a deferred comparison). */
-  modified(event: StoredEvent, notificationId?: number): IntegrityViolation {
+  #modified(event: StoredEvent, notificationId: number | undefined): IntegrityViolation {
     return this.#violation(
       event,
       notificationId,

@@ -56,6 +56,7 @@ export {
   eventHash,
   genesisHash,
   hashOf,
+  isEventHash,
   setChainHeadOf,
   setHashOf,
 } from "./event-hashes.js";
@@ -67,7 +68,6 @@ export {
 } from "./event-store.js";
 export { type ChainState, HashChain, type PreviousHash } from "./hash-chain.js";
 export { checkHashes, HASH_LENGTH } from "./hash-checks.js";
-export { HashMemo } from "./hash-memo.js";
 export { InMemoryFactory, inMemory } from "./in-memory/factory.js";
 export {
   InMemoryAggregateRecorder,

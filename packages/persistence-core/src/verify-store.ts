@@ -18,12 +18,12 @@ import {
   InterfaceError,
   OperationalError,
 } from "./errors.js";
-import { sameBytes } from "./event-hashes.js";
+import { isEventHash, sameBytes } from "./event-hashes.js";
 import type { ChainState, HashChain } from "./hash-chain.js";
-import { HashChecker } from "./hash-checker.js";
+import { HASH_LENGTH } from "./hash-checks.js";
 import { LOG_START, LogHasher, type LogPosition } from "./log-hash.js";
 import type { ApplicationRecorder } from "./recorders.js";
-import type { Notification, StoredEvent } from "./records.js";
+import type { Notification } from "./records.js";
 
 /** How far a verify has got. */
 export interface VerifyProgress {
@@ -99,8 +99,8 @@ export async function verifyStore(
   const pageSize = options.pageSize ?? 1000;
   const maxViolations = options.maxViolations ?? 1000;
   const applicationName = chain.applicationName;
-  // Hash comparisons come back from a worker after the walk has gone on, so violations are
-  // gathered (a bounded number), then put in log order.
+  // A range's violation (unchained, a checkpoint's) is found at its end, after those within
+  // it, so violations are gathered (a bounded number), then put in log order.
   const found: { readonly violation: IntegrityViolation; readonly place: number }[] = [];
   let violationCount = 0;
   let walking = false;
@@ -110,12 +110,6 @@ export async function verifyStore(
     const place = walking ? (violation.notificationId ?? violation.lastNotificationId ?? 0) : -1;
     if (found.length < Math.max(maxViolations, GATHERED)) found.push({ violation, place });
   };
-  const hashes = new HashChecker<Notification>((notification) =>
-    report(chain.modified(notification, notification.id)),
-  );
-  const deferHash = (previous: Uint8Array, event: StoredEvent) =>
-    hashes.add(previous, event as Notification);
-
   const expected = await expectedCheckpoints(options, report);
   let hasher = new LogHasher(applicationName);
   let next = 0;
@@ -149,7 +143,9 @@ export async function verifyStore(
     next += 1;
   };
 
-  const chains = new Map<string, ChainState>();
+  // Where each aggregate's chain stands, changed in place as the walk goes on (a walk of a
+  // large log would otherwise make an object per event).
+  const chains = new Map<string, { -readonly [K in keyof ChainState]: ChainState[K] }>();
   let unchained: { from: number; to: number } | undefined;
   const endUnchained = () => {
     if (!unchained) return;
@@ -170,35 +166,54 @@ export async function verifyStore(
   let checked = 0;
   let last = 0;
   walking = true;
-  try {
-    for (let start = 1; ; ) {
-      const { page, unreadable, next: after } = await readPage(recorder, start, pageSize);
-      for (const range of unreadable) {
-        report({
-          kind: "unreadable",
-          applicationName,
-          notificationId: range.from,
-          lastNotificationId: range.to,
-          detail: `the notifications from id ${range.from} to ${range.to} can't be read: ${range.error}`,
-        });
+  // Each page is asked for as soon as the one before has come: the store reads it while
+  // this one is checked.
+  let reading: Promise<PageRead> | undefined = readPage(recorder, 1, pageSize);
+  for (;;) {
+    const { page, unreadable, next: after }: PageRead = await reading;
+    reading = after === undefined ? undefined : readPage(recorder, after, pageSize);
+    // Left unawaited if checking this page fails: its failure is not the walk's.
+    reading?.catch(() => {});
+    for (const range of unreadable) {
+      report({
+        kind: "unreadable",
+        applicationName,
+        notificationId: range.from,
+        lastNotificationId: range.to,
+        detail: `the notifications from id ${range.from} to ${range.to} can't be read: ${range.error}`,
+      });
+    }
+    for (const notification of page) {
+      while (
+        next < expected.length &&
+        notification.id > (expected[next] as Checkpoint).notificationId
+      ) {
+        closeBlock(notification.id);
       }
-      for (const notification of page) {
-        while (
-          next < expected.length &&
-          notification.id > (expected[next] as Checkpoint).notificationId
-        ) {
-          closeBlock(notification.id);
+      const { originatorId, originatorVersion, hash } = notification;
+      const state = chains.get(originatorId);
+      if (
+        state?.hash !== undefined &&
+        originatorVersion === state.version + 1 &&
+        hash instanceof Uint8Array &&
+        hash.byteLength === HASH_LENGTH
+      ) {
+        // The plain case, an event hashed after a hashed one, checked without the walk's
+        // bookkeeping of anything else.
+        if (!isEventHash(state.hash, notification, hash)) {
+          report(chain.next(state, notification, notification.id).violation as IntegrityViolation);
         }
-        const { originatorId, originatorVersion } = notification;
-        const state = chains.get(originatorId);
-        // An aggregate's first event follows its genesis; one whose first event in the log is
-        // not version 1 is missing its start, so its first link can't be checked.
+        state.version = originatorVersion;
+        state.hash = hash;
+      } else {
+        // An aggregate's first event follows its genesis; one whose first event in the log
+        // is not version 1 is missing its start, so its first link can't be checked.
         const from =
           state ??
           (originatorVersion === 1
             ? { version: 0, hash: chain.genesis(originatorId), chained: false }
             : undefined);
-        const result = chain.next(from, notification, notification.id, deferHash);
+        const result = chain.next(from, notification, notification.id);
         if (result.violation) report(result.violation);
         else if (from === undefined) {
           report({
@@ -210,32 +225,26 @@ export async function verifyStore(
             detail: `the aggregate's first event in the log is version ${originatorVersion}`,
           });
         }
-        chains.set(originatorId, result.state);
-        if (notification.hash === undefined) {
-          if (unchained) unchained.to = notification.id;
-          else unchained = { from: notification.id, to: notification.id };
-        } else {
-          endUnchained();
-        }
-        hasher.add(notification);
-        checked += 1;
-        last = notification.id;
-        if (
-          next < expected.length &&
-          notification.id === (expected[next] as Checkpoint).notificationId
-        ) {
-          closeBlock(notification.id);
-        }
+        chains.set(originatorId, { ...result.state });
       }
-      await hashes.flush();
-      onProgress?.({ notificationId: last, checked, violations: violationCount });
-      if (after === undefined) break;
-      start = after;
+      if (notification.hash === undefined) {
+        if (unchained) unchained.to = notification.id;
+        else unchained = { from: notification.id, to: notification.id };
+      } else {
+        endUnchained();
+      }
+      hasher.add(notification);
+      checked += 1;
+      last = notification.id;
+      if (
+        next < expected.length &&
+        notification.id === (expected[next] as Checkpoint).notificationId
+      ) {
+        closeBlock(notification.id);
+      }
     }
-    await hashes.done();
-  } finally {
-    // A walk that failed (the store lost) leaves no worker behind.
-    await hashes.end();
+    onProgress?.({ notificationId: last, checked, violations: violationCount });
+    if (reading === undefined) break;
   }
   endUnchained();
   while (next < expected.length) closeBlock(last);
@@ -367,6 +376,13 @@ function rangeViolation(
   };
 }
 
+/** A page read: its notifications, the ranges of ids that couldn't be, and the next page's start. */
+interface PageRead {
+  readonly page: Notification[];
+  readonly unreadable: readonly UnreadableRange[];
+  readonly next: number | undefined;
+}
+
 /** A range of ids that couldn't be read, and what the store said. */
 interface UnreadableRange {
   readonly from: number;
@@ -384,11 +400,7 @@ async function readPage(
   recorder: ApplicationRecorder,
   start: number,
   pageSize: number,
-): Promise<{
-  readonly page: Notification[];
-  readonly unreadable: readonly UnreadableRange[];
-  readonly next: number | undefined;
-}> {
+): Promise<PageRead> {
   try {
     const page = await recorder.selectNotifications(start, pageSize);
     const last = page.at(-1);

@@ -28,7 +28,6 @@ import {
   waitForTracking,
 } from "@es/persistence-core";
 import {
-  hashOf,
   hasTrackingId,
   insertEvent,
   insertedTracking,
@@ -36,7 +35,6 @@ import {
   jsonTopics,
   maxNotificationId,
   maxTrackingId,
-  type NotificationRow,
   pageRefusedBy,
   QUESTION_MARKS,
   refuseTracking,
@@ -48,10 +46,10 @@ import {
   selectEventsStatements,
   selectNotificationId,
   selectNotifications,
-  toNotification,
   withTracking,
 } from "@es/persistence-core/sql";
 import type { PreparedStatement, SqliteDatastore } from "./datastore.js";
+import { HEX_HASH, hashFromHex } from "./hex-hash.js";
 import {
   addHashColumn,
   createAggregateTable,
@@ -70,6 +68,9 @@ type RawEventRow = [
   state: Uint8Array,
   hash: unknown,
 ];
+
+/** A notification's row in raw mode: its id, then as `RawEventRow`. */
+type RawNotificationRow = [id: number, ...RawEventRow];
 
 /**
  * A recorder's statement: compiled once, when the recorder is made, and prepared on first use
@@ -127,6 +128,7 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     this.#select = selectEventsStatements(
       quoted(eventsTable),
       (query) => new SqliteStatement(datastore, query),
+      HEX_HASH,
     );
   }
 
@@ -205,9 +207,9 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
       );
       const events: StoredEvent[] = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const [originatorId, originatorVersion, topic, state, stored] = rows[i] as RawEventRow;
+        const [originatorId, originatorVersion, topic, state, hex] = rows[i] as RawEventRow;
         // Without a `hash` key when it is NULL, as `storedEvent()` makes an event without one.
-        const hash = hashOf(stored);
+        const hash = hashFromHex(hex);
         events[i] =
           hash === undefined
             ? { originatorId, originatorVersion, topic, state }
@@ -241,7 +243,7 @@ export class SqliteApplicationRecorder
   #selectNotifications(shape: SelectNotificationsShape): SqliteStatement<SelectNotificationsArgs> {
     return new SqliteStatement(
       this.datastore,
-      selectNotifications(quoted(this.eventsTable), shape),
+      selectNotifications(quoted(this.eventsTable), { ...shape, hash: HEX_HASH }),
     );
   }
 
@@ -272,9 +274,21 @@ export class SqliteApplicationRecorder
       : end === undefined
         ? this.#notifications.all
         : this.#notifications.below;
-    return this.datastore.whenFree(() =>
-      this.datastore.read(() => select.all(args) as NotificationRow[]).map(toNotification),
-    );
+    return this.datastore.whenFree(() => {
+      const rows = this.datastore.read(() => select.allRaw(args) as RawNotificationRow[]);
+      const notifications: Notification[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const [id, originatorId, originatorVersion, topic, state, hex] = rows[
+          i
+        ] as RawNotificationRow;
+        const hash = hashFromHex(hex);
+        notifications[i] =
+          hash === undefined
+            ? { id, originatorId, originatorVersion, topic, state }
+            : { id, originatorId, originatorVersion, topic, state, hash };
+      }
+      return notifications;
+    });
   }
 
   async maxNotificationId(): Promise<number> {

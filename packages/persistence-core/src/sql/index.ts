@@ -16,6 +16,7 @@ export { toBuffer } from "./bytes.js";
 export { identifier, isIdentifier, tableName, tablePrefix } from "./identifiers.js";
 export {
   EVENT_COLUMNS,
+  type HashColumn,
   hashParameter,
   hasTrackingId,
   insertEvent,
@@ -25,8 +26,10 @@ export {
   type SelectEventsArgs,
   type SelectNotificationsArgs,
   type SelectNotificationsShape,
+  STORED_HASH,
   selectEvents,
   selectEventsStatements,
+  selectedEventColumns,
   selectNotificationId,
   selectNotifications,
 } from "./recorder-statements.js";

@@ -13,6 +13,25 @@ import type { TopicList } from "./topic-lists.js";
 /** The columns of a stored event, in the order `StoredEventRow`s are read in raw (array) mode. */
 export const EVENT_COLUMNS = "originator_id, originator_version, topic, state, hash";
 
+/**
+ * How a dialect selects an events table's `hash` column (given as it is named in the
+ * statement), which must come out named `hash`: as it is, or as something its recorder converts
+ * more cheaply than the driver hands over bytes (SQLite's `hex`).
+ */
+export type HashColumn = (column: string) => string;
+
+/** The `hash` column as it is. */
+export const STORED_HASH: HashColumn = (column) => column;
+
+/**
+ * The columns of a stored event as a select reads them (of the table aliased `alias`, if
+ * given): `EVENT_COLUMNS`, with the hash as the dialect selects it.
+ */
+export function selectedEventColumns(hash: HashColumn = STORED_HASH, alias?: string): string {
+  const of = alias === undefined ? "" : `${alias}.`;
+  return `${of}originator_id, ${of}originator_version, ${of}topic, ${of}state, ${hash(`${of}hash`)}`;
+}
+
 /** What selecting an originator's events is given. */
 export type SelectEventsArgs = SelectEventsOptions & { readonly originatorId: string };
 
@@ -48,8 +67,9 @@ const NOTHING = raw("");
 export function selectEvents(
   table: string,
   { gt, lte, desc = false, limit }: SelectEventsOptions,
+  hash: HashColumn = STORED_HASH,
 ): Sql<SelectEventsArgs> {
-  return sql<SelectEventsArgs>`SELECT ${raw(EVENT_COLUMNS)} FROM ${raw(table)} WHERE originator_id = ${(a) => a.originatorId}${
+  return sql<SelectEventsArgs>`SELECT ${raw(selectedEventColumns(hash))} FROM ${raw(table)} WHERE originator_id = ${(a) => a.originatorId}${
     gt === undefined ? NOTHING : sql<SelectEventsArgs>` AND originator_version > ${(a) => a.gt}`
   }${
     lte === undefined ? NOTHING : sql<SelectEventsArgs>` AND originator_version <= ${(a) => a.lte}`
@@ -67,6 +87,7 @@ export function selectEvents(
 export function selectEventsStatements<P>(
   table: string,
   prepare: (query: Sql<SelectEventsArgs>) => P,
+  hash: HashColumn = STORED_HASH,
 ): (options: SelectEventsOptions) => P {
   const prepared: P[] = [];
   return (options) => {
@@ -78,7 +99,7 @@ export function selectEventsStatements<P>(
       (limit === undefined ? 0 : 8);
     let statement = prepared[variant];
     if (statement === undefined) {
-      statement = prepare(selectEvents(table, options));
+      statement = prepare(selectEvents(table, options, hash));
       prepared[variant] = statement;
     }
     return statement;
@@ -107,6 +128,8 @@ export interface SelectNotificationsShape {
    * the stop asked for, plus one, or `Number.MAX_SAFE_INTEGER`.
    */
   readonly topics?: TopicList | undefined;
+  /** How the dialect selects the `hash` column (default: as it is). */
+  readonly hash?: HashColumn | undefined;
 }
 
 /**
@@ -116,13 +139,13 @@ export interface SelectNotificationsShape {
  */
 export function selectNotifications(
   table: string,
-  { bounded = false, topics }: SelectNotificationsShape = {},
+  { bounded = false, topics, hash = STORED_HASH }: SelectNotificationsShape = {},
 ): Sql<SelectNotificationsArgs> {
   const { start, bound, limit } = notificationParameters;
   if (topics) {
-    return sql<SelectNotificationsArgs>`SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, e.hash FROM ${topics.rows(table)} ORDER BY e.notification_id LIMIT ${limit}`;
+    return sql<SelectNotificationsArgs>`SELECT e.notification_id, ${raw(selectedEventColumns(hash, "e"))} FROM ${topics.rows(table)} ORDER BY e.notification_id LIMIT ${limit}`;
   }
-  return sql<SelectNotificationsArgs>`SELECT notification_id, ${raw(EVENT_COLUMNS)} FROM ${raw(table)} WHERE notification_id >= ${start}${
+  return sql<SelectNotificationsArgs>`SELECT notification_id, ${raw(selectedEventColumns(hash))} FROM ${raw(table)} WHERE notification_id >= ${start}${
     bounded ? sql<SelectNotificationsArgs>` AND notification_id < ${bound}` : NOTHING
   } ORDER BY notification_id LIMIT ${limit}`;
 }

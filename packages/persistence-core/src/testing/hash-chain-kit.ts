@@ -19,7 +19,6 @@ import { IntegrityViolationError, violationPlace } from "../errors.js";
 import { eventHash, genesisHash } from "../event-hashes.js";
 import { EventStore } from "../event-store.js";
 import { HashChain } from "../hash-chain.js";
-import { HashMemo } from "../hash-memo.js";
 import { LogHasher } from "../log-hash.js";
 import { Mapper } from "../mapper.js";
 import type { AggregateRecorder, ApplicationRecorder } from "../recorders.js";
@@ -77,7 +76,7 @@ async function stored(recorder: ApplicationRecorder, count = 4) {
   const store = new EventStore({
     mapper: new Mapper({ transcoder: new JSONTranscoder(), applicationName: APPLICATION }),
     recorder,
-    chain: new HashChain(APPLICATION, { memo: new HashMemo() }),
+    chain: new HashChain(APPLICATION),
   });
   const ledger = Ledger.create();
   for (let i = 2; i <= count; i++) ledger.enter({ entry: `entry ${i}` });
