@@ -4,7 +4,9 @@
  * the same pragmas; pg with the same server and indexes), and beside Emmett on PostgreSQL.
  *
  *   W1 save: AGGREGATES × (create + 9 commands), app.save after each → saves/s (= events/s)
- *   W2 get: repository.get of each aggregate (10 events) → aggregates/s
+ *   W2 get: repository.get of each aggregate (10 events) → aggregates/s; and with the
+ *      aggregate cache on (AGGREGATE_CACHE_MAXSIZE, fast-forwarding), gets of aggregates the
+ *      application got or saved before
  *   W3 read the whole notification log in pages of 100 → notifications/s, median of 3
  *   W3t read only the accounts' Created notifications (1 in 10), in pages of 100, the store
  *      selecting them by topic → notifications read/s, median of 3
@@ -80,6 +82,8 @@ interface Result {
   readonly store: string;
   readonly saves: number;
   readonly gets: number;
+  /** W2 with the aggregate cache on: gets of aggregates the application got or saved before. */
+  readonly cachedGets: number;
   readonly reads: number;
   /** The raw driver's W3 on the same table, measured alternately with the library's. */
   readonly rawReads?: number;
@@ -176,6 +180,7 @@ async function measure(
     concurrentSaves = counts.reduce((sum, n) => sum + n, 0) / CONCURRENT_SECONDS;
   }
   await app.close();
+  const cachedGets = await measureCachedGets(env, store === "in-memory" ? undefined : ids);
 
   // W4 in an application with snapshotting enabled: before and after taking a snapshot.
   const w4 = new Accounts({ env: { ...env, IS_SNAPSHOTTING_ENABLED: "y" } });
@@ -190,6 +195,7 @@ async function measure(
     store,
     saves,
     gets,
+    cachedGets,
     reads: w3.ours,
     ...(w3.raw === undefined ? {} : { rawReads: w3.raw }),
     topicReads: w3t.ours,
@@ -198,6 +204,32 @@ async function measure(
     snapshotGet,
     ...(concurrentSaves === undefined ? {} : { concurrentSaves }),
   };
+}
+
+/**
+ * W2 with the aggregate cache on (fast-forwarding, as by default): an application keeping every
+ * aggregate gets each of `ids` once to fill its cache, then again, timed. In memory, where
+ * another instance has none of the first's events, it saves its own accounts (each save puts
+ * the account in the cache).
+ */
+async function measureCachedGets(
+  env: Record<string, string>,
+  ids: readonly string[] | undefined,
+): Promise<number> {
+  const app = new Accounts({ env: { ...env, AGGREGATE_CACHE_MAXSIZE: "0" } });
+  await app.ready;
+  const cached: string[] = [];
+  if (ids) {
+    for (const id of ids) await app.repository.get(id);
+    cached.push(...ids);
+  } else {
+    for (let i = 0; i < AGGREGATES; i++) cached.push(await account(app, `cached ${i}`));
+  }
+  const [, ms] = await timed(async () => {
+    for (const id of cached) await app.repository.get(id);
+  });
+  await app.close();
+  return perSecond(cached.length, ms);
 }
 
 /** Runs the workload briefly first, so that every store is measured with a warm JIT. */
@@ -329,6 +361,7 @@ try {
       store: r.store,
       "W1 saves/s (= events/s)": `${fmt(r.saves)}${ratio(r.saves, limits(r.store)?.save)}`,
       "W2 gets/s": `${fmt(r.gets)}${ratio(r.gets, limits(r.store)?.get)}`,
+      "W2 cached gets/s": `${fmt(r.cachedGets)}${ratio(r.cachedGets, limits(r.store)?.get)}`,
       "W3 notifications/s": `${fmt(r.reads)}${ratio(r.reads, limits(r.store)?.read)}`,
       "W3t 1-in-10 topic/s": `${fmt(r.topicReads)}${ratio(r.topicReads, r.rawTopicReads)}`,
       "W4 get 5k events ms": r.longGet.toFixed(2),

@@ -45,8 +45,10 @@ export async function measurePostgresRawLimits(
   await db.query(`DROP TABLE IF EXISTS raw_events;
     CREATE TABLE raw_events (
       notification_id bigserial, originator_id text NOT NULL, originator_version bigint NOT NULL,
-      topic text NOT NULL, state bytea NOT NULL, PRIMARY KEY (originator_id, originator_version));
-    CREATE UNIQUE INDEX raw_events_notification_id_idx ON raw_events (notification_id)`);
+      topic text NOT NULL, state bytea NOT NULL, hash bytea,
+      PRIMARY KEY (originator_id, originator_version));
+    CREATE UNIQUE INDEX raw_events_notification_id_idx ON raw_events (notification_id);
+    CREATE INDEX raw_events_topic_idx ON raw_events (topic, notification_id)`);
 
   let started = performance.now();
   for (let i = 0; i < rows; i++) {
@@ -82,7 +84,7 @@ export async function measurePostgresRawLimits(
 
   const lookup = {
     name: "raw_lookup",
-    text: "SELECT originator_id, originator_version, topic, state FROM raw_events WHERE originator_id = $1 ORDER BY originator_version",
+    text: "SELECT originator_id, originator_version, topic, state, hash FROM raw_events WHERE originator_id = $1 ORDER BY originator_version",
   };
   started = performance.now();
   for (const id of tenIds) await db.query({ ...lookup, values: [id] });
@@ -114,7 +116,7 @@ export async function measureRawPagedReads(
   topic?: string,
 ): Promise<number> {
   const db = await connect(server);
-  const columns = "notification_id, originator_id, originator_version, topic, state";
+  const columns = "notification_id, originator_id, originator_version, topic, state, hash";
   const page = topic
     ? {
         name: "raw_topic_page",

@@ -1,10 +1,10 @@
 /**
- * The raw-driver limits: better-sqlite3 alone, prepared statements, the same row shape,
- * indexes and pragmas as the SQLite recorder. Everything the library adds is measured
+ * The raw-driver limits: better-sqlite3 alone, prepared statements, the same table (row shape
+ * and indexes) and pragmas as the SQLite recorder. Everything the library adds is measured
  * against these.
  */
 import { randomUUID } from "node:crypto";
-import type { Synchronous } from "@es/sqlite";
+import { SqliteApplicationRecorder, SqliteDatastore, type Synchronous } from "@es/sqlite";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { readAll } from "./pages.js";
@@ -42,12 +42,18 @@ export async function measureRawLimits(
   const db = new Database(path);
   if (path !== ":memory:") db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${synchronous}`);
-  db.exec(`create table raw_events (
-    notification_id integer primary key autoincrement, originator_id text not null,
-    originator_version integer not null, topic text not null, state blob not null);
-    create unique index raw_events_sequence_idx on raw_events (originator_id, originator_version);`);
+  // The application's events table exactly as the recorder makes it (its columns, the unique
+  // sequence index and the topic index every insert also writes): what the database costs.
+  const schema = new SqliteDatastore({ path: ":memory:" });
+  for (const statement of new SqliteApplicationRecorder(
+    schema,
+    "raw_events",
+  ).createTableStatements()) {
+    db.exec(statement);
+  }
+  schema.close();
   const insert = db.prepare(
-    "insert into raw_events (originator_id, originator_version, topic, state) values (?, ?, ?, ?)",
+    "insert into raw_events (originator_id, originator_version, topic, state, hash) values (?, ?, ?, ?, null)",
   );
   const ids: string[] = [];
 
@@ -76,14 +82,14 @@ export async function measureRawLimits(
   const insert10 = batches / ((performance.now() - started) / 1000);
 
   const lookup = db.prepare(
-    "select originator_id, originator_version, topic, state from raw_events where originator_id = ? order by originator_version",
+    "select originator_id, originator_version, topic, state, hash from raw_events where originator_id = ? order by originator_version",
   );
   started = performance.now();
   for (const id of tenIds) lookup.all(id);
   const lookup10 = tenIds.length / ((performance.now() - started) / 1000);
 
   const page = db.prepare(
-    "select notification_id, originator_id, originator_version, topic, state from raw_events where notification_id >= ? order by notification_id limit 100",
+    "select notification_id, originator_id, originator_version, topic, state, hash from raw_events where notification_id >= ? order by notification_id limit 100",
   );
   started = performance.now();
   const read = await readAll(

@@ -42,6 +42,11 @@ import {
   type Transcoder,
   verifyStore,
 } from "@es/persistence-core";
+import {
+  AGGREGATE_CACHE_FASTFORWARD,
+  AGGREGATE_CACHE_MAXSIZE,
+  AggregateCache,
+} from "./aggregate-cache.js";
 import { deferred } from "./deferred.js";
 import { ApplicationStateError, SnapshottingDisabledError } from "./errors.js";
 import {
@@ -213,6 +218,11 @@ export class Application {
         ? factory.eventStore(mapper, await factory.aggregateRecorder("snapshots"))
         : null;
       const cls = this.constructor as ApplicationClass;
+      const env = new Environment(this.name, this.env);
+      const cacheSize = env.read(
+        AGGREGATE_CACHE_MAXSIZE,
+        envSchemas.integer(undefined, { min: 0 }),
+      );
       this.#infrastructure = {
         factory,
         mapper,
@@ -223,6 +233,8 @@ export class Application {
           eventStore: events,
           snapshotStore: snapshots,
           applicationName: this.name,
+          cache: cacheSize === undefined ? undefined : new AggregateCache(transcoder, cacheSize),
+          fastForward: env.read(AGGREGATE_CACHE_FASTFORWARD, envSchemas.boolean(true)),
         }),
         log: new LocalNotificationLog(recorder, cls.logSectionSize),
       };
@@ -331,9 +343,22 @@ export class Application {
       (aggregate) => [aggregate, aggregate.pendingEvents.length] as const,
     );
     const newEvents = present.flatMap((aggregate) => aggregate.pendingEvents);
-    const { events } = await this.infrastructure();
-    const ids = await events.put(newEvents, { aggregates: present });
-    for (const [aggregate, count] of batches) aggregate.collectEvents(count);
+    const { events, repository } = await this.infrastructure();
+    const { cache } = repository;
+    let ids: readonly number[];
+    try {
+      ids = await events.put(newEvents, { aggregates: present });
+    } catch (error) {
+      // A cached copy may be why it conflicted: the next get reads the store.
+      for (const aggregate of present) cache?.forget(aggregate.id);
+      throw error;
+    }
+    for (const [aggregate, count] of batches) {
+      aggregate.collectEvents(count);
+      // Cached as recorded: not with events triggered while it was being saved.
+      if (count > 0 && aggregate.pendingEvents.length === 0) cache?.put(aggregate);
+      else if (count > 0) cache?.forget(aggregate.id);
+    }
     if ((this.constructor as ApplicationClass).snapshottingIntervals?.size) {
       await this.takeSnapshotsDue(present, newEvents, ids);
     }

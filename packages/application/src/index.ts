@@ -3,6 +3,11 @@
  * log, live subscriptions, snapshotting, hash-chained events and verifying the store), `Repository`, `LocalNotificationLog`.
  */
 export {
+  AGGREGATE_CACHE_FASTFORWARD,
+  AGGREGATE_CACHE_MAXSIZE,
+  AggregateCache,
+} from "./aggregate-cache.js";
+export {
   Application,
   type ApplicationClass,
   type ApplicationOptions,

@@ -5,17 +5,20 @@
 import {
   type Aggregate,
   type AggregateEvent,
+  type DomainEvent,
   getTopic,
   type Snapshot,
   TopicError,
 } from "@es/domain";
 import {
   type ChainHead,
+  chainHeadOf,
   type EventStore,
   hashOf,
   StoredEventDecodingError,
   setChainHeadOf,
 } from "@es/persistence-core";
+import type { AggregateCache } from "./aggregate-cache.js";
 import { AggregateNotFoundError } from "./errors.js";
 
 /** What a repository reads from. */
@@ -26,6 +29,14 @@ export interface RepositoryOptions {
   readonly snapshotStore?: EventStore | null | undefined;
   /** The application whose aggregates they are, named in errors about its stored events. */
   readonly applicationName?: string | undefined;
+  /** Copies of the aggregates lately got or saved, to get the latest version from. */
+  readonly cache?: AggregateCache | undefined;
+  /**
+   * Whether a get from the cache first reads the events recorded after the cached version
+   * (default true): it is then never stale, even with other writers. Without, a get returns
+   * what the cache holds: for an application that is its aggregates' only writer.
+   */
+  readonly fastForward?: boolean | undefined;
 }
 
 /** Which version of an aggregate `get` returns. */
@@ -52,11 +63,23 @@ export class Repository {
 
   /** The application whose aggregates they are, if known. */
   readonly applicationName: string | undefined;
+  /** Copies of the aggregates lately got or saved, if the application keeps them. */
+  readonly cache: AggregateCache | undefined;
+  /** Whether a get from the cache reads the events recorded after the cached version first. */
+  readonly fastForward: boolean;
 
-  constructor({ eventStore, snapshotStore, applicationName }: RepositoryOptions) {
+  constructor({
+    eventStore,
+    snapshotStore,
+    applicationName,
+    cache,
+    fastForward = true,
+  }: RepositoryOptions) {
     this.eventStore = eventStore;
     this.snapshotStore = snapshotStore ?? null;
     this.applicationName = applicationName;
+    this.cache = cache;
+    this.fastForward = fastForward;
   }
 
   /**
@@ -71,6 +94,36 @@ export class Repository {
     options: GetOptions = {},
   ): Promise<A> {
     const { version } = options;
+    if (this.cache && version === undefined) {
+      const cached = this.cache.get<A>(aggregateId);
+      if (cached) return this.fastForward ? this.#fastForward(cached) : cached;
+      const read = await this.#read<A>(aggregateId, undefined);
+      this.cache.put(read);
+      return read;
+    }
+    return this.#read<A>(aggregateId, version);
+  }
+
+  /**
+   * A cached aggregate with the events recorded after its version applied (and cached). Where
+   * events are hashed, the first is checked against the cached head: a history rewritten
+   * behind the cache's back is refused as a read from the start would refuse it.
+   */
+  async #fastForward<A extends Aggregate>(aggregate: A): Promise<A> {
+    const from = aggregate.version;
+    const events = await this.eventStore.get<AggregateEvent>(aggregate.id, {
+      gt: from,
+      after: chainHeadOf(aggregate),
+    });
+    if (events.length === 0) return aggregate;
+    for (const event of events) this.#applying(event, () => event.mutate(aggregate));
+    this.#carryHead(aggregate, events, undefined);
+    (this.cache as AggregateCache).put(aggregate);
+    return aggregate;
+  }
+
+  /** The aggregate at `version` (default: latest), read from the snapshots and events. */
+  async #read<A extends Aggregate>(aggregateId: string, version: number | undefined): Promise<A> {
     let aggregate: A | null | undefined = null;
     let gt: number | undefined;
     let head: ChainHead | undefined;
@@ -97,13 +150,20 @@ export class Repository {
       aggregate = this.#applying(event, (): A | null | undefined => event.mutate(before));
     }
     if (!aggregate) throw new AggregateNotFoundError(aggregateId);
-    // Where its events are hashed, the aggregate carries its chain's head to its next save.
+    this.#carryHead(aggregate, events, head);
+    return aggregate;
+  }
+
+  /**
+   * Where its events are hashed, the aggregate carries its chain's head to its next save: the
+   * last event read's hash, or the head it was read from (a snapshot's) when none was.
+   */
+  #carryHead(aggregate: Aggregate, events: readonly DomainEvent[], from: ChainHead | undefined) {
     const last = events.at(-1);
     const lastHash = last && hashOf(last);
-    if (last && lastHash)
+    if (last && lastHash) {
       setChainHeadOf(aggregate, { version: last.originatorVersion, hash: lastHash });
-    else if (!last && head) setChainHeadOf(aggregate, head);
-    return aggregate;
+    } else if (!last && from) setChainHeadOf(aggregate, from);
   }
 
   /**
