@@ -189,10 +189,12 @@ describe.each(stores)("the aggregate cache on %s", (store, storeEnv) => {
         : ["dinosaurs", "trucks", "internet"],
     );
   });
+});
 
-  it.runIf(durable)(
-    "fast-forwards a cached aggregate over what other writers saved (the default)",
-    async () => {
+describe.each(stores.filter(([store]) => store !== "in-memory"))(
+  "the aggregate cache on %s, with other writers",
+  (store, storeEnv) => {
+    it("fast-forwards a cached aggregate over what other writers saved (the default)", async () => {
       const env = { ...storeEnv(), AGGREGATE_CACHE_MAXSIZE: "10" };
       const app = worlds(env);
       const other = worlds(env);
@@ -208,12 +210,9 @@ describe.each(stores)("the aggregate cache on %s", (store, storeEnv) => {
         "trucks",
         "internet",
       ]);
-    },
-  );
+    });
 
-  it.runIf(durable)(
-    "without fast-forwarding, gets what it cached, and a save of it conflicts rather than hiding another writer's",
-    async () => {
+    it("without fast-forwarding, gets what it cached, and a save of it conflicts rather than hiding another writer's", async () => {
       const env = {
         ...storeEnv(),
         AGGREGATE_CACHE_MAXSIZE: "10",
@@ -240,13 +239,11 @@ describe.each(stores)("the aggregate cache on %s", (store, storeEnv) => {
         "trucks",
         "internet",
       ]);
-    },
-  );
+    });
 
-  it.runIf(durable)(
-    "loses no change and never goes back a version with writers in two processes at once",
-    { timeout: 60_000 },
-    async () => {
+    it("loses no change and never goes back a version with writers in two processes at once", {
+      timeout: 60_000,
+    }, async () => {
       for (const fastForward of ["y", "n"]) {
         const env = {
           ...storeEnv(),
@@ -272,6 +269,6 @@ describe.each(stores)("the aggregate cache on %s", (store, storeEnv) => {
           `${store}, fast-forward ${fastForward}: ${here.conflicts} conflicts here, ${there.conflicts} in the other process, all retried`,
         );
       }
-    },
-  );
-});
+    });
+  },
+);
