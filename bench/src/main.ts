@@ -420,14 +420,16 @@ try {
   });
   if (scaling) {
     printAtScale(
-      "W3 at scale on PostgreSQL: the last 10,000 notifications, pages of 100 (median of 5, sizes in turn):",
+      "W2 and W3 at scale on PostgreSQL: 1,000 accounts' gets; the last 10,000 notifications, pages of 100 (median of 5, sizes in turn):",
       scaling.results.map((r) => ({
         "events stored": fmt(r.stored),
+        "W2 gets/s": fmt(r.gets),
         "notifications/s": `${fmt(r.reads)}${ratio(r.reads, r.rawReads)}`,
         "the page query alone, rows/s": fmt(r.rawReads),
         ...byTopic(r),
       })),
       {
+        "plan of a get's events (generic plan):": scaling.getPlan,
         "plan of a page read (generic plan):": scaling.plan,
         "plan of a page read by topic (generic plan, the rare topic's first page):":
           scaling.topicPlan,
@@ -436,13 +438,17 @@ try {
   }
   if (sqliteScaling) {
     printAtScale(
-      "W3 and W3t at scale on SQLite (synchronous=FULL, analysed): pages of 100 (median of 5):",
+      "W2, W3 and W3t at scale on SQLite (synchronous=FULL, analysed): 1,000 accounts' gets; pages of 100 (median of 5):",
       sqliteScaling.results.map((r) => ({
         "events stored": fmt(r.stored),
+        "W2 gets/s": fmt(r.gets),
         "the last 10,000/s": fmt(r.reads),
         ...byTopic(r),
       })),
-      { "plan of a page read by topic (EXPLAIN QUERY PLAN):": sqliteScaling.plan },
+      {
+        "plan of a get's events (EXPLAIN QUERY PLAN):": sqliteScaling.getPlan,
+        "plan of a page read by topic (EXPLAIN QUERY PLAN):": sqliteScaling.plan,
+      },
     );
   }
   if (latency) printLatency(latency);

@@ -1,4 +1,8 @@
 /**
+ * W2 at scale: getting an account (10 events) is no slower with 1,000,000 events stored than
+ * with 10,000: its events are one range of the (originator_id, originator_version) index (the
+ * plan is printed).
+ *
  * W3 at scale: reading the notification log is no slower with 1,000,000 events stored than
  * with 10,000, because a page is an index range scan below the bound (the plan is printed).
  * The sizes are read in turn, by the recorder and by the page query alone (no bound, not
@@ -12,8 +16,14 @@
  * each size in a schema of its own as the `Scaling` application's table, so that `atScale`
  * (projections.ts) can run a projection over the largest before the schemas are dropped.
  */
-import { ARRAY_TOPICS, DOLLAR_NUMBERS, selectNotifications } from "@es/persistence-core/sql";
+import {
+  ARRAY_TOPICS,
+  DOLLAR_NUMBERS,
+  selectEvents,
+  selectNotifications,
+} from "@es/persistence-core/sql";
 import { PostgresApplicationRecorder, PostgresDatastore, TableName } from "@es/postgres";
+import { Scaling } from "./model.js";
 import { readAll } from "./pages.js";
 import { type PostgresServer, perSecond } from "./postgres-server.js";
 
@@ -46,6 +56,36 @@ export const VERSION_OF_I = "(i - 1) % 10 + 1";
 /** The table the events are stored in at scale: the `Scaling` application's. */
 export const SCALING_TABLE = "scaling_events";
 
+/** How many accounts W2 at scale gets, spread evenly over the events stored. */
+const GETS = 1000;
+
+/**
+ * W2 at scale: gets/s of `GETS` accounts spread over the log (each account's first event at
+ * evenly spaced notification ids), by a `Scaling` application on the table; the median of 5
+ * rounds after one to warm up.
+ */
+export async function getsAtScale(env: Record<string, string>, stored: number): Promise<number> {
+  const app = new Scaling({ env });
+  try {
+    await app.ready;
+    const step = Math.max(10, Math.floor(stored / GETS / 10) * 10);
+    const ids: string[] = [];
+    for (let first = 1; first <= stored && ids.length < GETS; first += step) {
+      const [notification] = await app.recorder.selectNotifications(first, 1);
+      if (notification) ids.push(notification.originatorId);
+    }
+    const rates: number[] = [];
+    for (let round = 0; round <= 5; round++) {
+      const started = performance.now();
+      for (const id of ids) await app.repository.get(id);
+      if (round > 0) rates.push(perSecond(ids.length, performance.now() - started));
+    }
+    return rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)] ?? Number.NaN;
+  } finally {
+    await app.close();
+  }
+}
+
 /**
  * Runs a measurement over the events stored at the largest size, given the environment of a
  * `Scaling` application that reads them (projections.ts).
@@ -62,6 +102,8 @@ export interface ScalingResult {
   readonly commonReads: number;
   /** Milliseconds to read all the RARE ones by topic, from the start. */
   readonly rareMs: number;
+  /** W2 at scale: gets of accounts (10 events) spread over the log, per second. */
+  readonly gets: number;
 }
 
 const READ = 10_000;
@@ -70,7 +112,7 @@ export async function measureScaling(
   server: PostgresServer,
   sizes: readonly number[],
   atScale?: AtScale,
-): Promise<{ results: ScalingResult[]; plan: string[]; topicPlan: string[] }> {
+): Promise<{ results: ScalingResult[]; plan: string[]; topicPlan: string[]; getPlan: string[] }> {
   const datastore = new PostgresDatastore({
     ...server,
     ssl: false,
@@ -110,8 +152,7 @@ async function measureTables(
   datastore: PostgresDatastore,
   tables: readonly { readonly size: number; readonly table: TableName }[],
   atScale: AtScale | undefined,
-): Promise<{ results: ScalingResult[]; plan: string[]; topicPlan: string[] }> {
-  const sizes = tables.map(({ size }) => size);
+): Promise<{ results: ScalingResult[]; plan: string[]; topicPlan: string[]; getPlan: string[] }> {
   await datastore.execute("CHECKPOINT").catch(() => {}); // (superusers only; it only steadies)
 
   // Each size read in turn, by the recorder and by pg alone, 5 times after a read to warm up.
@@ -157,13 +198,20 @@ async function measureTables(
       if (round > 0) record(`rare ${size}`, performance.now() - started);
     }
   }
-  const results = sizes.map((size) => ({
-    stored: size,
-    reads: median(`es ${size}`),
-    rawReads: median(`pg ${size}`),
-    commonReads: median(`common ${size}`),
-    rareMs: median(`rare ${size}`),
-  }));
+  const results: ScalingResult[] = [];
+  for (const { size, table } of tables) {
+    results.push({
+      stored: size,
+      reads: median(`es ${size}`),
+      rawReads: median(`pg ${size}`),
+      commonReads: median(`common ${size}`),
+      rareMs: median(`rare ${size}`),
+      gets: await getsAtScale(
+        { INFRASTRUCTURE_FACTORY: "@es/postgres", POSTGRES_SCHEMA: table.schema },
+        size,
+      ),
+    });
+  }
   const largest = tables.at(-1)?.table;
   const rows = largest
     ? await datastore.query(
@@ -172,11 +220,18 @@ async function measureTables(
       )
     : [];
   const plan = rows.map((row) => String(row["QUERY PLAN"]));
+  const getPlan = largest
+    ? (
+        await datastore.query(
+          `EXPLAIN (GENERIC_PLAN, COSTS OFF) ${selectEvents(largest.qualified, {}).compile(DOLLAR_NUMBERS).text}`,
+        )
+      ).map((row) => String(row["QUERY PLAN"]))
+    : [];
   const topicPlan = largest ? await topicPagePlan(datastore, largest) : [];
   if (largest && atScale) {
     await atScale({ INFRASTRUCTURE_FACTORY: "@es/postgres", POSTGRES_SCHEMA: largest.schema });
   }
-  return { results, plan, topicPlan };
+  return { results, plan, topicPlan, getPlan };
 }
 
 /**

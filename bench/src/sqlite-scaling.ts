@@ -1,12 +1,18 @@
 /**
- * W3 and W3t at scale on SQLite: reading the log, and reading it by topic (a common topic, 1
- * in 10 events, and a rare one, 1 in 10,000), with 10,000 and with 1,000,000 events stored.
+ * W2, W3 and W3t at scale on SQLite: getting accounts, reading the log, and reading it by topic
+ * (a common topic, 1 in 10 events, and a rare one, 1 in 10,000), with 10,000 and with
+ * 1,000,000 events stored.
  * The tables are analysed first, as `PRAGMA optimize` does in a long-lived database: with
  * statistics that say a topic is common, SQLite would scan the ids unless told which index to
  * use. The plan of a page by topic is printed.
  */
 import { join } from "node:path";
-import { jsonTopics, QUESTION_MARKS, selectNotifications } from "@es/persistence-core/sql";
+import {
+  jsonTopics,
+  QUESTION_MARKS,
+  selectEvents,
+  selectNotifications,
+} from "@es/persistence-core/sql";
 import { SqliteApplicationRecorder, SqliteDatastore } from "@es/sqlite";
 import { readAll } from "./pages.js";
 import { perSecond } from "./postgres-server.js";
@@ -14,6 +20,7 @@ import {
   ACCOUNT_OF_I,
   type AtScale,
   COMMON,
+  getsAtScale,
   RARE,
   SCALING_TABLE,
   STATE_OF_I,
@@ -29,6 +36,8 @@ export interface SqliteScalingResult {
   readonly commonReads: number;
   /** Milliseconds to read all the RARE ones by topic, from the start. */
   readonly rareMs: number;
+  /** W2 at scale: gets of accounts (10 events) spread over the log, per second. */
+  readonly gets: number;
 }
 
 const READ = 10_000;
@@ -42,9 +51,10 @@ export async function measureSqliteScaling(
   dir: string,
   sizes: readonly number[],
   atScale?: AtScale,
-): Promise<{ results: SqliteScalingResult[]; plan: string[] }> {
+): Promise<{ results: SqliteScalingResult[]; plan: string[]; getPlan: string[] }> {
   const results: SqliteScalingResult[] = [];
   let plan: string[] = [];
+  let getPlan: string[] = [];
   for (const size of sizes) {
     const path = join(dir, `scaling-${size}.db`);
     const datastore = new SqliteDatastore({ path });
@@ -81,12 +91,10 @@ export async function measureSqliteScaling(
     }
     const median = (values: number[]) =>
       values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-    results.push({
-      stored: size,
-      reads: median(rates.all),
-      commonReads: median(rates.common),
-      rareMs: median(rates.rare),
-    });
+    const get = selectEvents(`"${TABLE}"`, {}).compile(QUESTION_MARKS).text;
+    getPlan = (
+      datastore.prepare(`EXPLAIN QUERY PLAN ${get}`).all("an id") as { detail: string }[]
+    ).map((row) => row.detail);
     const text = selectNotifications(`"${TABLE}"`, {
       topics: jsonTopics(`"${TABLE}_topic_idx"`),
     }).compile(QUESTION_MARKS).text;
@@ -96,9 +104,17 @@ export async function measureSqliteScaling(
       }[]
     ).map((row) => row.detail);
     datastore.close();
+    const env = { INFRASTRUCTURE_FACTORY: "@es/sqlite", SQLITE_DBNAME: path };
+    results.push({
+      stored: size,
+      reads: median(rates.all),
+      commonReads: median(rates.common),
+      rareMs: median(rates.rare),
+      gets: await getsAtScale(env, size),
+    });
     if (size === sizes.at(-1) && atScale) {
-      await atScale({ INFRASTRUCTURE_FACTORY: "@es/sqlite", SQLITE_DBNAME: path });
+      await atScale(env);
     }
   }
-  return { results, plan };
+  return { results, plan, getPlan };
 }
