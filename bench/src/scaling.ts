@@ -59,12 +59,23 @@ export const SCALING_TABLE = "scaling_events";
 /** How many accounts W2 at scale gets, spread evenly over the events stored. */
 const GETS = 1000;
 
+/** W2 at scale: the library's gets/s, and the raw driver's lookups/s of the same accounts. */
+export interface GetsAtScale {
+  readonly gets: number;
+  readonly rawGets: number;
+}
+
 /**
- * W2 at scale: gets/s of `GETS` accounts spread over the log (each account's first event at
- * evenly spaced notification ids), by a `Scaling` application on the table; the median of 5
- * rounds after one to warm up.
+ * W2 at scale: gets of `GETS` accounts spread over the log (each account's first event at
+ * evenly spaced notification ids), by a `Scaling` application on the table, in turns with
+ * `rawLookup` of the same accounts' events (the driver alone); the medians of 5 rounds after
+ * one to warm up.
  */
-export async function getsAtScale(env: Record<string, string>, stored: number): Promise<number> {
+export async function getsAtScale(
+  env: Record<string, string>,
+  stored: number,
+  rawLookup: (originatorId: string) => unknown,
+): Promise<GetsAtScale> {
   const app = new Scaling({ env });
   try {
     await app.ready;
@@ -74,13 +85,18 @@ export async function getsAtScale(env: Record<string, string>, stored: number): 
       const [notification] = await app.recorder.selectNotifications(first, 1);
       if (notification) ids.push(notification.originatorId);
     }
-    const rates: number[] = [];
+    const taken = { gets: [] as number[], rawGets: [] as number[] };
     for (let round = 0; round <= 5; round++) {
-      const started = performance.now();
+      let started = performance.now();
       for (const id of ids) await app.repository.get(id);
-      if (round > 0) rates.push(perSecond(ids.length, performance.now() - started));
+      if (round > 0) taken.gets.push(perSecond(ids.length, performance.now() - started));
+      started = performance.now();
+      for (const id of ids) await rawLookup(id);
+      if (round > 0) taken.rawGets.push(perSecond(ids.length, performance.now() - started));
     }
-    return rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)] ?? Number.NaN;
+    const median = (rates: number[]) =>
+      rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)] ?? Number.NaN;
+    return { gets: median(taken.gets), rawGets: median(taken.rawGets) };
   } finally {
     await app.close();
   }
@@ -104,6 +120,8 @@ export interface ScalingResult {
   readonly rareMs: number;
   /** W2 at scale: gets of accounts (10 events) spread over the log, per second. */
   readonly gets: number;
+  /** The lookups of the same accounts' events by pg alone, per second. */
+  readonly rawGets: number;
 }
 
 const READ = 10_000;
@@ -147,6 +165,10 @@ export async function measureScaling(
     await datastore.close();
   }
 }
+
+/** An account's events, by the obvious query (unprepared, through the datastore). */
+const lookup = (table: TableName) =>
+  `SELECT originator_id, originator_version, topic, state, hash FROM ${table.qualified} WHERE originator_id = $1 ORDER BY originator_version`;
 
 async function measureTables(
   datastore: PostgresDatastore,
@@ -206,10 +228,11 @@ async function measureTables(
       rawReads: median(`pg ${size}`),
       commonReads: median(`common ${size}`),
       rareMs: median(`rare ${size}`),
-      gets: await getsAtScale(
+      ...(await getsAtScale(
         { INFRASTRUCTURE_FACTORY: "@es/postgres", POSTGRES_SCHEMA: table.schema },
         size,
-      ),
+        (id) => datastore.query(lookup(table), [id]),
+      )),
     });
   }
   const largest = tables.at(-1)?.table;

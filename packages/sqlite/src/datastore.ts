@@ -38,6 +38,8 @@ export interface SqliteDatastoreOptions {
   readonly lockTimeoutMs?: number | undefined;
   /** `FULL` (default: a committed save survives power loss) or `NORMAL` (faster, WAL-safe). */
   readonly synchronous?: Synchronous | undefined;
+  /** MiB of pages kept in memory (`PRAGMA cache_size`); unset, the driver's default (16 MiB). */
+  readonly cacheSizeMib?: number | undefined;
 }
 
 /**
@@ -111,7 +113,7 @@ export class SqliteDatastore {
 
   constructor(options: SqliteDatastoreOptions) {
     // Checked as sqlite() checks them: a null or empty path would open a temporary database.
-    const { path, lockTimeoutMs, synchronous } = parseOptions(
+    const { path, lockTimeoutMs, synchronous, cacheSizeMib } = parseOptions(
       DATASTORE_OPTIONS,
       options,
       "SqliteDatastore",
@@ -122,6 +124,8 @@ export class SqliteDatastore {
     try {
       if (!this.isMemory) this.#db.pragma("journal_mode = WAL");
       this.#db.pragma(`synchronous = ${synchronous}`);
+      // Negative: a size in KiB rather than in pages.
+      if (cacheSizeMib !== undefined) this.#db.pragma(`cache_size = -${cacheSizeMib * 1024}`);
     } catch (error) {
       this.#db.close();
       throw translateError(error);

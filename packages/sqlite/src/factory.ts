@@ -18,7 +18,7 @@ import {
 import { requiredVariable, SqlInfrastructureFactory, tableName } from "@es/persistence-core/sql";
 import type { z } from "zod";
 import { SqliteDatastore } from "./datastore.js";
-import { MAX_TIMEOUT_MS, OPTIONS, PATH, SYNCHRONOUS } from "./options.js";
+import { MAX_CACHE_MIB, MAX_TIMEOUT_MS, OPTIONS, PATH, SYNCHRONOUS } from "./options.js";
 import {
   SqliteAggregateRecorder,
   SqliteApplicationRecorder,
@@ -32,6 +32,8 @@ export const SQLITE_DBNAME = "SQLITE_DBNAME";
 export const SQLITE_LOCK_TIMEOUT = "SQLITE_LOCK_TIMEOUT";
 /** `FULL` (default), `NORMAL` or `EXTRA`: how SQLite syncs commits to disk. */
 export const SQLITE_SYNCHRONOUS = "SQLITE_SYNCHRONOUS";
+/** MiB of the database's pages the connection keeps in memory (default: the driver's, 16 MiB). */
+export const SQLITE_CACHE_SIZE = "SQLITE_CACHE_SIZE";
 
 /** The SQLite adapter's options: `path` is required, the rest have defaults. */
 export type SqliteOptions = z.input<typeof OPTIONS>;
@@ -84,6 +86,10 @@ export class SqliteFactory extends SqlInfrastructureFactory<{
       SQLITE_LOCK_TIMEOUT,
       envSchemas.integer(undefined, { min: 0, max: Math.floor(MAX_TIMEOUT_MS / 1000) }),
     );
+    const cacheSizeMib = env.read(
+      SQLITE_CACHE_SIZE,
+      envSchemas.integer(undefined, { min: 1, max: MAX_CACHE_MIB }),
+    );
     return {
       path: env.read(SQLITE_DBNAME, PATH),
       synchronous: env.read(
@@ -91,6 +97,7 @@ export class SqliteFactory extends SqlInfrastructureFactory<{
         envSchemas.text("FULL", SYNCHRONOUS, (text) => text.toUpperCase()),
       ),
       ...(seconds === undefined ? {} : { lockTimeoutMs: seconds * 1000 }),
+      ...(cacheSizeMib === undefined ? {} : { cacheSizeMib }),
     };
   }
 
@@ -112,8 +119,8 @@ export class SqliteFactory extends SqlInfrastructureFactory<{
   }
 
   protected openDatastore(): SqliteDatastore {
-    const { path, lockTimeoutMs, synchronous } = this.options;
-    return new SqliteDatastore({ path, lockTimeoutMs, synchronous });
+    const { path, lockTimeoutMs, synchronous, cacheSizeMib } = this.options;
+    return new SqliteDatastore({ path, lockTimeoutMs, synchronous, cacheSizeMib });
   }
 
   protected table(purpose: string): string {

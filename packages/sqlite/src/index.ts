@@ -11,6 +11,7 @@ export {
 } from "./datastore.js";
 export {
   type ResolvedSqliteOptions,
+  SQLITE_CACHE_SIZE,
   SQLITE_DBNAME,
   SQLITE_LOCK_TIMEOUT,
   SQLITE_SYNCHRONOUS,

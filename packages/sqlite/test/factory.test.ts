@@ -57,6 +57,21 @@ describe("SqliteFactory environment", () => {
     );
   });
 
+  it("reads SQLITE_CACHE_SIZE as whole MiB, the driver's default when unset", () => {
+    expect(factory("T", { SQLITE_DBNAME: ":memory:" }).options.cacheSizeMib).toBeUndefined();
+    expect(
+      factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_CACHE_SIZE: "" }).options.cacheSizeMib,
+    ).toBeUndefined();
+    expect(
+      factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_CACHE_SIZE: "256" }).options.cacheSizeMib,
+    ).toBe(256);
+    for (const bad of ["0", "-5", "1.5", "lots", String(2 ** 20 + 1)]) {
+      expect(() => factory("T", { SQLITE_DBNAME: ":memory:", SQLITE_CACHE_SIZE: bad })).toThrow(
+        `Environment variable 'SQLITE_CACHE_SIZE' is invalid: "${bad}"`,
+      );
+    }
+  });
+
   it("refuses lock timeouts that aren't decimal whole seconds the driver takes, at construction", () => {
     const dbName = { SQLITE_DBNAME: ":memory:" };
     for (const bad of ["0x10", "1e3", "1.5", "-1", "2147484"]) {
@@ -185,6 +200,23 @@ describe("SqliteDatastore", () => {
     const normal = new SqliteDatastore({ path: path, synchronous: "NORMAL" });
     expect(normal.pragma("synchronous")).toBe(1);
     normal.close();
+  });
+
+  it("keeps as many MiB of pages in memory as it is told, else the driver's default", () => {
+    const path = file("cache.db");
+    const driver = new Database(":memory:");
+    const plain = new SqliteDatastore({ path });
+    expect(plain.pragma("cache_size")).toBe(driver.pragma("cache_size", { simple: true }));
+    plain.close();
+    driver.close();
+    const large = new SqliteDatastore({ path, cacheSizeMib: 256 });
+    expect(large.pragma("cache_size")).toBe(-256 * 1024);
+    large.close();
+    for (const cacheSizeMib of [0, 1.5, 2 ** 20 + 1]) {
+      expect(() => new SqliteDatastore({ path, cacheSizeMib })).toThrow(
+        "option 'cacheSizeMib' of SqliteDatastore is invalid",
+      );
+    }
   });
 
   it.each([
