@@ -5,15 +5,22 @@
  */
 type AsyncMethod = (...args: never[]) => Promise<unknown>;
 
+/**
+ * The methods of the target `wait` resolves to. Once `ready` gives the target, a call goes to
+ * it at once, without waiting on a promise first (each wait costs a turn of the microtask queue
+ * and an allocation, on every get and save).
+ */
 export function deferred<T extends object, K extends keyof T>(
-  target: () => Promise<T>,
+  wait: () => Promise<T>,
   methods: readonly K[],
+  ready: () => T | undefined = () => undefined,
 ): Pick<T, K> {
   const facade: Partial<Record<K, AsyncMethod>> = {};
   for (const name of methods) {
-    facade[name] = async (...args: never[]) => {
-      const resolved = await target();
-      return (resolved[name] as AsyncMethod).apply(resolved, args);
+    facade[name] = (...args: never[]) => {
+      const target = ready();
+      if (target !== undefined) return (target[name] as AsyncMethod).apply(target, args);
+      return wait().then((resolved) => (resolved[name] as AsyncMethod).apply(resolved, args));
     };
   }
   return facade as Pick<T, K>;
