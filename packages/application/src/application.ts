@@ -357,10 +357,13 @@ export class Application {
     const present: Aggregate[] = [];
     const batches: (readonly [Aggregate, number])[] = [];
     const newEvents: DomainEvent[] = [];
-    const seen = new Set<Aggregate>();
+    // Each aggregate once: by looking through the few, or a set of the many.
+    const seen = aggregates.length > 16 ? new Set<Aggregate>() : undefined;
     for (const aggregate of aggregates) {
-      if (aggregate == null || seen.has(aggregate)) continue;
-      seen.add(aggregate);
+      if (aggregate == null || (seen ? seen.has(aggregate) : present.includes(aggregate))) {
+        continue;
+      }
+      seen?.add(aggregate);
       present.push(aggregate);
       const pending = aggregate.pendingEvents;
       batches.push([aggregate, pending.length]);

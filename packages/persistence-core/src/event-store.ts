@@ -78,8 +78,8 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
     const stored = events.map((event) => this.mapper.fromDomainEvent(event));
     if (!this.chain) {
       // A snapshot given its head's hash is stored with it; other events have none.
-      for (const [i, event] of events.entries()) {
-        const hash = hashOf(event);
+      for (let i = 0; i < events.length; i++) {
+        const hash = hashOf(events[i] as DomainEvent);
         if (hash) stored[i] = storedEvent({ ...(stored[i] as StoredEvent), hash });
       }
       return this.recorder.insertEvents(stored, insert);

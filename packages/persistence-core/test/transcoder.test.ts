@@ -1,6 +1,7 @@
 /** The JSON transcoder and transcodings. */
 import { describe, expect, it } from "vitest";
 import { decimalTranscoding, JSONTranscoder, type Transcoding } from "../src/index.js";
+import { isoString } from "../src/transcoder.js";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -161,5 +162,36 @@ describe("JSONTranscoder", () => {
     );
     expect(() => transcoder.decode(Uint8Array.from([0xff, 0xfe]))).toThrow(SyntaxError);
     expect(() => transcoder.decode(new TextEncoder().encode("{not json"))).toThrow(SyntaxError);
+  });
+});
+
+describe("dates", () => {
+  it("are written exactly as toISOString writes them, in every year", () => {
+    const edges = [
+      Date.UTC(999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(1000, 0, 1),
+      Date.UTC(1970, 0, 1),
+      Date.UTC(2026, 11, 7, 9, 5, 3, 7),
+      Date.UTC(2026, 1, 28, 12, 0, 0, 10),
+      Date.UTC(2024, 1, 29, 0, 0, 0, 99),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(10000, 0, 1),
+      -62198755200000, // year -1
+      8.64e15,
+      -8.64e15,
+    ];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const times = [...edges, ...Array.from({ length: 2000 }, () => (random() * 2 - 1) * 8.64e15)];
+    const transcoder = new JSONTranscoder();
+    for (const time of times) {
+      const date = new Date(Math.floor(time));
+      expect(isoString(date)).toBe(date.toISOString());
+      const decoded = transcoder.decode(transcoder.encode({ date })) as { date: Date };
+      expect(decoded.date.getTime()).toBe(date.getTime());
+    }
   });
 });
