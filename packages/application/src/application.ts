@@ -369,27 +369,49 @@ export class Application {
       batches.push([aggregate, pending.length]);
       for (const pendingEvent of pending) newEvents.push(pendingEvent);
     }
-    const { events, repository } = this.#ready() ?? (await this.infrastructure());
-    const { cache } = repository;
+    const { events } = this.#ready() ?? (await this.infrastructure());
     let ids: readonly number[];
     try {
       ids = await events.put(newEvents, { aggregates: present });
     } catch (error) {
-      // A cached copy may be why it conflicted: the next get reads the store.
-      for (const aggregate of present) cache?.forget(aggregate.id);
+      this.forgetCached(present);
       throw error;
     }
+    const saved: Aggregate[] = [];
     for (const [aggregate, count] of batches) {
       aggregate.collectEvents(count);
-      // Cached as recorded: not with events triggered while it was being saved.
-      if (count > 0 && aggregate.pendingEvents.length === 0) cache?.put(aggregate);
-      else if (count > 0) cache?.forget(aggregate.id);
+      if (count > 0) saved.push(aggregate);
     }
+    this.cacheRecorded(saved);
     if ((this.constructor as ApplicationClass).snapshottingIntervals?.size) {
       await this.takeSnapshotsDue(present, newEvents, ids);
     }
     await this.notify(newEvents);
     return ids;
+  }
+
+  /**
+   * Keeps the aggregate cache (if the application keeps one) in step with a recording of these
+   * aggregates' new events: each is kept as recorded, or forgotten if events were triggered
+   * on it meanwhile (its state is then not what was recorded). Whatever records events outside
+   * `save` (a follower's pages) calls it once they are recorded.
+   */
+  protected cacheRecorded(aggregates: readonly Aggregate[]): void {
+    const cache = this.#infrastructure?.repository.cache;
+    if (!cache) return;
+    for (const aggregate of aggregates) {
+      if (aggregate.pendingEvents.length === 0) cache.put(aggregate);
+      else cache.forget(aggregate.id);
+    }
+  }
+
+  /**
+   * Makes the aggregate cache forget these aggregates after a recording of their events failed:
+   * a cached copy behind the store may be why it conflicted, and the next get reads the store.
+   */
+  protected forgetCached(aggregates: readonly Aggregate[]): void {
+    const cache = this.#infrastructure?.repository.cache;
+    for (const aggregate of aggregates) cache?.forget(aggregate.id);
   }
 
   /**

@@ -203,6 +203,7 @@ export abstract class Follower extends Application {
     try {
       ids = await events.put(newEvents, { page: page.page, aggregates: page.aggregates });
     } catch (error) {
+      this.forgetCached(page.aggregates);
       if (!(error instanceof IntegrityError)) throw error;
       // Refused, or a conflict: a refusal if another instance has recorded past the position
       // the page follows. Going on from where it got to then neither skips nor repeats any.
@@ -221,10 +222,16 @@ export abstract class Follower extends Application {
    */
   async record(processEvent: ProcessEvent): Promise<readonly number[]> {
     const { events } = await this.infrastructure();
-    const ids = await events.put(processEvent.events, {
-      aggregates: processEvent.aggregates,
-      ...(processEvent.tracking ? { tracking: processEvent.tracking } : {}),
-    });
+    let ids: readonly number[];
+    try {
+      ids = await events.put(processEvent.events, {
+        aggregates: processEvent.aggregates,
+        ...(processEvent.tracking ? { tracking: processEvent.tracking } : {}),
+      });
+    } catch (error) {
+      this.forgetCached(processEvent.aggregates);
+      throw error;
+    }
     await this.#recorded(processEvent.aggregates, processEvent.events, ids);
     return ids;
   }
@@ -235,6 +242,7 @@ export abstract class Follower extends Application {
     newEvents: readonly DomainEvent[],
     ids: readonly number[],
   ): Promise<void> {
+    this.cacheRecorded(aggregates);
     await this.takeSnapshotsDue(aggregates, newEvents, ids);
     await this.notify(newEvents);
   }

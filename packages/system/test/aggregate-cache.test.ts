@@ -10,9 +10,10 @@ import type { Application } from "@es/application";
 import { Aggregate, event } from "@es/domain";
 import { ConfigurationError, HashChain, IntegrityError, verifyStore } from "@es/persistence-core";
 import { afterEach, describe, expect, it } from "vitest";
+import { SingleThreadedRunner, System } from "../src/index.js";
 import { sleep, tsx } from "./processes.js";
 import { stores } from "./stores.js";
-import { World, Worlds } from "./worlds.js";
+import { Counters, World, Worlds } from "./worlds.js";
 
 const opened: Application[] = [];
 afterEach(async () => {
@@ -239,6 +240,30 @@ describe.each(stores.filter(([store]) => store !== "in-memory"))(
         "trucks",
         "internet",
       ]);
+    });
+
+    it("keeps a follower's cache in step with what its pages record, fast-forwarding or not", async () => {
+      for (const fastForward of ["y", "n"]) {
+        const env = {
+          ...storeEnv(),
+          AGGREGATE_CACHE_MAXSIZE: "100",
+          AGGREGATE_CACHE_FASTFORWARD: fastForward,
+        };
+        const runner = new SingleThreadedRunner(new System([[Worlds, Counters]]), { env });
+        await runner.start();
+        try {
+          const worlds = runner.get(Worlds);
+          const id = await worlds.createWorld();
+          // Each save has the counters process it at once (a failure would be thrown here).
+          for (let i = 0; i < 5; i++) await worlds.makeItSo(id, "dinosaurs");
+          const counters = runner.get(Counters);
+          expect(await counters.processRecorder.maxTrackingId("Worlds")).toBe(6);
+          // Each page got its counter from the cache, which the page before had kept.
+          expect(await counters.getCount("dinosaurs")).toBe(5);
+        } finally {
+          await runner.stop();
+        }
+      }
     });
 
     it("loses no change and never goes back a version with writers in two processes at once", {
