@@ -47,7 +47,9 @@ export interface GetOptions {
 
 /**
  * Gets aggregates by id: from the latest snapshot at or below the version asked for (when there
- * are snapshots), then the events after it.
+ * are snapshots), then the events after it. With a cache, the latest version comes from the
+ * cache's copy (with the events recorded after it, when fast-forwarding), and every aggregate
+ * read is cached.
  *
  * @example
  * ```ts
