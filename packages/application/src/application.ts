@@ -151,6 +151,8 @@ export class Application {
   /** Resolves when the infrastructure is built (rejects if it can't be). */
   readonly ready: Promise<void>;
 
+  /** The environment `env` is the values of, read by name (prefixed by the application's). */
+  readonly #environment: Environment;
   readonly #snapshotting: boolean;
   #infrastructure: ApplicationInfrastructure | undefined;
   #closed = false;
@@ -168,10 +170,9 @@ export class Application {
     claimName(this.name);
     // An environment's values are frozen, and shown with secrets (CIPHER_KEY, passwords)
     // redacted when inspected.
-    this.env = new Environment(this.name, this.constructEnv(options.env ?? {})).values as Readonly<
-      Record<string, string>
-    >;
-    this.#snapshotting = this.#readSnapshotting();
+    this.#environment = new Environment(this.name, this.constructEnv(options.env ?? {}));
+    this.env = this.#environment.values as Readonly<Record<string, string>>;
+    this.#snapshotting = this.#environment.read(IS_SNAPSHOTTING_ENABLED, envSchemas.boolean(false));
     this.ready = this.#build(options);
     // The failure is reported by whichever call awaits `ready`; don't also crash the process.
     this.ready.catch(() => {});
@@ -188,13 +189,6 @@ export class Application {
     Object.assign(env, process.env, given);
     return Object.fromEntries(
       Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-    );
-  }
-
-  #readSnapshotting(): boolean {
-    return new Environment(this.name, this.env).read(
-      IS_SNAPSHOTTING_ENABLED,
-      envSchemas.boolean(false),
     );
   }
 
@@ -218,7 +212,7 @@ export class Application {
         ? factory.eventStore(mapper, await factory.aggregateRecorder("snapshots"))
         : null;
       const cls = this.constructor as ApplicationClass;
-      const env = new Environment(this.name, this.env);
+      const env = this.#environment;
       const cacheSize = env.read(
         AGGREGATE_CACHE_MAXSIZE,
         envSchemas.integer(undefined, { min: 0 }),
@@ -550,7 +544,7 @@ export class Application {
       checkStorage: () => factory.checkStorage(),
       chain: new HashChain(this.name),
       checkpoints: await this.#checkpoints(),
-      publicKey: verifyingKeyOf(new Environment(this.name, this.env), options.verifyingKey),
+      publicKey: verifyingKeyOf(this.#environment, options.verifyingKey),
       checkpoint: options.checkpoint,
       onProgress: options.onProgress,
       pageSize: options.pageSize,
@@ -566,7 +560,7 @@ export class Application {
    * @throws {@link ConfigurationError} if there is no signing key, or it is not an Ed25519 private key.
    */
   async checkpointer(options: CheckpointingOptions = {}): Promise<Checkpointer> {
-    const env = new Environment(this.name, this.env);
+    const env = this.#environment;
     const key = signingKeyOf(env, options.signingKey);
     const { recorder } = await this.infrastructure();
     return new Checkpointer({

@@ -38,16 +38,10 @@ function room(size: number): Buffer {
   return scratch;
 }
 
-/** Writes a length-prefixed string at `offset`, returning the offset after it. */
-function writeText(buffer: Buffer, offset: number, value: string, length: number): number {
-  buffer.writeUInt32BE(length, offset);
-  buffer.write(value, offset + 4, length, "utf8");
-  return offset + 4 + length;
-}
-
 /**
- * Originator ids and topics, length-prefixed, as the hash input has them: an aggregate's events
- * share one, and an application has few topics, so most are encoded once, not per event.
+ * Texts (originator ids, topics, the application's name), UTF-8 and length-prefixed, as a hash
+ * input has them: an aggregate's events share one, and an application has few topics, so most
+ * are encoded once, not per event.
  */
 const prefixed = new Map<string, Buffer>();
 const PREFIXED_KEPT = 4096;
@@ -57,18 +51,24 @@ function lengthPrefixed(value: string): Buffer {
   if (bytes === undefined) {
     const length = Buffer.byteLength(value, "utf8");
     bytes = Buffer.allocUnsafe(4 + length);
-    writeText(bytes, 0, value, length);
+    bytes.writeUInt32BE(length, 0);
+    bytes.write(value, 4, length, "utf8");
     if (prefixed.size >= PREFIXED_KEPT) prefixed.clear();
     prefixed.set(value, bytes);
   }
   return bytes;
 }
 
+/** Writes bytes at `offset`, returning the offset after them. */
+function writeAt(buffer: Buffer, offset: number, bytes: Uint8Array): number {
+  buffer.set(bytes, offset);
+  return offset + bytes.byteLength;
+}
+
 /** Writes length-prefixed bytes at `offset`, returning the offset after them. */
 function writeBytes(buffer: Buffer, offset: number, bytes: Uint8Array): number {
   buffer.writeUInt32BE(bytes.byteLength, offset);
-  buffer.set(bytes, offset + 4);
-  return offset + 4 + bytes.byteLength;
+  return writeAt(buffer, offset + 4, bytes);
 }
 
 /**
@@ -96,14 +96,11 @@ function digestIs(digest: string, bytes: Uint8Array): boolean {
 
 /** The predecessor of an aggregate's first event: bound to the application and the aggregate. */
 export function genesisHash(applicationName: string, originatorId: string): Uint8Array {
-  const tagLength = Buffer.byteLength(GENESIS_TAG, "utf8");
-  const nameLength = Buffer.byteLength(applicationName, "utf8");
-  const idLength = Buffer.byteLength(originatorId, "utf8");
-  const buffer = room(12 + tagLength + nameLength + idLength);
-  let offset = writeText(buffer, 0, GENESIS_TAG, tagLength);
-  offset = writeText(buffer, offset, applicationName, nameLength);
-  offset = writeText(buffer, offset, originatorId, idLength);
-  return digestBytes(sha256Latin1(buffer.subarray(0, offset)));
+  const parts = [GENESIS_TAG, applicationName, originatorId].map((part) => lengthPrefixed(part));
+  const buffer = room(parts.reduce((length, part) => length + part.byteLength, 0));
+  let end = 0;
+  for (const part of parts) end = writeAt(buffer, end, part);
+  return digestBytes(sha256Latin1(buffer.subarray(0, end)));
 }
 
 /**
@@ -121,7 +118,7 @@ export function isEventHash(previous: Uint8Array, event: StoredEvent, hash: Uint
 
 function eventDigest(previous: Uint8Array, event: StoredEvent): string {
   const buffer = room(maxHashInputLength(previous, event));
-  return sha256Latin1(buffer.subarray(0, writeHashInput(buffer, 0, previous, event)));
+  return sha256Latin1(buffer.subarray(0, writeHashInput(buffer, previous, event)));
 }
 
 /**
@@ -138,25 +135,17 @@ function maxHashInputLength(previous: Uint8Array, event: StoredEvent): number {
 }
 
 /**
- * Writes what an event's hash is taken of at `offset` (which must have `maxHashInputLength`
- * bytes of room), returning the offset after it.
+ * Writes what an event's hash is taken of at the start of `buffer` (which must have
+ * `maxHashInputLength` bytes of room), returning its length.
  */
-function writeHashInput(
-  buffer: Buffer,
-  start: number,
-  previous: Uint8Array,
-  event: StoredEvent,
-): number {
-  const { originatorVersion, state } = event;
-  let offset = writeBytes(buffer, start, previous);
-  const id = lengthPrefixed(event.originatorId);
-  buffer.set(id, offset);
-  offset += id.byteLength;
+function writeHashInput(buffer: Buffer, previous: Uint8Array, event: StoredEvent): number {
+  const { originatorVersion } = event;
+  let offset = writeBytes(buffer, 0, previous);
+  offset = writeAt(buffer, offset, lengthPrefixed(event.originatorId));
   buffer.writeUInt32BE(Math.floor(originatorVersion / 2 ** 32), offset);
   buffer.writeUInt32BE(originatorVersion >>> 0, offset + 4);
-  const topic = lengthPrefixed(event.topic);
-  buffer.set(topic, offset + 8);
-  return writeBytes(buffer, offset + 8 + topic.byteLength, state);
+  offset = writeAt(buffer, offset + 8, lengthPrefixed(event.topic));
+  return writeBytes(buffer, offset, event.state);
 }
 
 /** Whether two runs of bytes are equal (a native comparison: cheaper than a loop from 32 bytes). */

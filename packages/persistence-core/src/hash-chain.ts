@@ -24,6 +24,19 @@ export interface ChainState {
 export type PreviousHash = (originatorId: string, version: number) => Uint8Array | undefined;
 
 /**
+ * Whether the event is the plain next link of a chain that stands at `version` with `hash`: the
+ * version after it, hashed, its hash that of its contents after `hash`. Reads and verifies
+ * mostly find this, and check it alone; anything else is walked by `HashChain.next`.
+ */
+export function isNextLink(version: number, hash: Uint8Array, event: StoredEvent): boolean {
+  return (
+    event.originatorVersion === version + 1 &&
+    event.hash instanceof Uint8Array &&
+    isEventHash(hash, event, event.hash)
+  );
+}
+
+/**
  * The hash chains of one application's events: each event's hash covers its predecessor's
  * (the application's genesis value for an aggregate's first event, and after events recorded
  * before hashing was on) and its stored form.
@@ -88,24 +101,13 @@ export class HashChain {
     return undefined;
   }
 
-  /**
-   * Whether the run is intact the plain way: every event hashed, each the version after the
-   * one before, its hash that of its contents after its predecessor's. Reads mostly find this,
-   * so it is checked in one tight loop; anything else is walked by `next`, which says what.
-   */
+  /** Whether every event of the run is the plain next link (`isNextLink`) of the one before. */
   #intact(events: readonly StoredEvent[], from: ChainHead): boolean {
-    let { version, hash: previous } = from;
+    let { version, hash } = from;
     for (const event of events) {
-      const { hash } = event;
-      if (
-        event.originatorVersion !== version + 1 ||
-        !(hash instanceof Uint8Array) ||
-        !isEventHash(previous, event, hash)
-      ) {
-        return false;
-      }
-      previous = hash;
-      version += 1;
+      if (!isNextLink(version, hash, event)) return false;
+      version = event.originatorVersion;
+      hash = event.hash as Uint8Array;
     }
     return true;
   }

@@ -18,9 +18,8 @@ import {
   InterfaceError,
   OperationalError,
 } from "./errors.js";
-import { isEventHash, sameBytes } from "./event-hashes.js";
-import type { ChainState, HashChain } from "./hash-chain.js";
-import { HASH_LENGTH } from "./hash-checks.js";
+import { sameBytes } from "./event-hashes.js";
+import { type ChainState, type HashChain, isNextLink } from "./hash-chain.js";
 import { LOG_START, LogHasher, type LogPosition } from "./log-hash.js";
 import type { ApplicationRecorder } from "./recorders.js";
 import type { Notification } from "./records.js";
@@ -190,21 +189,12 @@ export async function verifyStore(
       ) {
         closeBlock(notification.id);
       }
-      const { originatorId, originatorVersion, hash } = notification;
+      const { originatorId, originatorVersion } = notification;
       const state = chains.get(originatorId);
-      if (
-        state?.hash !== undefined &&
-        originatorVersion === state.version + 1 &&
-        hash instanceof Uint8Array &&
-        hash.byteLength === HASH_LENGTH
-      ) {
-        // The plain case, an event hashed after a hashed one, checked without the walk's
-        // bookkeeping of anything else.
-        if (!isEventHash(state.hash, notification, hash)) {
-          report(chain.next(state, notification, notification.id).violation as IntegrityViolation);
-        }
+      if (state?.hash !== undefined && isNextLink(state.version, state.hash, notification)) {
+        // The plain case, checked without the walk's bookkeeping of anything else.
         state.version = originatorVersion;
-        state.hash = hash;
+        state.hash = notification.hash;
       } else {
         // An aggregate's first event follows its genesis; one whose first event in the log
         // is not version 1 is missing its start, so its first link can't be checked.

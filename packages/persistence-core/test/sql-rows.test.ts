@@ -2,7 +2,7 @@
  * The SQL toolkit's values and rows: bytes as drivers bind them, and rows read as records.
  */
 import { describe, expect, it } from "vitest";
-import { hashOf, toBuffer, toNotification, toStoredEvent } from "../src/sql/index.js";
+import { columnHash, toBuffer, toNotification, toStoredEvent } from "../src/sql/index.js";
 
 describe("bytes", () => {
   it("gives a Buffer as it is, and any other byte array as a Buffer over its own bytes", () => {
@@ -67,12 +67,12 @@ describe("rows", () => {
   });
 
   it("read a hash column holding something other than bytes as the bytes of its text", () => {
-    const text = (value: unknown) => new TextDecoder().decode(hashOf(value));
+    const text = (value: unknown) => new TextDecoder().decode(columnHash(value));
     expect(text("abc")).toBe("abc");
     expect(text(42)).toBe("42");
     expect(text(42n)).toBe("42");
     expect(text(1.5)).toBe("1.5");
-    expect(hashOf("")).toEqual(new Uint8Array());
-    expect(hashOf(12)).toEqual(hashOf(12));
+    expect(columnHash("")).toEqual(new Uint8Array());
+    expect(columnHash(12)).toEqual(columnHash(12));
   });
 });

@@ -49,7 +49,13 @@ import {
   withTracking,
 } from "@es/persistence-core/sql";
 import type { PreparedStatement, SqliteDatastore } from "./datastore.js";
-import { HEX_HASH, hashFromHex } from "./hex-hash.js";
+import {
+  eventOf,
+  HEX_HASH,
+  notificationOf,
+  type RawEventRow,
+  type RawNotificationRow,
+} from "./rows.js";
 import {
   addHashColumn,
   createAggregateTable,
@@ -59,18 +65,6 @@ import {
   quoted,
   topicIndex,
 } from "./schema.js";
-
-/** A row in raw mode: the values of `EVENT_COLUMNS`, in order (cheaper than an object). */
-type RawEventRow = [
-  originatorId: string,
-  originatorVersion: number,
-  topic: string,
-  state: Uint8Array,
-  hash: unknown,
-];
-
-/** A notification's row in raw mode: its id, then as `RawEventRow`. */
-type RawNotificationRow = [id: number, ...RawEventRow];
 
 /**
  * A recorder's statement: compiled once, when the recorder is made, and prepared on first use
@@ -205,17 +199,7 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
       const rows = this.datastore.read(
         () => select.allRaw({ ...selection, originatorId }) as RawEventRow[],
       );
-      const events: StoredEvent[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const [originatorId, originatorVersion, topic, state, hex] = rows[i] as RawEventRow;
-        // Without a `hash` key when it is NULL, as `storedEvent()` makes an event without one.
-        const hash = hashFromHex(hex);
-        events[i] =
-          hash === undefined
-            ? { originatorId, originatorVersion, topic, state }
-            : { originatorId, originatorVersion, topic, state, hash };
-      }
-      return events;
+      return rows.map(eventOf);
     });
   }
 }
@@ -276,18 +260,7 @@ export class SqliteApplicationRecorder
         : this.#notifications.below;
     return this.datastore.whenFree(() => {
       const rows = this.datastore.read(() => select.allRaw(args) as RawNotificationRow[]);
-      const notifications: Notification[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const [id, originatorId, originatorVersion, topic, state, hex] = rows[
-          i
-        ] as RawNotificationRow;
-        const hash = hashFromHex(hex);
-        notifications[i] =
-          hash === undefined
-            ? { id, originatorId, originatorVersion, topic, state }
-            : { id, originatorId, originatorVersion, topic, state, hash };
-      }
-      return notifications;
+      return rows.map(notificationOf);
     });
   }
 

@@ -34,7 +34,7 @@ export {
   selectNotifications,
 } from "./recorder-statements.js";
 export {
-  hashOf,
+  columnHash,
   type NotificationRow,
   type StoredEventRow,
   toNotification,

@@ -13,7 +13,7 @@ export type StoredEventRow = {
   readonly state: Uint8Array;
   /**
    * The event's hash as the driver gives it: bytes, or NULL for an event recorded without one.
-   * A column altered by hand may give anything (see `hashOf`).
+   * A column altered by hand may give anything (see `columnHash`).
    */
   readonly hash?: unknown;
 };
@@ -31,14 +31,14 @@ const encoder = new TextEncoder();
  * which verification would pass over; and converting the same value always gives the same
  * bytes.
  */
-export function hashOf(value: unknown): Uint8Array | undefined {
+export function columnHash(value: unknown): Uint8Array | undefined {
   if (value === null || value === undefined) return undefined;
   return value instanceof Uint8Array ? value : encoder.encode(String(value));
 }
 
 /** The stored event a row holds (without a `hash` key when its hash is NULL). */
 export function toStoredEvent(row: StoredEventRow): StoredEvent {
-  const hash = hashOf(row.hash);
+  const hash = columnHash(row.hash);
   const { originator_id: originatorId, originator_version: originatorVersion } = row;
   const { topic, state } = row;
   return hash === undefined
@@ -48,7 +48,7 @@ export function toStoredEvent(row: StoredEventRow): StoredEvent {
 
 /** The notification a row holds (without a `hash` key when its hash is NULL). */
 export function toNotification(row: NotificationRow): Notification {
-  const hash = hashOf(row.hash);
+  const hash = columnHash(row.hash);
   const { notification_id: id, originator_id: originatorId } = row;
   const { originator_version: originatorVersion, topic, state } = row;
   return hash === undefined
