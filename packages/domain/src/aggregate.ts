@@ -24,6 +24,7 @@ import {
   eventClassName,
 } from "./domain-event.js";
 import { messageOf, quoted } from "./errors.js";
+import { extended } from "./extended.js";
 import {
   argumentsFrom,
   attributeMismatch,
@@ -150,12 +151,14 @@ export class Aggregate {
     ...[attributes]: TriggerArguments<E>
   ): void {
     aggregateClassInfo(this.constructor);
-    const event = constructEvent(eventClass, {
-      ...(attributes as Record<string, unknown> | undefined),
-      originatorId: this._id,
-      originatorVersion: this._version + 1,
-      timestamp: createTimestamp(this._modifiedOn),
-    });
+    const event = constructEvent(
+      eventClass,
+      extended(attributes as Record<string, unknown> | undefined, {
+        originatorId: this._id,
+        originatorVersion: this._version + 1,
+        timestamp: createTimestamp(this._modifiedOn),
+      }),
+    );
     event.mutate(this);
     this._pendingEvents.push(event);
   }
@@ -195,7 +198,7 @@ export class Aggregate {
       }
       id = cls.createId(...(argumentsFrom(params, attributes) as []));
     }
-    return cls._create(info.createdEventClass, { ...attributes, id }) as InstanceType<T>;
+    return cls._create(info.createdEventClass, extended(attributes, { id })) as InstanceType<T>;
   }
 
   /** The id of a new aggregate; override (as a static method) to derive ids from attributes. */
@@ -236,13 +239,15 @@ export class Aggregate {
         `${cls.name}._create(${eventClassName(eventClass)}): the ${cls.name} constructor takes the created event's attributes, and this one ${problems.join(" and ")}`,
       );
     }
-    const event = constructEvent(eventClass, {
-      ...rest,
-      originatorId: id,
-      originatorVersion: cls.INITIAL_VERSION,
-      timestamp: createTimestamp(),
-      originatorTopic: getTopic(cls),
-    });
+    const event = constructEvent(
+      eventClass,
+      extended(rest, {
+        originatorId: id,
+        originatorVersion: cls.INITIAL_VERSION,
+        timestamp: createTimestamp(),
+        originatorTopic: getTopic(cls),
+      }),
+    );
     const aggregate = event.mutate(null);
     aggregate._pendingEvents.push(event);
     return aggregate as InstanceType<T>;

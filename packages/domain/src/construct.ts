@@ -9,6 +9,7 @@
  * can construct an aggregate class of another.
  */
 import { EventAttributesError } from "./errors.js";
+import { extended } from "./extended.js";
 import {
   argumentsFrom,
   attributeMismatch,
@@ -71,7 +72,7 @@ export function constructAggregate<T>(
       `the ${cls.name} constructor`,
     );
   }
-  const args = argumentsFrom(spec, { ...attributes, id: init.id });
+  const args = argumentsFrom(spec, extended(attributes, { id: init.id }));
   slot.init = init;
   try {
     return Reflect.construct(cls, args);

@@ -5,6 +5,7 @@
 import { type Aggregate, restoreAggregate, stateOf } from "./aggregate.js";
 import { createTimestamp, DomainEvent, type DomainEventInit } from "./domain-event.js";
 import { EventAttributesError } from "./errors.js";
+import { extended } from "./extended.js";
 import { getTopic, registerLibraryClass, resolveTopic } from "./topics.js";
 import { CLASS_VERSION_KEY, classVersionOf, upcast } from "./upcast.js";
 
@@ -35,17 +36,16 @@ export class Snapshot extends DomainEvent {
   declare readonly state: Readonly<Record<string, unknown>>;
 
   constructor(attributes: SnapshotInit & Readonly<Record<string, unknown>>) {
-    super({ ...attributes, state: Object.freeze({ ...attributes.state }) });
+    super(extended(attributes, { state: Object.freeze({ ...attributes.state }) }));
   }
 
   /** Takes a snapshot of the aggregate at its current version. */
   static take(aggregate: Aggregate): Snapshot {
     const cls = aggregate.constructor as typeof Aggregate;
-    const state: Record<string, unknown> = {
-      ...stateOf(aggregate),
+    const state: Record<string, unknown> = extended(stateOf(aggregate), {
       createdOn: aggregate.createdOn,
       modifiedOn: aggregate.modifiedOn,
-    };
+    });
     const classVersion = classVersionOf(cls);
     if (classVersion > 1) state[CLASS_VERSION_KEY] = classVersion;
     return new Snapshot({

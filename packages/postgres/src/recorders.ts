@@ -125,7 +125,7 @@ function insert<A>(
   extra: A,
 ) {
   const statement = events.length === 1 ? inserts.one : inserts.many;
-  return datastore.write(statement, statement.params({ ...values(events), ...extra }));
+  return datastore.write(statement, statement.params(Object.assign(values(events), extra)));
 }
 
 /** One event's values, refused if PostgreSQL would store them altered (its hash checked already). */
@@ -283,7 +283,7 @@ export class PostgresAggregateRecorder implements AggregateRecorder {
     // Checked here, as every recorder checks them, rather than by the driver (or not at all).
     const selection = eventSelection(options);
     const select = this.#select(selection);
-    const rows = await this.datastore.query(select, select.params({ ...selection, originatorId }));
+    const rows = await this.datastore.query(select, select.params({ originatorId, ...selection }));
     return (rows as StoredEventRow[]).map(toStoredEvent);
   }
 }
@@ -575,7 +575,7 @@ export class PostgresProcessRecorder
 
   async #insertOfPage(events: readonly StoredEvent[], page: Page): Promise<readonly number[]> {
     const { applicationName, first, last } = page;
-    const values = { ...checkedTracking(tracking(applicationName, last)), first, last };
+    const values = { first, last, ...checkedTracking(tracking(applicationName, last)) };
     try {
       if (events.length > 0)
         return ids(await insert(this.datastore, this.#insertsOfPage, events, values));

@@ -197,7 +197,7 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     const select = this.#select(selection);
     return this.datastore.whenFree(() => {
       const rows = this.datastore.read(
-        () => select.allRaw({ ...selection, originatorId }) as RawEventRow[],
+        () => select.allRaw({ originatorId, ...selection }) as RawEventRow[],
       );
       return rows.map(eventOf);
     });
@@ -252,7 +252,7 @@ export class SqliteApplicationRecorder
     options?: SelectNotificationsOptions,
   ): Promise<Notification[]> {
     const { end, topics, ...page } = notificationSelection(start, limit, options);
-    const args = { ...page, bound: end ?? Number.MAX_SAFE_INTEGER, ...(topics && { topics }) };
+    const args = { bound: end ?? Number.MAX_SAFE_INTEGER, ...page, ...(topics && { topics }) };
     const select = topics
       ? this.#notifications.ofTopics
       : end === undefined

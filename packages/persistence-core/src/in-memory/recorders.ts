@@ -144,7 +144,8 @@ export class InMemoryApplicationRecorder
     const ids: number[] = [];
     for (const event of events) {
       const id = this.notifications.length + 1;
-      const recorded = notification({ ...event, id });
+      const { originatorId, originatorVersion, topic, state, hash } = event;
+      const recorded = notification({ id, originatorId, originatorVersion, topic, state, hash });
       this.notifications.push(recorded);
       this.append(recorded);
       const ofTopic = this.idsByTopic.get(recorded.topic);
