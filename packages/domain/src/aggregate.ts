@@ -84,11 +84,7 @@ export class Aggregate {
   /** The base aggregate event class. */
   static Event = AggregateEvent;
 
-  declare private readonly _id: string;
-  declare private _version: number;
-  declare private _createdOn: Date;
-  declare private _modifiedOn: Date;
-  declare private readonly _pendingEvents: AggregateEvent[];
+  declare private readonly _internals: Internals;
 
   constructor() {
     const init = takeAggregateInit();
@@ -103,33 +99,33 @@ export class Aggregate {
 
   /** The aggregate's id: a UUID string. */
   get id(): string {
-    return this._id;
+    return this._internals.id;
   }
 
   /** The version of the last event applied. */
   get version(): number {
-    return this._version;
+    return this._internals.version;
   }
   set version(version: number) {
-    this._version = version;
+    this._internals.version = version;
   }
 
   /** When the aggregate was created: the timestamp of its created event. */
   get createdOn(): Date {
-    return this._createdOn;
+    return this._internals.createdOn;
   }
 
   /** When the aggregate was last modified: the timestamp of its last event. */
   get modifiedOn(): Date {
-    return this._modifiedOn;
+    return this._internals.modifiedOn;
   }
   set modifiedOn(timestamp: Date) {
-    this._modifiedOn = timestamp;
+    this._internals.modifiedOn = timestamp;
   }
 
   /** Events triggered since the aggregate was constructed or last collected. */
   get pendingEvents(): readonly AggregateEvent[] {
-    return this._pendingEvents;
+    return this._internals.pendingEvents;
   }
 
   /**
@@ -137,7 +133,8 @@ export class Aggregate {
    * once it has recorded those, leaving any triggered meanwhile for the next save).
    */
   collectEvents(count?: number): AggregateEvent[] {
-    return this._pendingEvents.splice(0, count ?? this._pendingEvents.length);
+    const pending = this._internals.pendingEvents;
+    return pending.splice(0, count ?? pending.length);
   }
 
   /**
@@ -154,13 +151,13 @@ export class Aggregate {
     const event = constructEvent(
       eventClass,
       extended(attributes as Record<string, unknown> | undefined, {
-        originatorId: this._id,
-        originatorVersion: this._version + 1,
-        timestamp: createTimestamp(this._modifiedOn),
+        originatorId: this._internals.id,
+        originatorVersion: this._internals.version + 1,
+        timestamp: createTimestamp(this._internals.modifiedOn),
       }),
     );
     event.mutate(this);
-    this._pendingEvents.push(event);
+    this._internals.pendingEvents.push(event);
   }
 
   /**
@@ -249,7 +246,7 @@ export class Aggregate {
       }),
     );
     const aggregate = event.mutate(null);
-    aggregate._pendingEvents.push(event);
+    aggregate._internals.pendingEvents.push(event);
     return aggregate as InstanceType<T>;
   }
 
@@ -262,10 +259,10 @@ export class Aggregate {
   equals(other: unknown): boolean {
     if (!(other instanceof Aggregate) || other.constructor !== this.constructor) return false;
     return (
-      this._id === other._id &&
-      this._version === other._version &&
-      this._createdOn.getTime() === other._createdOn.getTime() &&
-      this._modifiedOn.getTime() === other._modifiedOn.getTime() &&
+      this.id === other.id &&
+      this.version === other.version &&
+      this.createdOn.getTime() === other.createdOn.getTime() &&
+      this.modifiedOn.getTime() === other.modifiedOn.getTime() &&
       isDeepStrictEqual(stateOf(this), stateOf(other))
     );
   }
@@ -273,10 +270,10 @@ export class Aggregate {
   /** `World(id='…', version=2, createdOn=…, modifiedOn=…, history=[ 'dinosaurs' ])` */
   toString(): string {
     const parts = [
-      `id=${inspect(this._id)}`,
-      `version=${this._version}`,
-      `createdOn=${this._createdOn.toISOString()}`,
-      `modifiedOn=${this._modifiedOn.toISOString()}`,
+      `id=${inspect(this.id)}`,
+      `version=${this.version}`,
+      `createdOn=${this.createdOn.toISOString()}`,
+      `modifiedOn=${this.modifiedOn.toISOString()}`,
       ...Object.entries(stateOf(this)).map(
         ([key, value]) =>
           `${key.replace(/^_+/, "")}=${inspect(value, { breakLength: Number.POSITIVE_INFINITY })}`,
@@ -296,6 +293,18 @@ export class Aggregate {
     registerLibraryClass("Aggregate.Created", AggregateCreated);
     registerLibraryClass("Aggregate.Event", AggregateEvent);
   }
+}
+
+/** The property that holds an aggregate's internals (its state is its other, enumerable, ones). */
+export const INTERNALS_KEY = "_internals";
+
+/** What an aggregate is beyond its state: its id, version, timestamps and pending events. */
+interface Internals {
+  readonly id: string;
+  version: number;
+  readonly createdOn: Date;
+  modifiedOn: Date;
+  readonly pendingEvents: AggregateEvent[];
 }
 
 /** The aggregate's own state: its enumerable fields (the internals are not enumerable). */
@@ -320,20 +329,18 @@ function installInternals(
   init: AggregateInit,
   createdOn = init.timestamp,
 ): void {
-  // One property at a time: a third faster than `Object.defineProperties`, and every get of
-  // an aggregate makes one.
-  hide(aggregate, "_id", init.id);
-  hide(aggregate, "_version", init.version);
-  hide(aggregate, "_createdOn", createdOn);
-  hide(aggregate, "_modifiedOn", init.timestamp);
-  hide(aggregate, "_pendingEvents", []);
-}
-
-/** Defines a writable property that is neither enumerable nor configurable. */
-function hide(aggregate: Aggregate, key: string, value: unknown): void {
-  Object.defineProperty(aggregate, key, {
-    value,
-    writable: true,
+  const internals: Internals = {
+    id: init.id,
+    version: init.version,
+    createdOn,
+    modifiedOn: init.timestamp,
+    pendingEvents: [],
+  };
+  // Not enumerable, so not the aggregate's state; one property, as each definition costs about
+  // 0.1 µs, and every get of an aggregate makes one.
+  Object.defineProperty(aggregate, INTERNALS_KEY, {
+    value: internals,
+    writable: false,
     enumerable: false,
     configurable: false,
   });

@@ -2,7 +2,7 @@
  * Snapshots: the state of an aggregate at a version, recorded as an event
  * so that it can be stored beside the aggregate's events and reconstruction can start from it.
  */
-import { type Aggregate, restoreAggregate, stateOf } from "./aggregate.js";
+import { type Aggregate, INTERNALS_KEY, restoreAggregate, stateOf } from "./aggregate.js";
 import { createTimestamp, DomainEvent, type DomainEventInit } from "./domain-event.js";
 import { EventAttributesError } from "./errors.js";
 import { extended } from "./extended.js";
@@ -70,7 +70,7 @@ export class Snapshot extends DomainEvent {
       throw new TypeError(`Snapshot of ${this.originatorId} has no createdOn/modifiedOn dates`);
     }
     const unexpected = Object.keys(state).filter(
-      (key) => INTERNALS.has(key) || key in cls.prototype,
+      (key) => key === INTERNALS_KEY || key in cls.prototype,
     );
     if (unexpected.length > 0) {
       // Such state would set the aggregate's id, version or prototype, not its fields.
@@ -94,5 +94,3 @@ export class Snapshot extends DomainEvent {
 
 registerLibraryClass("Snapshot", Snapshot);
 
-/** The aggregate's own internal fields, which a snapshot's state never holds. */
-const INTERNALS = new Set(["_id", "_version", "_createdOn", "_modifiedOn", "_pendingEvents"]);

@@ -302,8 +302,7 @@ describe("snapshots are read strictly too", () => {
 
   it.each([
     ["version", 99],
-    ["_version", 99],
-    ["_id", "someone else"],
+    ["_internals", { id: "someone else", version: 99 }],
     ["id", "someone else"],
     ["constructor", {}],
     ["toString", "x"],

@@ -1,7 +1,7 @@
 /** The JSON transcoder and transcodings. */
 import { describe, expect, it } from "vitest";
 import { decimalTranscoding, JSONTranscoder, type Transcoding } from "../src/index.js";
-import { isoString } from "../src/transcoder.js";
+import { isoDate, isoString } from "../src/transcoder.js";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -192,6 +192,46 @@ describe("dates", () => {
       expect(isoString(date)).toBe(date.toISOString());
       const decoded = transcoder.decode(transcoder.encode({ date })) as { date: Date };
       expect(decoded.date.getTime()).toBe(date.getTime());
+    }
+  });
+
+  it("reads every ISO text exactly as the Date constructor does, valid or not", () => {
+    const texts = [
+      "2026-01-31T23:59:59.999Z",
+      "2026-02-28T00:00:00.000Z",
+      "2026-02-29T00:00:00.000Z", // not a day: the constructor decides
+      "2024-02-29T12:00:00.000Z",
+      "2026-04-31T00:00:00.000Z",
+      "2026-13-01T00:00:00.000Z",
+      "2026-00-10T00:00:00.000Z",
+      "2026-01-00T00:00:00.000Z",
+      "2026-01-10T24:00:00.000Z",
+      "2026-01-10T23:60:00.000Z",
+      "2026-01-10T23:00:60.000Z",
+      "0999-12-31T23:59:59.999Z",
+      "1000-01-01T00:00:00.000Z",
+      "9999-12-31T23:59:59.999Z",
+      "2026-01-10T10:00:00.000+",
+      "2026-01-10 10:00:00.000Z",
+      "2026-1-10T10:00:00.0000Z",
+      "2026-01-10T10:00:00.00aZ",
+      "２０２６-01-10T10:00:00.000Z",
+      "2026-01-10T10:00:00.000",
+      "",
+    ];
+    // Texts of the written form with one character changed, at each position, to each of a few.
+    const base = "2026-07-15T08:30:45.123Z";
+    for (let i = 0; i < base.length; i++) {
+      for (const char of ["0", "1", "2", "3", "5", "9", "-", ":", "T", "Z", ".", " ", "+"]) {
+        texts.push(base.slice(0, i) + char + base.slice(i + 1));
+      }
+    }
+    for (const text of texts) {
+      expect([text, isoDate(text).getTime()]).toEqual([text, new Date(text).getTime()]);
+    }
+    for (let time = Date.UTC(1000, 0, 1); time < Date.UTC(9999, 11, 31); time += 9_999_999_937) {
+      const text = new Date(time).toISOString();
+      expect([text, isoDate(text).getTime()]).toEqual([text, time]);
     }
   });
 });
