@@ -93,4 +93,3 @@ export class Snapshot extends DomainEvent {
 }
 
 registerLibraryClass("Snapshot", Snapshot);
-

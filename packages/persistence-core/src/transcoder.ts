@@ -390,9 +390,7 @@ export function isoDate(data: string): Date {
       minutes <= 59 &&
       seconds <= 59
     ) {
-      return new Date(
-        Date.UTC(year, month - 1, day, hours, minutes, seconds, number(data, 20, 3)),
-      );
+      return new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds, number(data, 20, 3)));
     }
   }
   return new Date(data);
