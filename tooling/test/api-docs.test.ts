@@ -33,6 +33,7 @@ const PACKAGES = [
   "sqlite",
   "postgres",
   "system",
+  "cli",
 ];
 
 /** The exported names (and `Export.member` names) that have no documentation. */

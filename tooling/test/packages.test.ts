@@ -38,6 +38,7 @@ const PACKAGES = [
   "postgres",
   "cipher",
   "system",
+  "cli",
 ] as const;
 type Package = (typeof PACKAGES)[number];
 
@@ -182,6 +183,39 @@ describe("a consumer installing the tarballs with npm", () => {
       refused: true,
       position: 1_000,
     });
+  });
+
+  it("inspects and verifies the store with the es command once @es/cli is installed", () => {
+    npm(["install", tarballs.cli]);
+    const env = {
+      ...process.env,
+      INFRASTRUCTURE_FACTORY: "@es/sqlite",
+      SQLITE_DBNAME: join(consumer, "dogs.db"),
+    };
+    const es = (args: readonly string[]) =>
+      spawnSync(join(consumer, "node_modules", ".bin", "es"), args, {
+        cwd: consumer,
+        encoding: "utf8",
+        env,
+      });
+    const info = es(["info", "--app", "DogSchool", "--json"]);
+    expect(info.stderr).toBe("");
+    expect(JSON.parse(info.stdout)).toMatchObject({
+      application: "DogSchool",
+      store: "@es/sqlite",
+      maxNotificationId: 3,
+      tables: expect.arrayContaining([{ name: "dogschool_events", rows: 3 }]),
+    });
+    const log = es(["log", "--app", "DogSchool"]);
+    expect(log.status).toBe(0);
+    expect(log.stdout).toContain("Dog.TrickAdded");
+    const verify = es(["verify", "--app", "DogSchool"]);
+    // Recorded without hashes: reported as unchained, never as intact.
+    expect(verify.status).toBe(1);
+    expect(verify.stdout).toContain("unchained");
+    const help = es(["--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: es [options] [command]");
   });
 
   it("runs on PostgreSQL by environment once @es/postgres and pg are installed", () => {

@@ -4,6 +4,7 @@
  */
 import * as application from "@es/application";
 import * as cipher from "@es/cipher";
+import * as cli from "@es/cli";
 import * as domain from "@es/domain";
 import * as persistenceCore from "@es/persistence-core";
 import * as postgres from "@es/postgres";
@@ -19,6 +20,7 @@ const packages: Record<string, Record<string, unknown>> = {
   "@es/sqlite": sqlite,
   "@es/postgres": postgres,
   "@es/system": system,
+  "@es/cli": cli,
 };
 
 describe("public API", () => {

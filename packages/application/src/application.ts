@@ -543,7 +543,7 @@ export class Application {
     return verifyStore(recorder, {
       checkStorage: () => factory.checkStorage(),
       chain: new HashChain(this.name),
-      checkpoints: await this.#checkpoints(),
+      checkpoints: await this.#checkpointsKept(factory),
       publicKey: verifyingKeyOf(this.#environment, options.verifyingKey),
       checkpoint: options.checkpoint,
       onProgress: options.onProgress,
@@ -570,6 +570,25 @@ export class Application {
       signingKey: key,
       every: options.every ?? env.read(CHECKPOINT_INTERVAL, envSchemas.integer(1000, { min: 1 })),
     });
+  }
+
+  /**
+   * The application's checkpoints, for a verify: none if the store has no checkpoints table. A
+   * store opened without making tables (`CREATE_TABLE` off, as `es` opens stores) has none until
+   * a checkpointer has run: that is a store without checkpoints, not a failure.
+   */
+  async #checkpointsKept(factory: InfrastructureFactory): Promise<CheckpointStore | undefined> {
+    const checkpoints = await this.#checkpoints();
+    try {
+      await checkpoints.last();
+      return checkpoints;
+    } catch (error) {
+      const table = factory.recorderTableName("checkpoints");
+      if (table === undefined) throw error;
+      const { tables } = await factory.describeStore();
+      if (tables.some(({ name }) => name === table)) throw error;
+      return undefined;
+    }
   }
 
   /** The application's checkpoints (their table made on first use). */

@@ -93,6 +93,7 @@ export {
   type InfrastructureFactoryClass,
   IS_EVENT_HASHING_ENABLED,
   IS_SNAPSHOTTING_ENABLED,
+  type StoreDescription,
 } from "./infrastructure-factory.js";
 export { LOG_START, LogHasher, type LogPosition } from "./log-hash.js";
 export { Mapper, type MapperOptions, StoredEventDecodingError } from "./mapper.js";

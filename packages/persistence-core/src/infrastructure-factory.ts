@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { messageOf } from "@es/domain";
 import type { Cipher, Compressor } from "./codecs.js";
 import { bounded, Environment, type EnvValues, envSchemas } from "./environment.js";
-import { ConfigurationError } from "./errors.js";
+import { ConfigurationError, NotSupportedError } from "./errors.js";
 import { EventStore } from "./event-store.js";
 import type { HashChain } from "./hash-chain.js";
 import { Mapper } from "./mapper.js";
@@ -89,6 +89,28 @@ export interface InfrastructureFactoryClass {
    * @throws ConfigurationError naming each variable that is missing or invalid.
    */
   fromEnvironment(env: Environment, init: FactoryInit): InfrastructureFactory;
+}
+
+/** What a store holds, as tools show it (`es info`). */
+export interface StoreDescription {
+  /** The adapter: `@es/sqlite`, `@es/postgres`, `in-memory`. */
+  readonly store: string;
+  /** Where the store is: the database file, or the server, database and schema; never a password. */
+  readonly location: string;
+  /**
+   * The tables in the store (the file's, or the schema's: the application's and any others), by
+   * name, with their row counts.
+   */
+  readonly tables: readonly { readonly name: string; readonly rows: number }[];
+  /**
+   * For each tracking table in the store (a follower's `<name>_tracking` or a view's), the last
+   * notification id it tracked of each upstream application.
+   */
+  readonly tracking: readonly {
+    readonly table: string;
+    readonly applicationName: string;
+    readonly notificationId: number;
+  }[];
 }
 
 /** How `InfrastructureFactory.construct` finds an application's adapter and codecs. */
@@ -223,6 +245,27 @@ export abstract class InfrastructureFactory {
    */
   async checkStorage(): Promise<string[]> {
     return [];
+  }
+
+  /**
+   * What the store holds: its tables with their row counts, and how far each of its tracking
+   * tables has tracked each upstream application, sorted by table, then application.
+   *
+   * @throws NotSupportedError if the adapter doesn't describe its store (this default).
+   */
+  async describeStore(): Promise<StoreDescription> {
+    throw new NotSupportedError(
+      `The store of application '${this.applicationName}' can't be described: its adapter doesn't say what it holds`,
+    );
+  }
+
+  /**
+   * The name of the table a recorder of this purpose keeps its records in (`worlds_events` for
+   * `"events"`, `worlds_checkpoints` for `"checkpoints"`), as `describeStore` lists it;
+   * undefined for a store without tables.
+   */
+  recorderTableName(_purpose: string): string | undefined {
+    return undefined;
   }
 
   /** Releases connections and files. */

@@ -149,6 +149,21 @@ export class Mapper {
   }
 
   /**
+   * A stored event's state as it was encoded: decrypted, decompressed and transcoded, its
+   * topic not resolved, so no class is needed (a tool shows a store's events this way).
+   *
+   * @throws Whatever the cipher, compressor or transcoder throws for bytes they can't read.
+   */
+  decodeState(stored: StoredEvent): unknown {
+    let bytes = stored.state;
+    if (this.cipher) {
+      bytes = this.cipher.decrypt(bytes, rowOf(stored.originatorId, stored.originatorVersion));
+    }
+    if (this.compressor) bytes = this.compressor.decompress(bytes);
+    return this.transcoder.decode(bytes);
+  }
+
+  /**
    * A stored event as a domain event, built without running the event class's constructor
    * (as events are rebuilt, not re-decided).
    *
@@ -160,10 +175,7 @@ export class Mapper {
   toDomainEvent<E extends DomainEvent = DomainEvent>(stored: StoredEvent): E {
     const { originatorId, originatorVersion, topic } = stored;
     try {
-      let bytes = stored.state;
-      if (this.cipher) bytes = this.cipher.decrypt(bytes, rowOf(originatorId, originatorVersion));
-      if (this.compressor) bytes = this.compressor.decompress(bytes);
-      const decoded = this.transcoder.decode(bytes);
+      const decoded = this.decodeState(stored);
       if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) {
         throw new TypeError("stored state is not an object");
       }

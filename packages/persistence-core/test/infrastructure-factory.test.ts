@@ -18,6 +18,7 @@ import {
   InMemoryProcessRecorder,
   inMemory,
   Mapper,
+  NotSupportedError,
 } from "../src/index.js";
 
 describe("Environment", () => {
@@ -108,6 +109,31 @@ describe("InfrastructureFactory.construct", () => {
     expect(factory).toBeInstanceOf(InMemoryFactory);
     expect(factory.applicationName).toBe("Coded");
     expect(factory.mapper().compressor).toBe(compressor);
+  });
+
+  it("describes an in-memory store as nothing another process could open", async () => {
+    const factory = await InfrastructureFactory.construct({ applicationName: "Worlds", env: {} });
+    await (await factory.applicationRecorder()).insertEvents([]);
+    expect(await factory.describeStore()).toEqual({
+      store: "in-memory",
+      location: "this process's memory",
+      tables: [],
+      tracking: [],
+    });
+    expect(factory.recorderTableName("events")).toBeUndefined();
+  });
+
+  it("refuses to describe a store whose adapter doesn't say what it holds", async () => {
+    class Undescribed extends InMemoryFactory {
+      override describeStore() {
+        return InfrastructureFactory.prototype.describeStore.call(this);
+      }
+    }
+    const factory = new Undescribed({ applicationName: "Worlds" });
+    await expect(factory.describeStore()).rejects.toThrow(NotSupportedError);
+    await expect(factory.describeStore()).rejects.toThrow(
+      /application 'Worlds' can't be described/,
+    );
   });
 
   it("builds a working event store", async () => {

@@ -12,15 +12,21 @@ import {
   type FactoryInit,
   type Infrastructure,
   parseOptions,
+  type StoreDescription,
 } from "@es/persistence-core";
 import {
   isIdentifier,
+  isTrackingTable,
+  quotedIdentifier,
   requiredVariable,
   SqlInfrastructureFactory,
+  selectTrackingPositions,
+  sortedDescription,
+  TRACKING_COLUMNS,
   tableName,
 } from "@es/persistence-core/sql";
 import { z } from "zod";
-import { PostgresDatastore } from "./datastore.js";
+import { type Connection, PostgresDatastore } from "./datastore.js";
 import { PostgresPromptChannel } from "./prompt-channel.js";
 import {
   PostgresAggregateRecorder,
@@ -283,6 +289,11 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
     return datastore;
   }
 
+  /** The table a recorder of the purpose keeps its records in (in the schema): `worlds_events`. */
+  override recorderTableName(purpose: string): string {
+    return this.table(purpose).name;
+  }
+
   protected table(purpose: string): TableName {
     return new TableName(this.options.schema, tableName(this.tablePrefix, purpose));
   }
@@ -305,12 +316,92 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
     return this.#promptChannel;
   }
 
+  /**
+   * The schema's tables that the user may read, each with its rows counted, and its tracking
+   * tables' positions, all read in one read-only transaction at one snapshot. Its location is
+   * `host:port/database, schema "name"`.
+   *
+   * @throws ProgrammingError if tables keep being dropped while they are read.
+   */
+  override async describeStore(): Promise<StoreDescription> {
+    const { host, port, database, schema } = this.options;
+    const server = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { tables, tracking } = await this.datastore.transaction(
+          (connection) => readTables(connection, schema),
+          { readOnly: true },
+        );
+        return sortedDescription({
+          store: "@es/postgres",
+          location: `${server}/${database}, schema "${schema}"`,
+          tables,
+          tracking,
+        });
+      } catch (error) {
+        // The catalog named a table dropped before it was counted (a view's rebuild drops
+        // tables): read again, without it.
+        if (attempt < DESCRIBE_ATTEMPTS && isUndefinedTable(error)) continue;
+        throw error;
+      }
+    }
+  }
+
   override async close(): Promise<void> {
     this.#stopNotifying?.();
     this.#stopNotifying = undefined;
     await super.close();
     this.#promptChannel = undefined;
   }
+}
+
+/** How many times `describeStore` reads a schema whose tables are dropped meanwhile. */
+const DESCRIBE_ATTEMPTS = 3;
+
+/**
+ * The schema's tables (partitioned ones whole, not their partitions) that the user may read,
+ * each with those of its columns that are tracking columns (`$2`).
+ */
+const SELECT_TABLES = `SELECT c.relname AS name,
+    ARRAY(SELECT a.attname::text FROM pg_attribute a
+      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        AND a.attname = ANY ($2::text[])) AS columns
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+    AND has_table_privilege(c.oid, 'SELECT')`;
+
+/** Each table of the schema with its rows, and the positions of those that are tracking tables. */
+async function readTables(
+  connection: Connection,
+  schema: string,
+): Promise<Pick<StoreDescription, "tables" | "tracking">> {
+  // Every count and position read at one snapshot: as the schema's tables were at one moment.
+  await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  const tables: { name: string; rows: number }[] = [];
+  const tracking: { table: string; applicationName: string; notificationId: number }[] = [];
+  const rows = await connection.query(SELECT_TABLES, [schema, TRACKING_COLUMNS]);
+  for (const { name, columns } of rows as { name: string; columns: string[] }[]) {
+    const table = `${quotedIdentifier(schema)}.${quotedIdentifier(name)}`;
+    const [counted] = await connection.query(`SELECT count(*) AS n FROM ${table}`);
+    tables.push({ name, rows: counted?.n as number });
+    if (!isTrackingTable(name, columns)) continue;
+    const positions = await connection.query(selectTrackingPositions(table));
+    for (const position of positions as { application_name: string; notification_id: number }[]) {
+      tracking.push({
+        table: name,
+        applicationName: position.application_name,
+        notificationId: position.notification_id,
+      });
+    }
+  }
+  return { tables, tracking };
+}
+
+/** Whether a (translated) error is PostgreSQL's "relation does not exist" (SQLSTATE 42P01). */
+function isUndefinedTable(error: unknown): boolean {
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return cause?.code === "42P01";
 }
 
 /** The variables that name the server and the login, which `POSTGRES_URL` replaces. */

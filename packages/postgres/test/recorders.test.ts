@@ -13,7 +13,7 @@ import {
   PostgresProcessRecorder,
   PostgresTrackingRecorder,
 } from "../src/index.js";
-import { datastore, server, table } from "./server.js";
+import { datastore, server, table, uniquePrefix } from "./server.js";
 
 async function created<R extends { createTable(): Promise<void> }>(recorder: R): Promise<R> {
   await recorder.createTable();
@@ -44,10 +44,24 @@ describeProcessRecorder(
 );
 
 describeInfrastructureFactory("PostgresFactory", {
-  env: () => ({ INFRASTRUCTURE_FACTORY: "@es/postgres", ...server() }),
+  // A schema of its own each time: the database is shared by every test.
+  env: () => ({
+    INFRASTRUCTURE_FACTORY: "@es/postgres",
+    ...server(),
+    POSTGRES_SCHEMA: uniquePrefix(),
+  }),
   factoryClass: PostgresFactory,
   aggregateRecorderClass: PostgresAggregateRecorder,
   applicationRecorderClass: PostgresApplicationRecorder,
   trackingRecorderClass: PostgresTrackingRecorder,
   processRecorderClass: PostgresProcessRecorder,
+  description: {
+    store: "@es/postgres",
+    location: (env) =>
+      `${env.POSTGRES_HOST}:${env.POSTGRES_PORT}/${env.POSTGRES_DBNAME}, schema "${env.POSTGRES_SCHEMA}"`,
+    createNoteTable: async (factory, name) => {
+      const { datastore, options } = factory as PostgresFactory;
+      await datastore.execute(`CREATE TABLE "${options.schema}"."${name}" (note text)`);
+    },
+  },
 });

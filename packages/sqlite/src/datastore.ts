@@ -180,6 +180,18 @@ export class SqliteDatastore {
   }
 
   /**
+   * Runs `fn`, which only reads, in one read transaction (BEGIN DEFERRED), translating driver
+   * errors: all its statements see the database as it was at the first, whatever other
+   * connections commit meanwhile. It takes no write lock, so writers don't wait for it.
+   *
+   * @throws ProgrammingError while a transaction of `transaction()` is open (see `whenFree`).
+   */
+  readTransaction<T>(fn: () => T): T {
+    this.#refuseWhileOpen();
+    return translating(() => this.#writing.deferred(fn) as T);
+  }
+
+  /**
    * Runs `fn` at once (its result as it is), or, while a transaction of `transaction()` is
    * open, as soon as none is (its result then a promise): how the recorders' calls wait for a
    * view's transaction instead of running inside it. `fn` starts in the same turn as the check,

@@ -7,6 +7,7 @@
  * schema. Tables are named after the application (`worlds_events`, `worlds_snapshots`,
  * `worlds_tracking`), so applications can share one database file.
  */
+import { resolve } from "node:path";
 import { messageOf } from "@es/domain";
 import {
   type Environment,
@@ -14,8 +15,17 @@ import {
   type FactoryInit,
   type Infrastructure,
   parseOptions,
+  type StoreDescription,
 } from "@es/persistence-core";
-import { requiredVariable, SqlInfrastructureFactory, tableName } from "@es/persistence-core/sql";
+import {
+  isTrackingTable,
+  quotedIdentifier,
+  requiredVariable,
+  SqlInfrastructureFactory,
+  selectTrackingPositions,
+  sortedDescription,
+  tableName,
+} from "@es/persistence-core/sql";
 import type { z } from "zod";
 import { SqliteDatastore } from "./datastore.js";
 import { MAX_CACHE_MIB, MAX_TIMEOUT_MS, OPTIONS, PATH, SYNCHRONOUS } from "./options.js";
@@ -118,9 +128,33 @@ export class SqliteFactory extends SqlInfrastructureFactory<{
     }
   }
 
+  /**
+   * The database's tables (SQLite's own aside), each with its rows counted, and its tracking
+   * tables' positions, all read in one read transaction: as they were at one moment. Its
+   * location is the file's absolute path, or `:memory:`.
+   */
+  override async describeStore(): Promise<StoreDescription> {
+    const { datastore } = this;
+    const { path } = this.options;
+    const { tables, tracking } = await datastore.whenFree(() =>
+      datastore.readTransaction(() => readTables(datastore)),
+    );
+    return sortedDescription({
+      store: "@es/sqlite",
+      location: path === ":memory:" ? path : resolve(path),
+      tables,
+      tracking,
+    });
+  }
+
   protected openDatastore(): SqliteDatastore {
     const { path, lockTimeoutMs, synchronous, cacheSizeMib } = this.options;
     return new SqliteDatastore({ path, lockTimeoutMs, synchronous, cacheSizeMib });
+  }
+
+  /** The table a recorder of the purpose keeps its records in: `worlds_events`. */
+  override recorderTableName(purpose: string): string {
+    return this.table(purpose);
   }
 
   protected table(purpose: string): string {
@@ -133,6 +167,45 @@ export class SqliteFactory extends SqlInfrastructureFactory<{
     tracking: SqliteTrackingRecorder,
     process: SqliteProcessRecorder,
   };
+}
+
+/**
+ * The tables of the database, but SQLite's own (`sqlite_…`, a name no other table may have;
+ * `_` is escaped, as LIKE reads it as any character).
+ */
+const SELECT_TABLES =
+  "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+/** A table's columns, by the table's name (a parameter: nothing to quote). */
+const SELECT_COLUMNS = "SELECT name FROM pragma_table_info(?, 'main')";
+
+/** Each table of the database with its rows, and the positions of those that are tracking tables. */
+function readTables(datastore: SqliteDatastore): Pick<StoreDescription, "tables" | "tracking"> {
+  const tables: { name: string; rows: number }[] = [];
+  const tracking: { table: string; applicationName: string; notificationId: number }[] = [];
+  const names = datastore.prepare(SELECT_TABLES).all() as { name: string }[];
+  for (const { name } of names) {
+    // Qualified, so that a temporary table of the same name can't stand in for it.
+    const table = `main.${quotedIdentifier(name)}`;
+    const counted = datastore.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number };
+    tables.push({ name, rows: counted.n });
+    // SQLite's column names are case-insensitive, so they are compared lower-cased.
+    const columns = (datastore.prepare(SELECT_COLUMNS).all(name) as { name: string }[]).map(
+      (column) => column.name.toLowerCase(),
+    );
+    if (!isTrackingTable(name, columns)) continue;
+    const positions = datastore.prepare(selectTrackingPositions(table)).all() as {
+      application_name: string;
+      notification_id: number;
+    }[];
+    for (const position of positions) {
+      tracking.push({
+        table: name,
+        applicationName: position.application_name,
+        notificationId: position.notification_id,
+      });
+    }
+  }
+  return { tables, tracking };
 }
 
 export default SqliteFactory;

@@ -163,6 +163,42 @@ describe("SqliteFactory environment", () => {
   });
 });
 
+describe("SqliteFactory.describeStore", () => {
+  it("reads tables of any name, in memory as in a file, without taking them for SQLite's own", async () => {
+    const store = factory("Worlds", { SQLITE_DBNAME: ":memory:" });
+    await (await store.applicationRecorder()).insertEvents([makeStoredEvent("a", 1)]);
+    // Names the catalog gives as they are: a quote, a space, and LIKE's wildcard `_`.
+    store.datastore.exec([
+      `CREATE TABLE "odd ""one""_tracking" (APPLICATION_NAME text, Notification_Id integer)`,
+      `INSERT INTO "odd ""one""_tracking" VALUES ('Up', 4), ('Up', 9)`,
+      `CREATE TABLE sqliteXnotes (note text)`,
+    ]);
+    expect(await store.describeStore()).toEqual({
+      store: "@es/sqlite",
+      location: ":memory:",
+      tables: [
+        { name: 'odd "one"_tracking', rows: 2 },
+        { name: "sqliteXnotes", rows: 0 },
+        { name: "worlds_events", rows: 1 },
+      ],
+      tracking: [{ table: 'odd "one"_tracking', applicationName: "Up", notificationId: 9 }],
+    });
+    await store.close();
+  });
+
+  it("describes an empty file by its path", async () => {
+    const path = file("empty.db");
+    const store = factory("Empty", { SQLITE_DBNAME: path });
+    expect(await store.describeStore()).toEqual({
+      store: "@es/sqlite",
+      location: path,
+      tables: [],
+      tracking: [],
+    });
+    await store.close();
+  });
+});
+
 describe("lock timeout", () => {
   it("gives a writer that can't get the lock in time an OperationalError, and writes nothing", async () => {
     const path = file("locked.db");

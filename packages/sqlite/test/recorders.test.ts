@@ -77,4 +77,10 @@ describeInfrastructureFactory("SqliteFactory", {
   applicationRecorderClass: SqliteApplicationRecorder,
   trackingRecorderClass: SqliteTrackingRecorder,
   processRecorderClass: SqliteProcessRecorder,
+  description: {
+    store: "@es/sqlite",
+    location: (env) => String(env.SQLITE_DBNAME),
+    createNoteTable: async (factory, name) =>
+      (factory as SqliteFactory).datastore.exec([`CREATE TABLE "${name}" (note text)`]),
+  },
 });

@@ -7,6 +7,7 @@ import {
   type FactoryInit,
   type Infrastructure,
   InfrastructureFactory,
+  type StoreDescription,
 } from "../infrastructure-factory.js";
 import type {
   AggregateRecorder,
@@ -48,6 +49,14 @@ export class InMemoryFactory extends InfrastructureFactory {
 
   async processRecorder(): Promise<ProcessRecorder> {
     return new InMemoryProcessRecorder();
+  }
+
+  /**
+   * An in-memory store as having no tables: it lives in one process's memory, so a tool, in a
+   * process of its own, could never read it.
+   */
+  override async describeStore(): Promise<StoreDescription> {
+    return { store: "in-memory", location: "this process's memory", tables: [], tracking: [] };
   }
 }
 

@@ -4,8 +4,8 @@
  * their parameters made in the same template, the recorders' statements that every dialect
  * shares (and each dialect's way of selecting by topic), rows read as records, the base of an
  * adapter's infrastructure factory, and the checks of pages that every view's transaction and
- * every process recorder's insert of a page makes; and the states every view's rebuild goes
- * through.
+ * every process recorder's insert of a page makes; the states every view's rebuild goes
+ * through; and what describing a store (`describeStore`) takes.
  */
 
 export { checkPageOf, insertedTracking, pageRefusedBy, refuseTracking } from "../page.js";
@@ -59,4 +59,11 @@ export {
   type Statement,
   sql,
 } from "./statement.js";
+export {
+  isTrackingTable,
+  quotedIdentifier,
+  selectTrackingPositions,
+  sortedDescription,
+  TRACKING_COLUMNS,
+} from "./store-description.js";
 export { ARRAY_TOPICS, jsonTopics, type TopicList } from "./topic-lists.js";

@@ -1,7 +1,8 @@
 /**
  * Infrastructure factory promises, for adapters: the factory the
  * environment names is constructed, gives the adapter's recorders (with and without
- * `CREATE_TABLE`), and a mapper without codecs unless the environment names some.
+ * `CREATE_TABLE`), and a mapper without codecs unless the environment names some; and, where
+ * the adapter describes its store, the description counts the store's rows and tracking.
  */
 import { describe, expect, it } from "vitest";
 import type { EnvValues } from "../environment.js";
@@ -10,6 +11,8 @@ import {
   type InfrastructureFactory,
 } from "../infrastructure-factory.js";
 import { Mapper } from "../mapper.js";
+import { tracking } from "../records.js";
+import { makeStoredEvent } from "./kit-helpers.js";
 
 type AnyClass = abstract new (...args: never[]) => unknown;
 
@@ -27,6 +30,25 @@ export interface FactoryKitOptions {
   readonly trackingRecorderClass: AnyClass;
   /** The class of the process recorders it gives. */
   readonly processRecorderClass: AnyClass;
+  /**
+   * How the adapter describes its store (`describeStore`); the description is tested only when
+   * given, and then each call of `env` must configure a store of its own (a new file, a new
+   * schema), so that its tables are the test's alone.
+   */
+  readonly description?: StoreDescriptionKit;
+}
+
+/** What the factory conformance tests need to know to test an adapter's `describeStore`. */
+export interface StoreDescriptionKit {
+  /** The store the description names: `@es/sqlite`. */
+  readonly store: string;
+  /** The location the description gives of the store that `env` configured. */
+  readonly location: (env: EnvValues) => string;
+  /**
+   * Makes a table of that name, with one text column `note`, in the factory's store (the
+   * schema or file its recorders' tables are in).
+   */
+  readonly createNoteTable: (factory: InfrastructureFactory, name: string) => Promise<void>;
 }
 
 /**
@@ -49,6 +71,7 @@ export interface FactoryKitOptions {
 export function describeInfrastructureFactory(name: string, options: FactoryKitOptions): void {
   const construct = async (extra: EnvValues = {}): Promise<InfrastructureFactory> =>
     Factory.construct({ applicationName: "TestCase", env: { ...(await options.env()), ...extra } });
+  const { description } = options;
 
   describe(`${name}: infrastructure factory`, () => {
     it("is the factory the environment names, with a plain mapper", async () => {
@@ -79,5 +102,55 @@ export function describeInfrastructureFactory(name: string, options: FactoryKitO
         await factory.close();
       }
     });
+
+    // Declared only for an adapter that describes its store, so no test is reported skipped.
+    if (description !== undefined) {
+      it("describes the store: each table with its rows, and each tracking table's positions", async () => {
+        const env = await options.env();
+        const worlds = await Factory.construct({ applicationName: "Worlds", env });
+        // Another application in the same store: its tables are the store's too.
+        const counters = await Factory.construct({ applicationName: "Counters", env });
+        try {
+          const events = await worlds.applicationRecorder();
+          await events.insertEvents([1, 2, 3].map((version) => makeStoredEvent("w1", version)));
+          const worldsTracking = await worlds.trackingRecorder();
+          for (const [upstream, id] of [
+            ["Upstream", 5],
+            ["Upstream", 7],
+            ["Other", 2],
+          ] as const) {
+            await worldsTracking.insertTracking(tracking(upstream, id));
+          }
+          await (await counters.processRecorder()).insertEvents([makeStoredEvent("c1", 1)], {
+            tracking: tracking("Worlds", 3),
+          });
+          // Named like a tracking table, but without a tracking table's columns.
+          await description.createNoteTable(worlds, "notes_tracking");
+
+          // The tables its recorders keep their records in, named as the description names them.
+          expect(worlds.recorderTableName("events")).toBe("worlds_events");
+          expect(counters.recorderTableName("tracking")).toBe("counters_tracking");
+          expect(await worlds.describeStore()).toEqual({
+            store: description.store,
+            location: description.location(env),
+            tables: [
+              { name: "counters_events", rows: 1 },
+              { name: "counters_tracking", rows: 1 },
+              { name: "notes_tracking", rows: 0 },
+              { name: "worlds_events", rows: 3 },
+              { name: "worlds_tracking", rows: 3 },
+            ],
+            tracking: [
+              { table: "counters_tracking", applicationName: "Worlds", notificationId: 3 },
+              { table: "worlds_tracking", applicationName: "Other", notificationId: 2 },
+              { table: "worlds_tracking", applicationName: "Upstream", notificationId: 7 },
+            ],
+          });
+        } finally {
+          await counters.close();
+          await worlds.close();
+        }
+      });
+    }
   });
 }

@@ -3,7 +3,11 @@
  * suites (needs vitest).
  */
 
-export { describeInfrastructureFactory, type FactoryKitOptions } from "./factory-kit.js";
+export {
+  describeInfrastructureFactory,
+  type FactoryKitOptions,
+  type StoreDescriptionKit,
+} from "./factory-kit.js";
 export {
   type ChainKitOptions,
   type ChainKitStore,

@@ -1,0 +1,3 @@
+import { describePage } from "./pages.js";
+
+describePage("../packages/cli/README.md");
