@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { CliError, EXIT } from "./cli-error.js";
+import { copy } from "./commands/copy.js";
 import { history } from "./commands/history.js";
 import { info } from "./commands/info.js";
 import { log } from "./commands/log.js";
@@ -95,6 +96,30 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       "\nExample:\n  $ es history 35c5f1e3-5036-4aef-bf5f-169a2db16e55 --app Worlds --at 3 --decode ./dist/worlds.js",
     )
     .action(run((command) => history(command.args[0] ?? "", command.optsWithGlobals(), io)));
+
+  program
+    .command("copy")
+    .description(
+      "copies every record (events with their notification ids, snapshots, checkpoints, tracking) into another store, then compares the two",
+    )
+    .option(
+      "--to <NAME=value>",
+      "a variable of the target store (repeat: INFRASTRUCTURE_FACTORY=@es/postgres, POSTGRES_SCHEMA=…)",
+      collect,
+      [],
+    )
+    .option("--to-env-file <path>", "a file of the target store's variables")
+    .option("--resume", "go on with a copy that stopped, into the target that holds part of it")
+    .option(
+      "--batch-size <n>",
+      "records a page, each page one transaction (default 5000)",
+      wholeNumber(1),
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ es copy --app Worlds --to INFRASTRUCTURE_FACTORY=@es/postgres --to POSTGRES_HOST=db --to POSTGRES_DBNAME=worlds\n  $ es copy --app Worlds --to-env-file target.env --resume",
+    )
+    .action(run((command) => copy(command.optsWithGlobals(), io)));
 
   program
     .command("verify")

@@ -83,13 +83,15 @@ export async function openStore(
   return app;
 }
 
-function definedValues(env: CliIo["env"]): Record<string, string> {
+/** The variables that have values. */
+export function definedValues(env: CliIo["env"]): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) values[key] = value;
   return values;
 }
 
-function readEnvFile(path: string | undefined, io: CliIo): Record<string, string> {
+/** The variables of an env file (none if no file is given). */
+export function readEnvFile(path: string | undefined, io: CliIo): Record<string, string> {
   if (path === undefined) return {};
   let text: string;
   try {

@@ -130,6 +130,14 @@ export {
   type Tracking,
   tracking,
 } from "./records.js";
+export {
+  keyOf,
+  RECORD_KINDS,
+  type RecordKey,
+  type RecordKind,
+  type RecordsOf,
+  type StoredRecords,
+} from "./stored-records.js";
 export { type Subscription, subscription } from "./subscription.js";
 export {
   BigIntAsString,

@@ -22,6 +22,7 @@ import type {
   ProcessRecorder,
   TrackingRecorder,
 } from "./recorders.js";
+import type { StoredRecords } from "./stored-records.js";
 import { JSONTranscoder, type Transcoder } from "./transcoder.js";
 
 /** The adapter package (`@es/sqlite`) or `module:ExportName` of a factory; in memory when unset. */
@@ -256,6 +257,18 @@ export abstract class InfrastructureFactory {
   async describeStore(): Promise<StoreDescription> {
     throw new NotSupportedError(
       `The store of application '${this.applicationName}' can't be described: its adapter doesn't say what it holds`,
+    );
+  }
+
+  /**
+   * The application's records as stored, kind by kind, to copy the store to another or into
+   * it (`es copy`).
+   *
+   * @throws NotSupportedError if the adapter doesn't give them (this default).
+   */
+  async storedRecords(): Promise<StoredRecords> {
+    throw new NotSupportedError(
+      `The records of application '${this.applicationName}' can't be copied: its store's adapter doesn't give them as stored`,
     );
   }
 

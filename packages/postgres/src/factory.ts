@@ -13,6 +13,7 @@ import {
   type Infrastructure,
   parseOptions,
   type StoreDescription,
+  type StoredRecords,
 } from "@es/persistence-core";
 import {
   isIdentifier,
@@ -35,6 +36,7 @@ import {
   PostgresTrackingRecorder,
 } from "./recorders.js";
 import { TableName } from "./schema.js";
+import { PostgresStoredRecords } from "./stored-records.js";
 import { notifyAfterCommits } from "./table-changes.js";
 import { checkTls, pgTls, readPemFile, type SettingNames, type TlsSetting } from "./tls.js";
 import { parameterOf, parseConnectionUrl, URL_PARAMETERS, type UrlOptions } from "./url.js";
@@ -287,6 +289,11 @@ export class PostgresFactory extends SqlInfrastructureFactory<{
       this.#stopNotifying = notifyAfterCommits(datastore, this.table("events"));
     }
     return datastore;
+  }
+
+  /** The application's records in the schema as stored, for copying the store (`es copy`). */
+  override async storedRecords(): Promise<StoredRecords> {
+    return new PostgresStoredRecords(this.datastore, (kind) => this.table(kind));
   }
 
   /** The table a recorder of the purpose keeps its records in (in the schema): `worlds_events`. */

@@ -16,6 +16,7 @@ import {
   type Infrastructure,
   parseOptions,
   type StoreDescription,
+  type StoredRecords,
 } from "@es/persistence-core";
 import {
   isTrackingTable,
@@ -35,6 +36,7 @@ import {
   SqliteProcessRecorder,
   SqliteTrackingRecorder,
 } from "./recorders.js";
+import { SqliteStoredRecords } from "./stored-records.js";
 
 /** The database file's path, or `:memory:` (required). */
 export const SQLITE_DBNAME = "SQLITE_DBNAME";
@@ -150,6 +152,11 @@ export class SqliteFactory extends SqlInfrastructureFactory<{
   protected openDatastore(): SqliteDatastore {
     const { path, lockTimeoutMs, synchronous, cacheSizeMib } = this.options;
     return new SqliteDatastore({ path, lockTimeoutMs, synchronous, cacheSizeMib });
+  }
+
+  /** The application's records in the file as stored, for copying the store (`es copy`). */
+  override async storedRecords(): Promise<StoredRecords> {
+    return new SqliteStoredRecords(this.datastore, (kind) => this.table(kind));
   }
 
   /** The table a recorder of the purpose keeps its records in: `worlds_events`. */

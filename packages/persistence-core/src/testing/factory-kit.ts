@@ -6,12 +6,14 @@
  */
 import { describe, expect, it } from "vitest";
 import type { EnvValues } from "../environment.js";
+import { IntegrityError } from "../errors.js";
 import {
   InfrastructureFactory as Factory,
   type InfrastructureFactory,
 } from "../infrastructure-factory.js";
 import { Mapper } from "../mapper.js";
-import { tracking } from "../records.js";
+import { type StoredEvent, tracking } from "../records.js";
+import { keyOf, type RecordKey } from "../stored-records.js";
 import { makeStoredEvent } from "./kit-helpers.js";
 
 type AnyClass = abstract new (...args: never[]) => unknown;
@@ -149,6 +151,90 @@ export function describeInfrastructureFactory(name: string, options: FactoryKitO
         } finally {
           await counters.close();
           await worlds.close();
+        }
+      });
+
+      it("gives its records as stored, kind by kind in key order, and takes them into another store", async () => {
+        const hash = new Uint8Array(32).fill(9);
+        const source = await Factory.construct({
+          applicationName: "Worlds",
+          env: await options.env(),
+        });
+        const target = await Factory.construct({
+          applicationName: "Worlds",
+          env: await options.env(),
+        });
+        try {
+          // Ids whose order by UTF-8 bytes is not their order by a collation: "B" < "a" < "ä" < "é".
+          const ids = ["é", "a", "B", "ä"];
+          const events = await source.applicationRecorder();
+          for (const id of ids) {
+            await events.insertEvents([
+              makeStoredEvent(id, 1, "Created", `{"id":"${id}"}`),
+              { ...makeStoredEvent(id, 2, "Moved", "\u0000 bytes"), hash },
+            ]);
+          }
+          const snapshots = await source.aggregateRecorder("snapshots");
+          for (const id of ids) await snapshots.insertEvents([makeStoredEvent(id, 2, "Snapshot")]);
+          const trackingRecorder = await source.trackingRecorder();
+          for (const [upstream, id] of [
+            ["b", 4],
+            ["A", 2],
+            ["b", 5],
+          ] as const) {
+            await trackingRecorder.insertTracking(tracking(upstream, id));
+          }
+          const from = await source.storedRecords();
+          expect(await from.kinds()).toEqual(["events", "snapshots", "tracking"]);
+          expect(await from.count("events")).toBe(8);
+          expect(await from.lastKey("events")).toEqual([8]);
+          expect(await from.lastKey("snapshots")).toEqual(["é", 2]);
+          expect(await from.lastKey("tracking")).toEqual(["b", 5]);
+          const snapshotKeys = (await from.read("snapshots", undefined, 10)).map(
+            (s) => s.originatorId,
+          );
+          expect(snapshotKeys).toEqual(["B", "a", "ä", "é"]);
+          expect(await from.read("tracking", ["A", 2], 10)).toEqual([
+            tracking("b", 4),
+            tracking("b", 5),
+          ]);
+
+          // Copied in pages of 3, after the last key of each page.
+          await target.applicationRecorder();
+          await target.aggregateRecorder("snapshots");
+          await target.trackingRecorder();
+          const into = await target.storedRecords();
+          for (const kind of ["events", "snapshots", "tracking"] as const) {
+            expect(await into.lastKey(kind)).toBeUndefined();
+            let after: RecordKey | undefined;
+            for (;;) {
+              const page = await from.read(kind, after, 3);
+              if (page.length === 0) break;
+              await into.write(kind, page);
+              after = keyOf(kind, page.at(-1) as never);
+            }
+            expect(await into.read(kind, undefined, 100)).toEqual(
+              await from.read(kind, undefined, 100),
+            );
+            expect(await into.count(kind)).toBe(await from.count(kind));
+          }
+          // Notification ids as they were, and new events after the largest.
+          const copied = await target.applicationRecorder();
+          expect(
+            (await copied.selectNotifications(1, 10)).map((n) => [n.id, n.originatorId, n.hash]),
+          ).toEqual(
+            (await events.selectNotifications(1, 10)).map((n) => [n.id, n.originatorId, n.hash]),
+          );
+          expect(await copied.insertEvents([makeStoredEvent("new", 1)])).toEqual([9]);
+          // A record stored already refuses the whole page.
+          const [first] = await from.read("snapshots", undefined, 1);
+          await expect(
+            into.write("snapshots", [makeStoredEvent("fresh", 1), first as StoredEvent]),
+          ).rejects.toThrow(IntegrityError);
+          expect(await into.count("snapshots")).toBe(4);
+        } finally {
+          await target.close();
+          await source.close();
         }
       });
     }
