@@ -102,7 +102,8 @@ export class PostgresStoredRecords implements StoredRecords {
     const table = this.#table(kind);
     const arrays = columns.map(() => [] as unknown[]);
     for (const record of records) {
-      valuesOf(kind, record).forEach((value, i) => arrays[i]?.push(value));
+      const values = valuesOf(kind, record);
+      for (let i = 0; i < values.length; i++) arrays[i]?.push(values[i]);
     }
     const insert = `INSERT INTO ${table.qualified} (${columns.join(", ")}) SELECT * FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(", ")})`;
     await this.#datastore.transaction(async (connection) => {
