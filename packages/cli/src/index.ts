@@ -4,5 +4,6 @@
  * and its integrity (`verify`). Configured exactly as the application is, by its variables.
  */
 export { CliError, EXIT } from "./cli-error.js";
+export type { CliProjection } from "./commands/projection.js";
 export type { CliIo, Output } from "./io.js";
 export { main } from "./program.js";

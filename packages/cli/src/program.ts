@@ -9,6 +9,7 @@ import { copy } from "./commands/copy.js";
 import { history } from "./commands/history.js";
 import { info } from "./commands/info.js";
 import { log } from "./commands/log.js";
+import { projectionRebuild, projectionStatus } from "./commands/projection.js";
 import { verify } from "./commands/verify.js";
 import type { CliIo } from "./io.js";
 
@@ -120,6 +121,37 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       "\nExample:\n  $ es copy --app Worlds --to INFRASTRUCTURE_FACTORY=@es/postgres --to POSTGRES_HOST=db --to POSTGRES_DBNAME=worlds\n  $ es copy --app Worlds --to-env-file target.env --resume",
     )
     .action(run((command) => copy(command.optsWithGlobals(), io)));
+
+  const projection = program
+    .command("projection")
+    .description(
+      "a projection's position and lag, and a rebuild of its view (projections from the module --decode names)",
+    );
+  projection
+    .command("status")
+    .description("each projection's view: its position, the application's head, the lag")
+    .argument(
+      "[name]",
+      "one projection (without --decode: the view's name, whose NAME_tracking table is read)",
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ es projection status --app Worlds --decode ./dist/projections.js\n  $ es projection status counts --app Worlds",
+    )
+    .action(run((command) => projectionStatus(command.args[0], command.optsWithGlobals(), io)));
+  projection
+    .command("rebuild")
+    .description(
+      "rebuilds a projection's view from the first event, beside the live one, switched in once caught up",
+    )
+    .argument("<name>", "the projection")
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ es projection rebuild counting --app Worlds --decode ./dist/projections.js",
+    )
+    .action(
+      run((command) => projectionRebuild(command.args[0] ?? "", command.optsWithGlobals(), io)),
+    );
 
   program
     .command("verify")

@@ -76,11 +76,27 @@ export async function openStore(
   const app = new cls({ env });
   try {
     await app.ready;
+    if (writes) await refuseWithoutEvents(app);
   } catch (error) {
     await app.close().catch(() => {});
     throw error;
   }
   return app;
+}
+
+/**
+ * A command that writes (a view's rebuild) could make the tables of a mistyped application in
+ * the store it opens: it refuses a store without the application's events table instead.
+ */
+async function refuseWithoutEvents(app: Application): Promise<void> {
+  const table = app.factory.recorderTableName("events");
+  if (table === undefined) return;
+  const { tables } = await app.factory.describeStore();
+  if (!tables.some(({ name }) => name === table)) {
+    throw new CliError(
+      `The store has no table ${table}: application ${app.name} has recorded nothing there (is --app its name?)`,
+    );
+  }
 }
 
 /** The variables that have values. */
@@ -130,7 +146,7 @@ async function applicationClass(
   io: CliIo,
 ): Promise<ApplicationClass> {
   if (decode !== undefined) {
-    const [specifier = "", exportName] = splitExport(decode);
+    const [specifier, exportName] = splitExport(decode);
     const module = await importModule(specifier, io);
     if (exportName !== undefined) {
       const exported = module[exportName];
@@ -147,6 +163,11 @@ async function applicationClass(
   return class extends Application {
     static override applicationName = name;
   };
+}
+
+/** The application's module that `--decode` names (without its `:Export`), imported. */
+export function applicationModule(decode: string, io: CliIo): Promise<Record<string, unknown>> {
+  return importModule(splitExport(decode)[0], io);
 }
 
 /** `./app.js:Worlds` → [`./app.js`, `Worlds`]; a Windows drive's colon is not a separator. */

@@ -16,7 +16,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { Worlds } from "./fixtures/worlds.js";
 import { es, esStarted, fill, freshStore, jsonLines, STORES } from "./stores.js";
-import { tamper } from "./tamper.js";
+import { rows, tamper } from "./tamper.js";
 
 const APP = ["--app", "Worlds"];
 
@@ -153,6 +153,33 @@ describe.each(STORES)("es on %s", (kind) => {
     expect(jsonLines(run.stdout).at(-1)).toMatchObject({
       aggregate: { version: 3, name: "world 0", history: ["change 0", "change 1"] },
     });
+  });
+
+  it("projection rebuild makes a view from the first event, and status shows its position and lag", async () => {
+    const env = freshStore(kind);
+    await fill(env);
+    const module = ["--decode", "./test/fixtures/projections.ts"];
+    const rebuilt = es(["projection", "rebuild", "counting", ...APP, ...module, "--json"], env);
+    expect(rebuilt.stderr).toBe("");
+    expect(jsonLines(rebuilt.stdout)[0]).toMatchObject({
+      projection: "counting",
+      view: "counts",
+      position: 9,
+    });
+    const counted = await rows(env, "SELECT count FROM counts ORDER BY originator_id");
+    expect(counted.map((row) => Number(row.count))).toEqual([3, 3, 3]);
+
+    await fill(env, 1);
+    const status = es(["projection", "status", ...APP, ...module, "--json"], env);
+    expect(jsonLines(status.stdout)).toEqual([
+      { projection: "counting", view: "counts", position: 9, head: 12, lag: 3 },
+    ]);
+    // Without the module, by the view's tracking table.
+    const byTable = es(["projection", "status", "counts", ...APP, "--json"], env);
+    expect(jsonLines(byTable.stdout)).toEqual([{ view: "counts", position: 9, head: 12, lag: 3 }]);
+    const missing = es(["projection", "rebuild", "nope", ...APP, ...module], env);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("no projection named nope (it has: counting)");
   });
 
   it("verify exits 0 on an intact store and 1 on a tampered one, naming the first violation", async () => {

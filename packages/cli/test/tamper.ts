@@ -1,18 +1,25 @@
-/** Changing a store's rows behind the application's back, with the driver, as an attacker would. */
+/** A store's rows read, and changed behind the application's back, with the driver (as an attacker would). */
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { StoreEnv } from "./stores.js";
 
 /** Runs the statement on the store (on PostgreSQL, in the store's schema). */
 export async function tamper(env: StoreEnv, statement: string): Promise<void> {
+  await rows(env, statement);
+}
+
+/** The rows a statement returns from the store, read with the driver. */
+export async function rows(env: StoreEnv, statement: string): Promise<Record<string, unknown>[]> {
   if (env.INFRASTRUCTURE_FACTORY === "@es/sqlite") {
     const db = new Database(env.SQLITE_DBNAME ?? "");
     try {
-      db.exec(statement);
+      const prepared = db.prepare(statement);
+      if (prepared.reader) return prepared.all() as Record<string, unknown>[];
+      prepared.run();
+      return [];
     } finally {
       db.close();
     }
-    return;
   }
   const client = new pg.Client({
     host: process.env.POSTGRES_HOST,
@@ -24,7 +31,7 @@ export async function tamper(env: StoreEnv, statement: string): Promise<void> {
   await client.connect();
   try {
     await client.query(`SET search_path TO "${env.POSTGRES_SCHEMA}"`);
-    await client.query(statement);
+    return (await client.query(statement)).rows;
   } finally {
     await client.end();
   }
