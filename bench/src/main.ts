@@ -55,6 +55,7 @@ import {
   type PostgresRawLimits,
 } from "./postgres-raw.js";
 import { forSeconds, type PostgresServer, perSecond, postgresServer } from "./postgres-server.js";
+import { stage, steps } from "./progress.js";
 import {
   type CatchUpResult,
   measureProjections,
@@ -144,9 +145,20 @@ async function measure(
   await app.ready;
 
   const ids: string[] = [];
+  const saving = steps(
+    `${store}: W1, ${AGGREGATES} accounts saved ${COMMANDS + 1} times each`,
+    AGGREGATES,
+  );
   const [, saveMs] = await timed(async () => {
-    for (let i = 0; i < AGGREGATES; i++) ids.push(await account(app, `owner ${i}`));
+    for (let i = 0; i < AGGREGATES; i++) {
+      ids.push(await account(app, `owner ${i}`));
+      saving.tick();
+    }
   });
+  saving.stop();
+  stage(
+    `${store}: W2 gets, W3 and W3t reads${concurrent ? ", W5 4 writers" : ""}, cached gets, W4`,
+  );
   const saves = perSecond(AGGREGATES * (COMMANDS + 1), saveMs);
 
   const [, getMs] = await timed(async () => {
@@ -281,6 +293,7 @@ try {
   const sqliteRaw: Record<string, RawLimits> = {};
   for (const synchronous of ["FULL", "NORMAL"] as const) {
     const store = `sqlite ${synchronous}`;
+    stage(`${store}: the raw driver's limits`);
     sqliteRaw[store] = await measureRawLimits(
       join(dir, `raw-${synchronous}.db`),
       synchronous,
@@ -293,11 +306,13 @@ try {
   }
 
   let server: PostgresServer;
+  stage("postgres: starting the server (or using the one POSTGRES_* names)");
   [server, stopPostgres] = await postgresServer();
   // The raw limits are measured before and after the library's run and averaged, so that a
   // machine that speeds up or slows down meanwhile biases neither side.
   const rawLimits = () =>
     measurePostgresRawLimits(server, Math.min(rows, 5000), CONCURRENT_SECONDS);
+  stage("postgres: the raw driver's limits (before)");
   const rawBefore = await rawLimits();
   const schema = `bench_${Date.now()}`;
   const postgres = await measure(
@@ -310,6 +325,7 @@ try {
         measureRawPagedReads(server, `"${schema}"."accounts_events"`, topic),
     },
   );
+  stage("postgres: the raw driver's limits (after)");
   const rawAfter = await rawLimits();
   const pgRaw = Object.fromEntries(
     Object.entries(rawBefore).map(([key, before]) => [
@@ -318,6 +334,7 @@ try {
     ]),
   ) as unknown as PostgresRawLimits;
   results.push(postgres);
+  stage("Emmett: the same workloads");
   const emmett: EmmettResult = await measureEmmett(
     server,
     AGGREGATES,
@@ -329,6 +346,11 @@ try {
   const atScale: CatchUpResult[] = [];
   const projectAt = (store: string) =>
     projections.events > 0 ? projectAtScale(store, atScale) : undefined;
+  if (SCALE > 0) {
+    stage(
+      `scale: ${SCALE.toLocaleString("en-US")} events bulk-loaded into PostgreSQL, then SQLite (minutes), W2 and W3 read`,
+    );
+  }
   const scaling =
     SCALE > 0 ? await measureScaling(server, [10_000, SCALE], projectAt("postgres")) : undefined;
   const sqliteScaling =
@@ -336,17 +358,24 @@ try {
   if (SCALE > 0 && projections.events > 0) {
     atScale.push(await projectInMemoryAtScaleApart(SCALE));
   }
+  if (LATENCY_SAMPLES > 0)
+    stage(`latency: ${LATENCY_SAMPLES} samples of system and subscription lag`);
   const latency =
     LATENCY_SAMPLES > 0
       ? await measureSystemLatency(latencyStores(dir), LATENCY_SAMPLES)
       : undefined;
   const lag =
     LATENCY_SAMPLES > 0 ? await measureSubscriptionLag(lagStores(dir), LATENCY_SAMPLES) : undefined;
+  if (projections.events > 0)
+    stage(`projections: catch-up of ${projections.events.toLocaleString("en-US")} events`);
   const projected =
     projections.events > 0 ? await measureProjections(server, dir, projections) : undefined;
   const keepUp = keepUpOptions();
+  if (keepUp.seconds > 0) stage(`keep-up: ${keepUp.seconds}s of writers and followers`);
   const keptUp = keepUp.seconds > 0 ? await measureKeepUp(keepUpStores(dir), keepUp) : undefined;
   const integrity = integrityOptions();
+  if (integrity.aggregates > 0)
+    stage("integrity: W1 and W2 with hashing off and on, verify and checkpoints");
   const integrityResults =
     integrity.aggregates > 0 ? await measureIntegrity(server, dir, integrity) : undefined;
 
