@@ -1,0 +1,3 @@
+import { describePage } from "./pages.js";
+
+describePage("cli.md");
