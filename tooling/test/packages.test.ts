@@ -186,7 +186,8 @@ describe("a consumer installing the tarballs with npm", () => {
   });
 
   it("inspects and verifies the store with the es command once @es/cli is installed", () => {
-    npm(["install", tarballs.cli]);
+    // With @es/system, which runs its projections (installed before its own test, below).
+    npm(["install", tarballs.system, tarballs.cli]);
     const env = {
       ...process.env,
       INFRASTRUCTURE_FACTORY: "@es/sqlite",

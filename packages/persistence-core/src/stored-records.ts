@@ -23,9 +23,13 @@ export type RecordKey = readonly [number] | readonly [string, number];
 
 /** The records of each kind: notifications, stored events, tracking records. */
 export interface RecordsOf {
+  /** An event, with its notification id. */
   readonly events: Notification;
+  /** A snapshot: a stored event of the snapshots' table. */
   readonly snapshots: StoredEvent;
+  /** A checkpoint: a stored event of the checkpoints' table. */
   readonly checkpoints: StoredEvent;
+  /** A tracking record. */
   readonly tracking: Tracking;
 }
 
