@@ -13,6 +13,7 @@ import type {
   StoredRecords,
   Tracking,
 } from "@es/persistence-core";
+import { recordValues } from "@es/persistence-core/sql";
 import { type PostgresDatastore, Prepared } from "./datastore.js";
 import { sequenceOf, type TableName } from "./schema.js";
 
@@ -102,7 +103,7 @@ export class PostgresStoredRecords implements StoredRecords {
     const table = this.#table(kind);
     const arrays = columns.map(() => [] as unknown[]);
     for (const record of records) {
-      const values = valuesOf(kind, record);
+      const values = recordValues(kind, record);
       for (let i = 0; i < values.length; i++) arrays[i]?.push(values[i]);
     }
     const insert = `INSERT INTO ${table.qualified} (${columns.join(", ")}) SELECT * FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(", ")})`;
@@ -136,17 +137,4 @@ function recordOf(
     ...(row.hash === null || row.hash === undefined ? {} : { hash: row.hash as Uint8Array }),
   };
   return kind === "events" ? { id: Number(row.notification_id), ...event } : event;
-}
-
-const bytes = (value: Uint8Array | undefined): Buffer | null =>
-  value === undefined ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-
-function valuesOf(kind: RecordKind, record: Notification | StoredEvent | Tracking): unknown[] {
-  if (kind === "tracking") {
-    const { applicationName, notificationId } = record as Tracking;
-    return [applicationName, notificationId];
-  }
-  const { originatorId, originatorVersion, topic, state, hash } = record as StoredEvent;
-  const values = [originatorId, originatorVersion, topic, bytes(state), bytes(hash)];
-  return kind === "events" ? [(record as Notification).id, ...values] : values;
 }

@@ -12,6 +12,7 @@ import type {
   StoredRecords,
   Tracking,
 } from "@es/persistence-core";
+import { recordValues } from "@es/persistence-core/sql";
 import type { PreparedStatement, SqliteDatastore } from "./datastore.js";
 import {
   eventOf,
@@ -121,7 +122,7 @@ export class SqliteStoredRecords implements StoredRecords {
     const statement = this.#statement(insert);
     await this.#datastore.whenFree(() =>
       this.#datastore.write(() => {
-        for (const record of records) statement.run(...valuesOf(kind, record));
+        for (const record of records) statement.run(...recordValues(kind, record));
       }),
     );
   }
@@ -147,17 +148,4 @@ function recordOf(kind: RecordKind, row: unknown[]): Notification | StoredEvent 
     return { applicationName, notificationId };
   }
   return eventOf(row as RawEventRow);
-}
-
-const blob = (bytes: Uint8Array | undefined): Buffer | null =>
-  bytes === undefined ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
-function valuesOf(kind: RecordKind, record: Notification | StoredEvent | Tracking): unknown[] {
-  if (kind === "tracking") {
-    const { applicationName, notificationId } = record as Tracking;
-    return [applicationName, notificationId];
-  }
-  const { originatorId, originatorVersion, topic, state, hash } = record as StoredEvent;
-  const values = [originatorId, originatorVersion, topic, blob(state), blob(hash)];
-  return kind === "events" ? [(record as Notification).id, ...values] : values;
 }

@@ -14,6 +14,7 @@ export { withTracking } from "../tracking-delegate.js";
 export { checkPage, pageRefused } from "../view.js";
 export { toBuffer } from "./bytes.js";
 export { identifier, isIdentifier, tableName, tablePrefix } from "./identifiers.js";
+export { recordValues } from "./record-values.js";
 export {
   EVENT_COLUMNS,
   type HashColumn,
