@@ -32,7 +32,14 @@ export async function verify(options: VerifyOptions, io: CliIo): Promise<number>
     try {
       report = await app.verifyStore({
         ...(checkpoint === undefined ? {} : { checkpoint }),
-        onProgress: (progress) => bar.update(progress.checked, progress.violations),
+        onProgress: (progress) => {
+          bar.update(progress.checked, progress.violations);
+          if (io.signal?.aborted) {
+            throw new CliError(
+              `The verify stopped (interrupted) after notification ${progress.notificationId}: nothing was found wrong or right about the rest`,
+            );
+          }
+        },
       });
     } finally {
       bar.stop();
