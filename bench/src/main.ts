@@ -7,7 +7,8 @@
  *   W2 get: repository.get of each aggregate (10 events) → aggregates/s; and with the
  *      aggregate cache on (AGGREGATE_CACHE_MAXSIZE, fast-forwarding), gets of aggregates the
  *      application got or saved before; and the recorder's part alone (the stored events
- *      selected, not decoded), which is what the raw driver's lookups do
+ *      selected, not decoded), which is what the raw driver's lookups do; and W2 against the
+ *      raw lookups with each state parsed as JSON (the least a decoding get does)
  *   W3 read the whole notification log in pages of 100 → notifications/s, median of 3
  *   W3t read only the accounts' Created notifications (1 in 10), in pages of 100, the store
  *      selecting them by topic → notifications read/s, median of 3
@@ -270,6 +271,7 @@ function sqliteEnv(name: string, synchronous: Synchronous): Record<string, strin
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const ratio = (n: number, limit: number | undefined) =>
   limit ? ` (${(n / limit).toFixed(2)}×)` : "";
+const times = (n: number, limit: number | undefined) => (limit ? `${(n / limit).toFixed(2)}×` : "");
 
 /** A title, a table of reads at scale, then each plan under its title, indented. */
 function printAtScale(
@@ -387,9 +389,21 @@ try {
   );
   const limits = (store: string) => {
     const sqlite = sqliteRaw[store];
-    if (sqlite) return { save: sqlite.insert1, get: sqlite.lookup10, read: sqlite.paged };
+    if (sqlite) {
+      return {
+        save: sqlite.insert1,
+        get: sqlite.lookup10,
+        parsedGet: sqlite.lookup10Parsed,
+        read: sqlite.paged,
+      };
+    }
     if (store === "postgres") {
-      return { save: pgRaw.insert1, get: pgRaw.lookup10, read: postgres.rawReads };
+      return {
+        save: pgRaw.insert1,
+        get: pgRaw.lookup10,
+        parsedGet: pgRaw.lookup10Parsed,
+        read: postgres.rawReads,
+      };
     }
     return undefined;
   };
@@ -398,6 +412,7 @@ try {
       store: r.store,
       "W1 saves/s (= events/s)": `${fmt(r.saves)}${ratio(r.saves, limits(r.store)?.save)}`,
       "W2 gets/s": `${fmt(r.gets)}${ratio(r.gets, limits(r.store)?.get)}`,
+      "W2 vs lookups + JSON.parse": times(r.gets, limits(r.store)?.parsedGet),
       "W2 stored events only/s": `${fmt(r.storedGets)}${ratio(r.storedGets, limits(r.store)?.get)}`,
       "W2 cached gets/s": `${fmt(r.cachedGets)}${ratio(r.cachedGets, limits(r.store)?.get)}`,
       "W3 notifications/s": `${fmt(r.reads)}${ratio(r.reads, limits(r.store)?.read)}`,
@@ -419,6 +434,7 @@ try {
       "1-row tx/s": fmt(raw.insert1),
       "10-row tx/s": fmt(raw.insert10),
       "10-row lookups/s": fmt(raw.lookup10),
+      "+ JSON.parse/s": fmt(raw.lookup10Parsed),
       "same via kysely/s": fmt(raw.kyselyLookup10),
       "paged rows/s": fmt(raw.paged),
     })),
@@ -433,6 +449,7 @@ try {
       "1-row BEGIN/INSERT/COMMIT/s": fmt(pgRaw.insert1Tx),
       "10-row insert/s": fmt(pgRaw.insert10),
       "10-row lookups/s": fmt(pgRaw.lookup10),
+      "+ JSON.parse/s": fmt(pgRaw.lookup10Parsed),
       "paged rows/s (the app's table)": fmt(postgres.rawReads ?? 0),
       "4 connections inserts/s": fmt(pgRaw.concurrent4),
     },

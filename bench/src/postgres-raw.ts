@@ -17,6 +17,8 @@ export interface PostgresRawLimits {
   readonly insert10: number;
   /** Lookups of one sequence of 10 rows per second. */
   readonly lookup10: number;
+  /** The same lookups, each row's state then parsed as JSON (see the SQLite limits). */
+  readonly lookup10Parsed: number;
   /** One-row inserts per second, summed over 4 connections inserting at once. */
   readonly concurrent4: number;
 }
@@ -89,6 +91,12 @@ export async function measurePostgresRawLimits(
   started = performance.now();
   for (const id of tenIds) await db.query({ ...lookup, values: [id] });
   const lookup10 = perSecond(tenIds.length, performance.now() - started);
+  started = performance.now();
+  for (const id of tenIds) {
+    const { rows } = await db.query<{ state: Buffer }>({ ...lookup, values: [id] });
+    for (const row of rows) JSON.parse(row.state.toString("utf8"));
+  }
+  const lookup10Parsed = perSecond(tenIds.length, performance.now() - started);
 
   const writers = await Promise.all(Array.from({ length: 4 }, () => connect(server)));
   const counts = await Promise.all(
@@ -102,7 +110,7 @@ export async function measurePostgresRawLimits(
   await Promise.all(writers.map((writer) => writer.end()));
   await db.query("DROP TABLE raw_events");
   await db.end();
-  return { insert1, insert1Tx, insert10, lookup10, concurrent4 };
+  return { insert1, insert1Tx, insert10, lookup10, lookup10Parsed, concurrent4 };
 }
 
 /**
