@@ -100,7 +100,7 @@ async function refuseWithoutEvents(app: Application): Promise<void> {
 }
 
 /** The variables that have values. */
-export function definedValues(env: CliIo["env"]): Record<string, string> {
+function definedValues(env: CliIo["env"]): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) values[key] = value;
   return values;

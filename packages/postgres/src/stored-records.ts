@@ -13,7 +13,7 @@ import type {
   StoredRecords,
   Tracking,
 } from "@es/persistence-core";
-import { recordValues } from "@es/persistence-core/sql";
+import { recordValues, selectLastKey, selectRecordsPage } from "@es/persistence-core/sql";
 import { type PostgresDatastore, Prepared } from "./datastore.js";
 import { sequenceOf, type TableName } from "./schema.js";
 
@@ -73,9 +73,7 @@ export class PostgresStoredRecords implements StoredRecords {
 
   async lastKey(kind: RecordKind): Promise<RecordKey | undefined> {
     const { key } = SHAPES[kind];
-    const [row] = await this.#datastore.query(
-      `SELECT ${key.map((column, i) => `${column} AS k${i}`).join(", ")} FROM ${this.#table(kind).qualified} ORDER BY ${key.map((column) => `${column} DESC`).join(", ")} LIMIT 1`,
-    );
+    const [row] = await this.#datastore.query(selectLastKey(this.#table(kind).qualified, key));
     if (row === undefined) return undefined;
     return key.length === 1 ? [Number(row.k0)] : [String(row.k0), Number(row.k1)];
   }
@@ -86,14 +84,14 @@ export class PostgresStoredRecords implements StoredRecords {
     limit: number,
   ): Promise<readonly RecordsOf[K][]> {
     const { columns, key } = SHAPES[kind];
-    const where =
-      after === undefined
-        ? ""
-        : key.length === 1
-          ? `WHERE ${key[0]} > $2`
-          : `WHERE (${key.join(", ")}) > ($2, $3)`;
-    const text = `SELECT ${columns.join(", ")} FROM ${this.#table(kind).qualified} ${where} ORDER BY ${key.join(", ")} LIMIT $1`;
-    const rows = await this.#datastore.query(new Prepared(text), [limit, ...(after ?? [])]);
+    const text = selectRecordsPage(
+      this.#table(kind).qualified,
+      columns.join(", "),
+      key,
+      after !== undefined,
+      (position) => `$${position}`,
+    );
+    const rows = await this.#datastore.query(new Prepared(text), [...(after ?? []), limit]);
     return rows.map((row) => recordOf(kind, row)) as RecordsOf[K][];
   }
 

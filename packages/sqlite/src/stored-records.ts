@@ -12,7 +12,7 @@ import type {
   StoredRecords,
   Tracking,
 } from "@es/persistence-core";
-import { recordValues } from "@es/persistence-core/sql";
+import { recordValues, selectLastKey, selectRecordsPage } from "@es/persistence-core/sql";
 import type { PreparedStatement, SqliteDatastore } from "./datastore.js";
 import {
   eventOf,
@@ -77,16 +77,11 @@ export class SqliteStoredRecords implements StoredRecords {
   }
 
   async lastKey(kind: RecordKind): Promise<RecordKey | undefined> {
-    const { key } = SHAPES[kind];
-    const descending = key.map((column) => `${column} DESC`).join(", ");
-    const row = (await this.#read(() =>
-      this.#statement(
-        `SELECT ${key.join(", ")} FROM ${quoted(this.#table(kind))} ORDER BY ${descending} LIMIT 1`,
-      )
-        .raw(true)
-        .get(),
-    )) as [number] | [string, number] | undefined;
-    return row;
+    const text = selectLastKey(quoted(this.#table(kind)), SHAPES[kind].key);
+    return (await this.#read(() => this.#statement(text).raw(true).get())) as
+      | [number]
+      | [string, number]
+      | undefined;
   }
 
   async read<K extends RecordKind>(
@@ -95,13 +90,13 @@ export class SqliteStoredRecords implements StoredRecords {
     limit: number,
   ): Promise<readonly RecordsOf[K][]> {
     const { columns, key } = SHAPES[kind];
-    const where =
-      after === undefined
-        ? ""
-        : key.length === 1
-          ? `WHERE ${key[0]} > ?`
-          : `WHERE (${key.join(", ")}) > (?, ?)`;
-    const text = `SELECT ${columns} FROM ${quoted(this.#table(kind))} ${where} ORDER BY ${key.join(", ")} LIMIT ?`;
+    const text = selectRecordsPage(
+      quoted(this.#table(kind)),
+      columns,
+      key,
+      after !== undefined,
+      () => "?",
+    );
     const rows = (await this.#read(() =>
       this.#statement(text)
         .raw(true)

@@ -15,6 +15,7 @@ import {
   type RecordsOf,
   type StoredRecords,
 } from "@es/persistence-core";
+import { recordValues } from "@es/persistence-core/sql";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../io.js";
 import { printJson, printTable } from "../output.js";
@@ -184,21 +185,18 @@ async function digest(
     const page = await records.read(kind, after, batchSize);
     const last = page.at(-1);
     if (last === undefined) break;
-    for (const record of page) hash.update(`${JSON.stringify(fieldsOf(record))}\n`);
+    for (const record of page) hash.update(`${JSON.stringify(fieldsOf(kind, record))}\n`);
     count += page.length;
     after = keyOf(kind, last as RecordsOf[typeof kind]);
   }
   return { count, hash: hash.digest("hex") };
 }
 
-/** A record's fields, bytes in base64, in a fixed order. */
-function fieldsOf(record: object): unknown[] {
-  return Object.entries(record)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, value]) => [
-      key,
-      value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value,
-    ]);
+/** A record's stored values in its kind's column order, bytes in base64. */
+function fieldsOf(kind: RecordKind, record: RecordsOf[RecordKind]): unknown[] {
+  return recordValues(kind, record).map((value) =>
+    value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value,
+  );
 }
 
 /** `NAME=value` pairs as variables. */

@@ -50,7 +50,7 @@ export async function log(options: LogOptions, io: CliIo): Promise<number> {
       else printTable(io, shown.map(row));
     }
     if (options.follow && printed < limit) {
-      return await followFrom(app, io, options, next - 1, topics, limit - printed);
+      await followFrom(app, io, options, next - 1, topics, limit - printed);
     }
     return 0;
   } finally {
@@ -65,7 +65,7 @@ async function followFrom(
   after: number,
   topics: readonly string[] | undefined,
   remaining: number,
-): Promise<number> {
+): Promise<void> {
   let left = remaining;
   const subscription = app.recorder.subscribe({
     after,
@@ -79,10 +79,9 @@ async function followFrom(
       if (left <= 0) break;
     }
   } catch (error) {
-    if (io.signal?.aborted) return 0;
+    if (io.signal?.aborted) return;
     throw new CliError(`Following the log stopped: ${(error as Error).message}`, { cause: error });
   }
-  return 0;
 }
 
 function print(io: CliIo, notification: Notification, json: boolean | undefined): void {

@@ -99,15 +99,14 @@ export async function projectionRebuild(
       "A rebuild runs the projection's code: give --decode with the application's module, which exports its projections",
     );
   }
-  const [entry] = await projectionsOf(options.decode, io, name);
+  // One at least: projectionsOf refuses a name it doesn't have.
+  const { projection, view: viewOf } = (
+    await projectionsOf(options.decode, io, name)
+  )[0] as CliProjection;
   const app = await openStore(options, io, { decodes: true, writes: true });
   try {
-    const view = await (entry as CliProjection).view(app);
-    const runner = new ProjectionRunner({
-      application: app,
-      projection: (entry as CliProjection).projection,
-      view,
-    });
+    const view = await viewOf(app);
+    const runner = new ProjectionRunner({ application: app, projection, view });
     const head = await app.recorder.maxNotificationId();
     const bar = progressBar(io, head, "notifications");
     const started = performance.now();

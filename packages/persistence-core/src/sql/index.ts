@@ -14,7 +14,6 @@ export { withTracking } from "../tracking-delegate.js";
 export { checkPage, pageRefused } from "../view.js";
 export { toBuffer } from "./bytes.js";
 export { identifier, isIdentifier, tableName, tablePrefix } from "./identifiers.js";
-export { recordValues } from "./record-values.js";
 export {
   EVENT_COLUMNS,
   type HashColumn,
@@ -67,4 +66,5 @@ export {
   sortedDescription,
   TRACKING_COLUMNS,
 } from "./store-description.js";
+export { recordValues, selectLastKey, selectRecordsPage } from "./stored-records.js";
 export { ARRAY_TOPICS, jsonTopics, type TopicList } from "./topic-lists.js";
