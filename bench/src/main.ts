@@ -14,6 +14,9 @@
  *      selecting them by topic → notifications read/s, median of 3
  *   W4 one aggregate of 5,000 events: get without and with a snapshot → ms, median of 7
  *   W5 (PostgreSQL) 4 concurrent writers saving for CONCURRENT_SECONDS → total saves/s
+ *   W1 and W2 in turns with the raw driver (SQLite, PostgreSQL): rounds of saves and of the
+ *      driver's one-row transactions, then of gets and of the driver's lookups of the same
+ *      accounts; medians, and the ratio of the medians (paired.ts)
  *   W3 at scale (PostgreSQL, then SQLite): the last 10,000 of 10,000 and of 1,000,000 stored
  *      events; W3t at scale: by topic, a common one (1 in 10) and a rare one (1 in 10,000)
  *   System latency: save → follower processed, on each runner and store (median, p99)
@@ -36,6 +39,7 @@
  * 0 skips it), KEEP_UP_SECONDS (default 10; 0 skips), KEEP_UP_PAGE_SIZES (default "1,1000"),
  * KEEP_UP_WRITERS (default "1,4,16"), INTEGRITY_AGGREGATES (default 300; 0 skips),
  * INTEGRITY_ROUNDS (default 5), INTEGRITY_EVENTS (default 1000000; 0 skips the verify),
+ * PAIRED_ROUNDS (default 5; 0 skips), PAIRED_ACCOUNTS (a round's W1 accounts, default 200),
  * BENCH_DIR (default: a temporary folder), POSTGRES_* (a server to use; by default one is
  * started and stopped here).
  */
@@ -50,12 +54,19 @@ import { keepUpOptions, keepUpStores, measureKeepUp, printKeepUp } from "./keep-
 import { latencyStores, printLatency } from "./latency.js";
 import { Account, Accounts } from "./model.js";
 import { readAll } from "./pages.js";
+import { measurePaired, type PairedResult, postgresRawDriver, sqliteRawDriver } from "./paired.js";
 import {
   measurePostgresRawLimits,
   measureRawPagedReads,
   type PostgresRawLimits,
 } from "./postgres-raw.js";
-import { forSeconds, type PostgresServer, perSecond, postgresServer } from "./postgres-server.js";
+import {
+  dropSchemas,
+  forSeconds,
+  type PostgresServer,
+  perSecond,
+  postgresServer,
+} from "./postgres-server.js";
 import { stage, steps } from "./progress.js";
 import {
   type CatchUpResult,
@@ -79,6 +90,10 @@ const LATENCY_SAMPLES = Number(process.env.LATENCY_SAMPLES ?? 300);
 const COMMANDS = 9;
 const LONG = 5000;
 const REPEATS = 7;
+const PAIRED = {
+  rounds: Number(process.env.PAIRED_ROUNDS ?? 5),
+  accounts: Number(process.env.PAIRED_ACCOUNTS ?? 200),
+};
 const dir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), "es-bench-"));
 
 interface Result {
@@ -293,6 +308,7 @@ try {
   await warmUp();
   const results: Result[] = [await measure("in-memory", {})];
   const sqliteRaw: Record<string, RawLimits> = {};
+  const paired: PairedResult[] = [];
   for (const synchronous of ["FULL", "NORMAL"] as const) {
     const store = `sqlite ${synchronous}`;
     stage(`${store}: the raw driver's limits`);
@@ -305,6 +321,16 @@ try {
     const rawTopicReads = (topic: string) =>
       measureRawTopicReads(env.SQLITE_DBNAME ?? "", "accounts_events", topic);
     results.push(await measure(store, env, { rawTopicReads }));
+    if (PAIRED.rounds > 0) {
+      stage(`${store}: W1 and W2 beside the raw driver, in turns, ${PAIRED.rounds} rounds`);
+      const pairedEnv = sqliteEnv(`paired-${synchronous}`, synchronous);
+      const raw = sqliteRawDriver(
+        join(dir, `raw-paired-${synchronous}.db`),
+        pairedEnv.SQLITE_DBNAME ?? "",
+        synchronous,
+      );
+      paired.push(await measurePaired(store, pairedEnv, raw, PAIRED));
+    }
   }
 
   let server: PostgresServer;
@@ -327,6 +353,19 @@ try {
         measureRawPagedReads(server, `"${schema}"."accounts_events"`, topic),
     },
   );
+  if (PAIRED.rounds > 0) {
+    stage(`postgres: W1 and W2 beside the raw driver, in turns, ${PAIRED.rounds} rounds`);
+    const pairedSchema = `paired_${Date.now()}`;
+    paired.push(
+      await measurePaired(
+        "postgres",
+        { INFRASTRUCTURE_FACTORY: "@es/postgres", POSTGRES_SCHEMA: pairedSchema },
+        await postgresRawDriver(server, pairedSchema),
+        PAIRED,
+      ),
+    );
+    await dropSchemas(server, [pairedSchema]);
+  }
   stage("postgres: the raw driver's limits (after)");
   const rawAfter = await rawLimits();
   const pgRaw = Object.fromEntries(
@@ -426,6 +465,22 @@ try {
     })),
   );
   console.log(`(W4: median of ${REPEATS} gets after one to warm up)`);
+
+  if (paired.length > 0) {
+    console.log(
+      `\nW1 and W2 beside the raw driver, in turns (${PAIRED.rounds} rounds, ${PAIRED.accounts} accounts a round; medians; raw lookups of the same accounts' rows):`,
+    );
+    console.table(
+      paired.map((p) => ({
+        store: p.store,
+        "W1 saves/s": `${fmt(p.saves)}${ratio(p.saves, p.rawInserts)}`,
+        "raw 1-row tx/s": fmt(p.rawInserts),
+        "W2 gets/s": `${fmt(p.gets)}${ratio(p.gets, p.rawLookups)}`,
+        "raw lookups/s": fmt(p.rawLookups),
+        "W2 vs lookups + JSON.parse": times(p.gets, p.rawParsedLookups),
+      })),
+    );
+  }
 
   console.log("\nraw better-sqlite3 limits (same run):");
   console.table(

@@ -7,9 +7,13 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { readAll } from "./pages.js";
 import { forSeconds, type PostgresServer, perSecond } from "./postgres-server.js";
+import { w1Rows } from "./w1-rows.js";
 
 export interface PostgresRawLimits {
-  /** One-row inserts per second, each one statement in its own transaction (one round trip). */
+  /**
+   * One-row inserts per second, each one statement in its own transaction (one round trip), of
+   * the rows W1 saves (`w1Rows`).
+   */
   readonly insert1: number;
   /** One-row inserts per second, each in BEGIN / INSERT / COMMIT (three round trips). */
   readonly insert1Tx: number;
@@ -19,7 +23,7 @@ export interface PostgresRawLimits {
   readonly lookup10: number;
   /** The same lookups, each row's state then parsed as JSON (see the SQLite limits). */
   readonly lookup10Parsed: number;
-  /** One-row inserts per second, summed over 4 connections inserting at once. */
+  /** One-row inserts per second, summed over 4 connections inserting at once (as W5 saves). */
   readonly concurrent4: number;
 }
 
@@ -52,9 +56,10 @@ export async function measurePostgresRawLimits(
     CREATE UNIQUE INDEX raw_events_notification_id_idx ON raw_events (notification_id);
     CREATE INDEX raw_events_topic_idx ON raw_events (topic, notification_id)`);
 
+  const next = w1Rows();
   let started = performance.now();
   for (let i = 0; i < rows; i++) {
-    await db.query({ ...INSERT, values: [randomUUID(), 1, TOPIC, STATE] });
+    await db.query({ ...INSERT, values: [...next(), TOPIC, STATE] });
   }
   const insert1 = perSecond(rows, performance.now() - started);
 
@@ -62,7 +67,7 @@ export async function measurePostgresRawLimits(
   started = performance.now();
   for (let i = 0; i < inTx; i++) {
     await db.query("BEGIN");
-    await db.query({ ...INSERT, values: [randomUUID(), 1, TOPIC, STATE] });
+    await db.query({ ...INSERT, values: [...next(), TOPIC, STATE] });
     await db.query("COMMIT");
   }
   const insert1Tx = perSecond(inTx, performance.now() - started);
@@ -100,11 +105,12 @@ export async function measurePostgresRawLimits(
 
   const writers = await Promise.all(Array.from({ length: 4 }, () => connect(server)));
   const counts = await Promise.all(
-    writers.map((writer) =>
-      forSeconds(concurrentSeconds, () =>
-        writer.query({ ...INSERT, values: [randomUUID(), 1, TOPIC, STATE] }),
-      ),
-    ),
+    writers.map((writer) => {
+      const nextOfWriter = w1Rows();
+      return forSeconds(concurrentSeconds, () =>
+        writer.query({ ...INSERT, values: [...nextOfWriter(), TOPIC, STATE] }),
+      );
+    }),
   );
   const concurrent4 = counts.reduce((sum, count) => sum + count, 0) / concurrentSeconds;
   await Promise.all(writers.map((writer) => writer.end()));

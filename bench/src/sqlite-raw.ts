@@ -8,9 +8,10 @@ import { SqliteApplicationRecorder, SqliteDatastore, type Synchronous } from "@e
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { readAll } from "./pages.js";
+import { w1Rows } from "./w1-rows.js";
 
 export interface RawLimits {
-  /** One-row transactions per second. */
+  /** One-row transactions per second, of the rows W1 saves (`w1Rows`). */
   readonly insert1: number;
   /** Ten-row transactions per second. */
   readonly insert10: number;
@@ -60,17 +61,12 @@ export async function measureRawLimits(
   const insert = db.prepare(
     "insert into raw_events (originator_id, originator_version, topic, state, hash) values (?, ?, ?, ?, null)",
   );
-  const ids: string[] = [];
-
   const one = db.transaction((id: string, version: number) =>
     insert.run(id, version, "Account.Deposited", STATE),
   );
+  const next = w1Rows();
   let started = performance.now();
-  for (let i = 0; i < rows; i++) {
-    const id = randomUUID();
-    ids.push(id);
-    one.immediate(id, 1);
-  }
+  for (let i = 0; i < rows; i++) one.immediate(...next());
   const insert1 = rows / ((performance.now() - started) / 1000);
 
   const ten = db.transaction((id: string) => {
