@@ -380,7 +380,9 @@ export class Application {
     if ((this.constructor as ApplicationClass).snapshottingIntervals?.size) {
       await this.takeSnapshotsDue(present, newEvents, ids);
     }
-    await this.notify(newEvents);
+    // Awaited only if it is async: the default does nothing, and most saves need no more turns.
+    const notified = this.notify(newEvents);
+    if (notified) await notified;
     return ids;
   }
 
@@ -447,8 +449,11 @@ export class Application {
     return made;
   }
 
-  /** Called after new events are recorded; override to react (process applications prompt followers). */
-  protected async notify(_newEvents: readonly DomainEvent[]): Promise<void> {}
+  /**
+   * Called after new events are recorded; override to react (process applications prompt
+   * followers). A save waits for what it returns, if it returns a promise.
+   */
+  protected notify(_newEvents: readonly DomainEvent[]): void | Promise<void> {}
 
   protected async takeSnapshotsDue(
     aggregates: readonly Aggregate[],

@@ -73,17 +73,30 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
    * @throws IntegrityError if one of the events' versions is recorded already, or the page's
    *   notifications are tracked already: nothing is stored.
    */
-  async put(events: readonly DomainEvent[], options: PutOptions = {}): Promise<readonly number[]> {
-    const { aggregates, ...insert } = options;
-    const stored = events.map((event) => this.mapper.fromDomainEvent(event));
-    if (!this.chain) {
+  put(events: readonly DomainEvent[], options: PutOptions = {}): Promise<readonly number[]> {
+    // Not an async function: without a chain, the recorder's promise is returned as it is (an
+    // async function would wrap it in another, a few more turns of the microtask queue a save).
+    try {
+      const stored = events.map((event) => this.mapper.fromDomainEvent(event));
+      if (this.chain) return this.#putChained(this.chain, stored, options);
       // A snapshot given its head's hash is stored with it; other events have none.
       for (let i = 0; i < events.length; i++) {
         const hash = hashOf(events[i] as DomainEvent);
         if (hash) stored[i] = storedEvent({ ...(stored[i] as StoredEvent), hash });
       }
-      return this.recorder.insertEvents(stored, insert);
+      return this.recorder.insertEvents(stored, insertOptions(options));
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  /** `put` with a hash chain: each event linked to its predecessor, each aggregate's head moved. */
+  async #putChained(
+    chain: HashChain,
+    stored: StoredEvent[],
+    options: PutOptions,
+  ): Promise<readonly number[]> {
+    const { aggregates } = options;
     const byId = new Map((aggregates ?? []).map((aggregate) => [aggregate.id, aggregate]));
     const headHash = (id: string, version: number) => {
       const aggregate = byId.get(id);
@@ -101,11 +114,11 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
         read.set(versionKey(id, version), await this.#storedHash(id, version - 1));
       }
     }
-    const linked = this.chain.link(
+    const linked = chain.link(
       stored,
       (id, version) => headHash(id, version) ?? read.get(versionKey(id, version)),
     );
-    const ids = await this.recorder.insertEvents(linked, insert);
+    const ids = await this.recorder.insertEvents(linked, insertOptions(options));
     for (const { originatorId, originatorVersion: version, hash } of linked) {
       const aggregate = byId.get(originatorId);
       if (aggregate && hash) setChainHeadOf(aggregate, { version, hash });
@@ -181,6 +194,12 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
     return event?.hash;
   }
 }
+
+const NO_OPTIONS: InsertEventsOptions = Object.freeze({});
+
+/** What a recorder takes of `put`'s options: the aggregates are the event store's alone. */
+const insertOptions = ({ tracking, page }: PutOptions): InsertEventsOptions =>
+  tracking === undefined && page === undefined ? NO_OPTIONS : { tracking, page };
 
 function versionKey(originatorId: string, version: number): string {
   return `${version}\u0000${originatorId}`;
