@@ -297,8 +297,7 @@ const nextValue = "CASE WHEN is_called THEN last_value + 1 ELSE last_value END";
  * reads the sequence live, as a query of it does, at about 6 µs less a save. Readers need the
  * exact value (a bound of 1 would hold them back for good), so they query the sequence.
  */
-const publishedValue = (sequence: string) =>
-  `coalesce(pg_sequence_last_value(${sequence}) + 1, 1)`;
+const publishedValue = (sequence: string) => `coalesce(pg_sequence_last_value(${sequence}) + 1, 1)`;
 
 /** A lock key: the table's namespace in the top bits, a notification id in the low 47. */
 const lockKey = (table: TableName, id: string) =>
