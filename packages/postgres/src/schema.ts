@@ -226,12 +226,6 @@ export function insertAggregate(table: TableName, rows: Rows): Sql<EventValues> 
 SELECT * FROM ${EVENTS[rows]} AS e`;
 }
 
-/** The events to insert, numbered from 1 in `n`. */
-const NUMBERED: Record<Rows, Sql<EventValues>> = {
-  one: sql`(VALUES (1::bigint, ${originatorId}::text, ${originatorVersion}::bigint, ${topic}::text, ${state}::bytea, ${hash}::bytea)) AS e(n, originator_id, originator_version, topic, state, hash)`,
-  many: sql`unnest(${originatorId}::text[], ${originatorVersion}::bigint[], ${topic}::text[], ${state}::bytea[], ${hash}::bytea[]) WITH ORDINALITY AS e(originator_id, originator_version, topic, state, hash, n)`,
-};
-
 /**
  * Inserts events with notification ids, returning them: one block of consecutive ids per
  * statement, so concurrent batches never interleave. `before` is CTEs of the same statement
@@ -267,14 +261,25 @@ export function insertApplication<B = unknown>(
     rows === "one"
       ? taken
       : sql`SELECT first, setval(${raw(sequence)}, first + cardinality(${originatorId}::text[]) - 1) AS last FROM (${taken}) AS taking`;
+  const allocated = sql<EventValues>`SELECT first, pg_advisory_unlock${raw(mode)}(${raw(allocation)}) AS unlocked FROM (${block}) AS block`;
+  const into = raw(`INSERT INTO ${table.qualified} (notification_id, ${EVENT_COLUMNS})`);
+  if (rows === "one") {
+    // The allocation is the insert's one-row source, run once: its functions are volatile, so
+    // PostgreSQL neither merges its subqueries nor drops the unlock. About 6 µs a save cheaper
+    // than reading it from a CTE, as a batch's rows must.
+    return sql<EventValues & B>`${before ? sql<B>`WITH ${before}\n` : raw("")}${into}
+SELECT a.first, ${originatorId}::text, ${originatorVersion}::bigint, ${topic}::text, ${state}::bytea, ${hash}::bytea
+FROM (${allocated}) AS a
+RETURNING notification_id`;
+  }
   return sql<
     EventValues & B
   >`WITH ${before ? sql<B>`${before},\n` : raw("")}allocated AS MATERIALIZED (
-  SELECT first, pg_advisory_unlock${raw(mode)}(${raw(allocation)}) AS unlocked FROM (${block}) AS block
+  ${allocated}
 )
-INSERT INTO ${raw(table.qualified)} (notification_id, ${raw(EVENT_COLUMNS)})
+${into}
 SELECT (SELECT first FROM allocated) + e.n - 1, e.originator_id, e.originator_version, e.topic, e.state, e.hash
-FROM ${NUMBERED[rows]}
+FROM unnest(${originatorId}::text[], ${originatorVersion}::bigint[], ${topic}::text[], ${state}::bytea[], ${hash}::bytea[]) WITH ORDINALITY AS e(originator_id, originator_version, topic, state, hash, n)
 RETURNING notification_id`;
 }
 
