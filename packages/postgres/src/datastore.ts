@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import { ChangeNotifier, OperationalError, ProgrammingError } from "@es/persistence-core";
 import pg from "pg";
 import { isConnectionError, translateError } from "./errors.js";
+import { int8, returnedIds } from "./returned-ids.js";
 import type { PgTls } from "./tls.js";
 
 /** How a datastore connects: the factory's options, resolved, with TLS spelled out for pg. */
@@ -96,15 +97,7 @@ export interface Connection {
 const INT8_OID = 20;
 const types = {
   getTypeParser: ((oid: number, format?: "text" | "binary") => {
-    if (oid === INT8_OID) {
-      return (value: string) => {
-        const number = Number(value);
-        if (!Number.isSafeInteger(number)) {
-          throw new RangeError(`int8 value ${value} is beyond JavaScript's safe integers`);
-        }
-        return number;
-      };
-    }
+    if (oid === INT8_OID) return int8;
     return pg.types.getTypeParser(oid, format as "text");
   }) as typeof pg.types.getTypeParser,
 };
@@ -220,11 +213,24 @@ export class PostgresDatastore {
    * lost with its connection may have committed or not, so it fails with an OperationalError
    * rather than be repeated. It is tried again only if it was never sent.
    */
-  async write(statement: Statement, values?: readonly unknown[]): Promise<Rows> {
-    const rows = await this.#withRetries(
+  write(statement: Statement, values?: readonly unknown[]): Promise<Rows> {
+    return this.#write(async (client) => (await client.query(config(statement, values))).rows);
+  }
+
+  /**
+   * Runs a prepared statement that writes, as `write` does, resolving to the integers in the
+   * first column of the rows it returns (the ids an insert returns), read without the rows
+   * being described (see `returnedIds`).
+   */
+  writeIds(statement: Prepared, values: readonly unknown[]): Promise<number[]> {
+    return this.#write((client) => returnedIds(client, statement.name, statement.text, values));
+  }
+
+  async #write<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const result = await this.#withRetries(
       async (client) => {
         try {
-          return (await client.query(config(statement, values))).rows;
+          return await run(client);
         } catch (error) {
           // A write that failed may have held a session-level advisory lock (the recorders'
           // id allocation takes one for a moment); a connection goes back to the pool without.
@@ -237,7 +243,7 @@ export class PostgresDatastore {
       (error) => isConnectionError(error) && wasNotSent(error),
     );
     this.commits.notify();
-    return rows;
+    return result;
   }
 
   /** Runs statements in one simple query (no parameters, several statements), e.g. DDL. */

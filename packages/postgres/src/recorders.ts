@@ -125,7 +125,7 @@ function insert<A>(
   extra: A,
 ) {
   const statement = events.length === 1 ? inserts.one : inserts.many;
-  return datastore.write(statement, statement.params(Object.assign(values(events), extra)));
+  return datastore.writeIds(statement, statement.params(Object.assign(values(events), extra)));
 }
 
 /** One event's values, refused if PostgreSQL would store them altered (its hash checked already). */
@@ -154,9 +154,6 @@ function values(events: readonly StoredEvent[]): EventValues {
     hash: all.map((e) => e.hash),
   };
 }
-
-const ids = (rows: readonly Record<string, unknown>[]): number[] =>
-  rows.map((row) => row.notification_id as number);
 
 /** A tracking record, refused if PostgreSQL would store its application name altered. */
 export const checkedTracking = (tracking: Tracking): Tracking => ({
@@ -354,7 +351,7 @@ export class PostgresApplicationRecorder
   ): Promise<readonly number[]> {
     refuseTracking(this, options);
     if (events.length === 0) return [];
-    return ids(await insert(this.datastore, this.#inserts, events, {}));
+    return insert(this.datastore, this.#inserts, events, {});
   }
 
   /**
@@ -570,7 +567,7 @@ export class PostgresProcessRecorder
       return [];
     }
     const tracked = checkedTracking(tracking);
-    return ids(await insert(this.datastore, this.#insertsWithTracking, events, tracked));
+    return insert(this.datastore, this.#insertsWithTracking, events, tracked);
   }
 
   async #insertOfPage(events: readonly StoredEvent[], page: Page): Promise<readonly number[]> {
@@ -578,7 +575,7 @@ export class PostgresProcessRecorder
     const values = { first, last, ...checkedTracking(tracking(applicationName, last)) };
     try {
       if (events.length > 0)
-        return ids(await insert(this.datastore, this.#insertsOfPage, events, values));
+        return await insert(this.datastore, this.#insertsOfPage, events, values);
       await this.datastore.write(this.#insertPage, this.#insertPage.params(values));
       return [];
     } catch (error) {
