@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { ChangeNotifier, OperationalError, ProgrammingError } from "@es/persistence-core";
 import pg from "pg";
 import { isConnectionError, translateError } from "./errors.js";
-import { int8, returnedIds } from "./returned-ids.js";
+import { preparedRows } from "./prepared-rows.js";
 import type { PgTls } from "./tls.js";
 
 /** How a datastore connects: the factory's options, resolved, with TLS spelled out for pg. */
@@ -95,6 +95,13 @@ export interface Connection {
 
 /** int8 (bigint) as a number, refused beyond the safe integers rather than rounded. */
 const INT8_OID = 20;
+function int8(value: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number)) {
+    throw new RangeError(`int8 value ${value} is beyond JavaScript's safe integers`);
+  }
+  return number;
+}
 const types = {
   getTypeParser: ((oid: number, format?: "text" | "binary") => {
     if (oid === INT8_OID) return int8;
@@ -125,6 +132,12 @@ const config = (statement: Statement, values: readonly unknown[] | undefined) =>
   typeof statement === "string"
     ? { text: statement, values: values as unknown[] }
     : { text: statement.text, name: statement.name, values: values as unknown[] };
+
+/** The id in a row's first column (an int8, parsed as a number). */
+function idOf([id]: unknown[]): number {
+  if (typeof id !== "number") throw new TypeError(`The statement returned ${String(id)} as an id`);
+  return id;
+}
 
 const RETRIES = 3;
 const ENDED =
@@ -218,12 +231,27 @@ export class PostgresDatastore {
   }
 
   /**
+   * Runs a prepared statement that only reads, as `query` does, resolving to its rows as
+   * arrays of their columns' values, in the order it selects them (see `preparedRows`: the
+   * rows are described once per connection, not at every run).
+   */
+  queryArrays(statement: Prepared, values: readonly unknown[]): Promise<unknown[][]> {
+    return this.#withRetries(
+      (client) => preparedRows(client, statement.name, statement.text, values, types),
+      isConnectionError,
+    );
+  }
+
+  /**
    * Runs a prepared statement that writes, as `write` does, resolving to the integers in the
-   * first column of the rows it returns (the ids an insert returns), read without the rows
-   * being described (see `returnedIds`).
+   * first column of the rows it returns (the ids an insert returns; see `queryArrays`).
+   *
+   * @throws TypeError if one of them is NULL.
    */
   writeIds(statement: Prepared, values: readonly unknown[]): Promise<number[]> {
-    return this.#write((client) => returnedIds(client, statement.name, statement.text, values));
+    return this.#write(async (client) =>
+      (await preparedRows(client, statement.name, statement.text, values, types)).map(idOf),
+    );
   }
 
   async #write<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -42,21 +42,21 @@ import {
   insertTracking,
   maxNotificationId,
   maxTrackingId,
-  type NotificationRow,
+  type NotificationValues,
+  notificationOfValues,
   pageRefusedBy,
   refuseTracking,
   type SelectEventsArgs,
   type SelectNotificationsArgs,
   type Sql,
   type Statement,
-  type StoredEventRow,
+  type StoredEventValues,
   selectEventsStatements,
   selectNotificationId,
   selectNotifications,
   sql,
+  storedEventOfValues,
   toBuffer,
-  toNotification,
-  toStoredEvent,
   withTracking,
 } from "@es/persistence-core/sql";
 import { type Connection, type PostgresDatastore, Prepared } from "./datastore.js";
@@ -280,8 +280,11 @@ export class PostgresAggregateRecorder implements AggregateRecorder {
     // Checked here, as every recorder checks them, rather than by the driver (or not at all).
     const selection = eventSelection(options);
     const select = this.#select(selection);
-    const rows = await this.datastore.query(select, select.params({ originatorId, ...selection }));
-    return (rows as StoredEventRow[]).map(toStoredEvent);
+    const rows = await this.datastore.queryArrays(
+      select,
+      select.params({ originatorId, ...selection }),
+    );
+    return (rows as unknown as StoredEventValues[]).map(storedEventOfValues);
   }
 }
 
@@ -392,7 +395,7 @@ export class PostgresApplicationRecorder
         rows = rows.concat(await this.#selectBelow(next, below, most - rows.length, listed));
       }
     }
-    return rows.map(toNotification);
+    return rows.map(notificationOfValues);
   }
 
   async #selectBelow(
@@ -400,10 +403,13 @@ export class PostgresApplicationRecorder
     bound: number,
     limit: number,
     topics: readonly string[] | undefined,
-  ): Promise<NotificationRow[]> {
+  ): Promise<NotificationValues[]> {
     const select = topics ? this.#selectTopics : this.#select;
     const args = { start, bound, limit, ...(topics && { topics }) };
-    return (await this.datastore.query(select, select.params(args))) as NotificationRow[];
+    return (await this.datastore.queryArrays(
+      select,
+      select.params(args),
+    )) as unknown as NotificationValues[];
   }
 
   /** The largest notification id below a bound measured now (every id up to it can be read). */

@@ -36,7 +36,11 @@ export {
 export {
   columnHash,
   type NotificationRow,
+  type NotificationValues,
+  notificationOfValues,
   type StoredEventRow,
+  type StoredEventValues,
+  storedEventOfValues,
   toNotification,
   toStoredEvent,
 } from "./rows.js";

@@ -55,3 +55,47 @@ export function toNotification(row: NotificationRow): Notification {
     ? { id, originatorId, originatorVersion, topic, state }
     : { id, originatorId, originatorVersion, topic, state, hash };
 }
+
+/**
+ * A row of an events table read as an array (raw mode): the values of `EVENT_COLUMNS`, in
+ * order, the hash as the driver gives it.
+ */
+export type StoredEventValues = readonly [
+  originatorId: string,
+  originatorVersion: number,
+  topic: string,
+  state: Uint8Array,
+  hash: unknown,
+];
+
+/** A row of an application's events table read as an array: its notification id, then as `StoredEventValues`. */
+export type NotificationValues = readonly [id: number, ...StoredEventValues];
+
+/** The stored event a row read as an array holds (as `toStoredEvent`). */
+export function storedEventOfValues([
+  originatorId,
+  originatorVersion,
+  topic,
+  state,
+  stored,
+]: StoredEventValues): StoredEvent {
+  const hash = columnHash(stored);
+  return hash === undefined
+    ? { originatorId, originatorVersion, topic, state }
+    : { originatorId, originatorVersion, topic, state, hash };
+}
+
+/** The notification a row read as an array holds (as `toNotification`). */
+export function notificationOfValues([
+  id,
+  originatorId,
+  originatorVersion,
+  topic,
+  state,
+  stored,
+]: NotificationValues): Notification {
+  const hash = columnHash(stored);
+  return hash === undefined
+    ? { id, originatorId, originatorVersion, topic, state }
+    : { id, originatorId, originatorVersion, topic, state, hash };
+}
