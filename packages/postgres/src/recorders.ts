@@ -415,17 +415,17 @@ export class PostgresApplicationRecorder
   /** The largest notification id below a bound measured now (every id up to it can be read). */
   async maxNotificationId(): Promise<number> {
     const bound = await this.#measureBound();
-    const [row] = await this.datastore.query(this.#max, this.#max.params({ bound }));
-    return (row?.max as number | null | undefined) ?? 0;
+    const [[max] = []] = await this.datastore.queryArrays(this.#max, this.#max.params({ bound }));
+    return (max as number | null | undefined) ?? 0;
   }
 
   async notificationIdOf(originatorId: string, version: number): Promise<number | undefined> {
     const statement = this.#notificationId;
-    const [row] = await this.datastore.query(
+    const [[id] = []] = await this.datastore.queryArrays(
       statement,
       statement.params({ originatorId, version }),
     );
-    return row?.notification_id as number | undefined;
+    return id as number | undefined;
   }
 
   /**
@@ -443,8 +443,8 @@ export class PostgresApplicationRecorder
 
   /** Measures the bound, for this statement's successors. */
   async #measureBound(): Promise<number> {
-    const [row] = await this.datastore.query(this.#measure);
-    this.#bound = row?.bound as number;
+    const [[bound] = []] = await this.datastore.queryArrays(this.#measure, []);
+    this.#bound = bound as number;
     return this.#bound;
   }
 }
@@ -491,13 +491,19 @@ export class PostgresTrackingRecorder implements TrackingRecorder {
   }
 
   async maxTrackingId(applicationName: string): Promise<number> {
-    const [row] = await this.datastore.query(this.#max, this.#max.params({ applicationName }));
-    return (row?.max as number | undefined) ?? 0;
+    const [[max] = []] = await this.datastore.queryArrays(
+      this.#max,
+      this.#max.params({ applicationName }),
+    );
+    return (max as number | null | undefined) ?? 0;
   }
 
   async hasTrackingId(applicationName: string, notificationId: number): Promise<boolean> {
     const has = this.#has;
-    const rows = await this.datastore.query(has, has.params({ applicationName, notificationId }));
+    const rows = await this.datastore.queryArrays(
+      has,
+      has.params({ applicationName, notificationId }),
+    );
     return rows.length > 0;
   }
 
