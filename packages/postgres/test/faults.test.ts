@@ -215,6 +215,34 @@ describe("timeouts", () => {
 });
 
 describe("connection lifetime", () => {
+  it("keeps one connection between statements run one at a time", async () => {
+    const store = closedAfter();
+    const pids = new Set<unknown>();
+    for (let i = 0; i < 5; i++) {
+      const [row] = await store.query("SELECT pg_backend_pid() AS pid");
+      pids.add(row?.pid);
+      await store.transaction(async (connection) => {
+        const [inTransaction] = await connection.query("SELECT pg_backend_pid() AS pid");
+        pids.add(inTransaction?.pid);
+      });
+    }
+    expect(pids.size).toBe(1);
+    expect(store.poolSize).toEqual({ total: 1, idle: 1 });
+  });
+
+  it("hands the connection it keeps to a statement waiting for the pool", async () => {
+    const store = closedAfter({ maxConnections: 1, connectTimeoutMs: 2_000 });
+    let waiting: Promise<unknown> | undefined;
+    await store.transaction(async (connection) => {
+      // Taken while the transaction holds the pool's one connection: it waits for it.
+      waiting = store.query("SELECT 2 AS n");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await connection.query("SELECT 1");
+    });
+    expect(await waiting).toEqual([{ n: 2 }]);
+    expect(await store.query("SELECT 3 AS n")).toEqual([{ n: 3 }]);
+  });
+
   it("closes each connection after its transaction with a maximum age of 0", async () => {
     const events = await applicationRecorder({ connMaxAgeMs: 0 });
     await events.insertEvents([makeStoredEvent(uuid4(), 1)]);
