@@ -7,12 +7,13 @@
  * is of the medians, so that a machine that speeds up or slows down during a run biases
  * neither side (figures measured minutes apart moved by ±10 % here).
  */
-import { SqliteApplicationRecorder, SqliteDatastore, type Synchronous } from "@es/sqlite";
+import type { Synchronous } from "@es/sqlite";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { Account, Accounts } from "./model.js";
 import type { PostgresServer } from "./postgres-server.js";
 import { inTurns, rate } from "./rounds.js";
+import { rawEventsDatabase } from "./sqlite-raw.js";
 import { w1Rows } from "./w1-rows.js";
 
 /** What the driver alone does, for one store. */
@@ -105,25 +106,15 @@ export async function measurePaired(
 }
 
 /**
- * better-sqlite3 alone: one-row transactions into a table made as the recorder makes its own,
- * in a file of its own with the same pragmas; lookups in the application's file.
+ * better-sqlite3 alone: one-row transactions into a table made as the recorder makes its own
+ * (`rawEventsDatabase`); lookups in the application's file.
  */
 export function sqliteRawDriver(
   rawPath: string,
   appPath: string,
   synchronous: Synchronous,
 ): RawDriver {
-  const db = new Database(rawPath);
-  db.pragma("journal_mode = WAL");
-  db.pragma(`synchronous = ${synchronous}`);
-  const schema = new SqliteDatastore({ path: ":memory:" });
-  for (const statement of new SqliteApplicationRecorder(
-    schema,
-    "raw_events",
-  ).createTableStatements()) {
-    db.exec(statement);
-  }
-  schema.close();
+  const db = rawEventsDatabase(rawPath, synchronous);
   const insert = db.prepare(
     "insert into raw_events (originator_id, originator_version, topic, state, hash) values (?, ?, ?, ?, null)",
   );

@@ -40,16 +40,15 @@ const STATE = Buffer.from(
   '{"amount":10,"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-01T00:00:00.000Z"}}',
 );
 
-export async function measureRawLimits(
-  path: string,
-  synchronous: Synchronous,
-  rows: number,
-): Promise<RawLimits> {
+/**
+ * A database of its own for the raw driver, with the same pragmas, and the application's
+ * events table exactly as the recorder makes it (its columns, the unique sequence index and
+ * the topic index every insert also writes), named `raw_events`: what the database costs.
+ */
+export function rawEventsDatabase(path: string, synchronous: Synchronous): Database.Database {
   const db = new Database(path);
   if (path !== ":memory:") db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${synchronous}`);
-  // The application's events table exactly as the recorder makes it (its columns, the unique
-  // sequence index and the topic index every insert also writes): what the database costs.
   const schema = new SqliteDatastore({ path: ":memory:" });
   for (const statement of new SqliteApplicationRecorder(
     schema,
@@ -58,6 +57,15 @@ export async function measureRawLimits(
     db.exec(statement);
   }
   schema.close();
+  return db;
+}
+
+export async function measureRawLimits(
+  path: string,
+  synchronous: Synchronous,
+  rows: number,
+): Promise<RawLimits> {
+  const db = rawEventsDatabase(path, synchronous);
   const insert = db.prepare(
     "insert into raw_events (originator_id, originator_version, topic, state, hash) values (?, ?, ?, ?, null)",
   );

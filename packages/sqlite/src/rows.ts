@@ -6,8 +6,12 @@
  * Every read of a hashed store reads a hash per event, so this is most of what hashing costs a
  * read.
  */
-import type { Notification, StoredEvent } from "@es/persistence-core";
-import type { HashColumn } from "@es/persistence-core/sql";
+import {
+  type HashColumn,
+  type NotificationValues,
+  type StoredEventValues,
+  valuesReader,
+} from "@es/persistence-core/sql";
 
 /**
  * The `hash` column as hex, NULL kept NULL (SQLite's `hex(NULL)` is the empty string, which an
@@ -18,47 +22,15 @@ export const HEX_HASH: HashColumn = (column) =>
   `CASE WHEN ${column} IS NULL THEN NULL ELSE hex(${column}) END AS hash`;
 
 /** An event's row: the values of `EVENT_COLUMNS`, in order, the hash as `HEX_HASH` reads it. */
-export type RawEventRow = [
-  originatorId: string,
-  originatorVersion: number,
-  topic: string,
-  state: Uint8Array,
-  hash: unknown,
-];
+export type RawEventRow = StoredEventValues;
 
 /** A notification's row: its id, then as `RawEventRow`. */
-export type RawNotificationRow = [id: number, ...RawEventRow];
+export type RawNotificationRow = NotificationValues;
 
 /** The hash a row read with `HEX_HASH` holds: none for NULL. */
 function hashFromHex(value: unknown): Uint8Array | undefined {
   return typeof value === "string" ? Buffer.from(value, "hex") : undefined;
 }
 
-/** The stored event a row holds (without a `hash` key when it is NULL, as `storedEvent()` makes one). */
-export function eventOf([
-  originatorId,
-  originatorVersion,
-  topic,
-  state,
-  hex,
-]: RawEventRow): StoredEvent {
-  const hash = hashFromHex(hex);
-  return hash === undefined
-    ? { originatorId, originatorVersion, topic, state }
-    : { originatorId, originatorVersion, topic, state, hash };
-}
-
-/** The notification a row holds (without a `hash` key when it is NULL). */
-export function notificationOf([
-  id,
-  originatorId,
-  originatorVersion,
-  topic,
-  state,
-  hex,
-]: RawNotificationRow): Notification {
-  const hash = hashFromHex(hex);
-  return hash === undefined
-    ? { id, originatorId, originatorVersion, topic, state }
-    : { id, originatorId, originatorVersion, topic, state, hash };
-}
+/** The stored events and notifications rows read with `HEX_HASH` hold. */
+export const { storedEvent: eventOf, notification: notificationOf } = valuesReader(hashFromHex);

@@ -136,11 +136,14 @@ export class SqliteStoredRecords implements StoredRecords {
   }
 }
 
-function recordOf(kind: RecordKind, row: unknown[]): Notification | StoredEvent | Tracking {
-  if (kind === "events") return notificationOf(row as RawNotificationRow);
+function recordOf(
+  kind: RecordKind,
+  row: readonly unknown[],
+): Notification | StoredEvent | Tracking {
+  if (kind === "events") return notificationOf(row as unknown as RawNotificationRow);
   if (kind === "tracking") {
     const [applicationName, notificationId] = row as [string, number];
     return { applicationName, notificationId };
   }
-  return eventOf(row as RawEventRow);
+  return eventOf(row as unknown as RawEventRow);
 }

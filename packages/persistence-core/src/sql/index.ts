@@ -35,6 +35,7 @@ export {
 } from "./recorder-statements.js";
 export {
   columnHash,
+  type HashReader,
   type NotificationRow,
   type NotificationValues,
   notificationOfValues,
@@ -43,6 +44,7 @@ export {
   storedEventOfValues,
   toNotification,
   toStoredEvent,
+  valuesReader,
 } from "./rows.js";
 export {
   type CreatesTables,

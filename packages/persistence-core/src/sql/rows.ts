@@ -58,7 +58,7 @@ export function toNotification(row: NotificationRow): Notification {
 
 /**
  * A row of an events table read as an array (raw mode): the values of `EVENT_COLUMNS`, in
- * order, the hash as the driver gives it.
+ * order, the hash as the dialect selects it.
  */
 export type StoredEventValues = readonly [
   originatorId: string,
@@ -71,31 +71,34 @@ export type StoredEventValues = readonly [
 /** A row of an application's events table read as an array: its notification id, then as `StoredEventValues`. */
 export type NotificationValues = readonly [id: number, ...StoredEventValues];
 
-/** The stored event a row read as an array holds (as `toStoredEvent`). */
-export function storedEventOfValues([
-  originatorId,
-  originatorVersion,
-  topic,
-  state,
-  stored,
-]: StoredEventValues): StoredEvent {
-  const hash = columnHash(stored);
-  return hash === undefined
-    ? { originatorId, originatorVersion, topic, state }
-    : { originatorId, originatorVersion, topic, state, hash };
+/** How a row's hash column, as the dialect selects it, becomes a hash (none for NULL). */
+export type HashReader = (selected: unknown) => Uint8Array | undefined;
+
+/**
+ * How rows read as arrays become stored events and notifications (each without a `hash` key
+ * when its hash is NULL, as `toStoredEvent` and `toNotification` make them), their hashes read
+ * by `readHash`.
+ */
+export function valuesReader(readHash: HashReader = columnHash): {
+  readonly storedEvent: (values: StoredEventValues) => StoredEvent;
+  readonly notification: (values: NotificationValues) => Notification;
+} {
+  return {
+    storedEvent: ([originatorId, originatorVersion, topic, state, selected]) => {
+      const hash = readHash(selected);
+      return hash === undefined
+        ? { originatorId, originatorVersion, topic, state }
+        : { originatorId, originatorVersion, topic, state, hash };
+    },
+    notification: ([id, originatorId, originatorVersion, topic, state, selected]) => {
+      const hash = readHash(selected);
+      return hash === undefined
+        ? { id, originatorId, originatorVersion, topic, state }
+        : { id, originatorId, originatorVersion, topic, state, hash };
+    },
+  };
 }
 
-/** The notification a row read as an array holds (as `toNotification`). */
-export function notificationOfValues([
-  id,
-  originatorId,
-  originatorVersion,
-  topic,
-  state,
-  stored,
-]: NotificationValues): Notification {
-  const hash = columnHash(stored);
-  return hash === undefined
-    ? { id, originatorId, originatorVersion, topic, state }
-    : { id, originatorId, originatorVersion, topic, state, hash };
-}
+/** Rows read as arrays, their hashes read by `columnHash` (as the driver gives them). */
+export const { storedEvent: storedEventOfValues, notification: notificationOfValues } =
+  valuesReader();
