@@ -51,8 +51,22 @@ type PrepareValue = (value: unknown) => unknown;
 const prepareValue = (pg as unknown as { utils?: { prepareValue?: PrepareValue } }).utils
   ?.prepareValue;
 
+/**
+ * A pg client, as far as `preparedRows` uses it (declared here, so that pg's own types stay out
+ * of this package's declarations).
+ */
+export interface QueryClient {
+  /** pg's query of a statement, its rows as arrays. */
+  query(config: {
+    readonly name: string;
+    readonly text: string;
+    readonly values: unknown[];
+    readonly rowMode: "array";
+  }): Promise<{ readonly rows: unknown[] }>;
+}
+
 /** The wire connection of a pg client, if it has all that a `RowsQuery` uses. */
-function wireOf(client: pg.ClientBase): WireConnection | undefined {
+function wireOf(client: QueryClient): WireConnection | undefined {
   const connection = (client as unknown as { connection?: Partial<WireConnection> }).connection;
   if (
     typeof prepareValue !== "function" ||
@@ -183,7 +197,7 @@ class RowsQuery {
  * rows as arrays of their columns' values, read by `types` (those of the client's pool).
  */
 export function preparedRows(
-  client: pg.ClientBase,
+  client: QueryClient,
   name: string,
   text: string,
   values: readonly unknown[],
@@ -197,6 +211,7 @@ export function preparedRows(
   return new Promise((resolve, reject) => {
     const query = new RowsQuery(name, text, values, types);
     query.callback = (error, rows) => (error ? reject(error) : resolve(rows ?? []));
-    client.query(query as unknown as pg.QueryConfig);
+    // pg's extension point: a query with `submit` is handed the connection (see the top).
+    (client.query as unknown as (submittable: RowsQuery) => unknown).call(client, query);
   });
 }

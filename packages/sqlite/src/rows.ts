@@ -32,5 +32,10 @@ function hashFromHex(value: unknown): Uint8Array | undefined {
   return typeof value === "string" ? Buffer.from(value, "hex") : undefined;
 }
 
-/** The stored events and notifications rows read with `HEX_HASH` hold. */
-export const { storedEvent: eventOf, notification: notificationOf } = valuesReader(hashFromHex);
+const withHexHashes = valuesReader(hashFromHex);
+
+/** The stored event a row read with `HEX_HASH` holds. */
+export const eventOf = withHexHashes.storedEvent;
+
+/** The notification a row read with `HEX_HASH` holds. */
+export const notificationOf = withHexHashes.notification;

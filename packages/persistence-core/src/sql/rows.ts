@@ -99,6 +99,10 @@ export function valuesReader(readHash: HashReader = columnHash): {
   };
 }
 
-/** Rows read as arrays, their hashes read by `columnHash` (as the driver gives them). */
-export const { storedEvent: storedEventOfValues, notification: notificationOfValues } =
-  valuesReader();
+const asTheDriverGivesThem = valuesReader();
+
+/** The stored event a row read as an array holds, its hash read by `columnHash`. */
+export const storedEventOfValues = asTheDriverGivesThem.storedEvent;
+
+/** The notification a row read as an array holds, its hash read by `columnHash`. */
+export const notificationOfValues = asTheDriverGivesThem.notification;
