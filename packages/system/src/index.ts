@@ -23,6 +23,7 @@ export { NotificationLogJSONClient, NotificationLogReadError } from "./interface
 export {
   type NotificationJSON,
   NotificationLogJSONService,
+  notificationToJSON,
   type SectionJSON,
 } from "./interface/json-service.js";
 export type { NotificationLogInterface } from "./interface/notification-log-interface.js";

@@ -3,6 +3,7 @@
  * the notifications recorded after, as they are recorded, until stopped.
  */
 import type { Notification } from "@es/persistence-core";
+import { notificationToJSON } from "@es/system";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../io.js";
 import { printJson, printTable } from "../output.js";
@@ -111,11 +112,7 @@ function row(notification: Notification): Record<string, unknown> {
  */
 export function notificationJson(notification: Notification): Record<string, unknown> {
   return {
-    id: notification.id,
-    originator_id: notification.originatorId,
-    originator_version: notification.originatorVersion,
-    topic: notification.topic,
-    state: Buffer.from(notification.state).toString("base64"),
+    ...notificationToJSON(notification),
     hash: notification.hash ? Buffer.from(notification.hash).toString("hex") : null,
   };
 }

@@ -31,7 +31,8 @@ export interface SectionJSON {
   readonly items: readonly NotificationJSON[];
 }
 
-const toJSON = (n: Notification): NotificationJSON => ({
+/** A notification as the JSON interface writes it (`NotificationJSON`). */
+export const notificationToJSON = (n: Notification): NotificationJSON => ({
   id: n.id,
   originator_id: n.originatorId,
   originator_version: n.originatorVersion,
@@ -42,7 +43,7 @@ const toJSON = (n: Notification): NotificationJSON => ({
 const sectionToJSON = (section: Section): SectionJSON => ({
   id: section.id,
   next_id: section.nextId,
-  items: section.items.map(toJSON),
+  items: section.items.map(notificationToJSON),
 });
 
 /**
@@ -78,6 +79,8 @@ export class NotificationLogJSONService implements NotificationLogInterface {
     limit: number,
     options?: SelectNotificationsOptions,
   ): Promise<string> {
-    return JSON.stringify((await this.app.log.select(start, limit, options)).map(toJSON));
+    return JSON.stringify(
+      (await this.app.log.select(start, limit, options)).map(notificationToJSON),
+    );
   }
 }
