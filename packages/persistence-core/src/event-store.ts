@@ -10,7 +10,7 @@ import type {
   InsertEventsOptions,
   SelectEventsOptions,
 } from "./recorders.js";
-import { type StoredEvent, storedEvent } from "./records.js";
+import { type StoredEvent, storedEvent, type TextStoredEvent } from "./records.js";
 
 /** What an event store is made of. */
 export interface EventStoreOptions<R extends AggregateRecorder> {
@@ -59,10 +59,18 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
   /** The application's hash chains, if its events are hashed. */
   readonly chain: HashChain | undefined;
 
+  /**
+   * Whether `get` reads states as text: cheaper where the recorder's driver hands over text
+   * more cheaply than bytes, and only where the text is all the mapper needs.
+   */
+  readonly #readsText: boolean;
+
   constructor({ mapper, recorder, chain }: EventStoreOptions<R>) {
     this.mapper = mapper;
     this.recorder = recorder;
     this.chain = chain;
+    this.#readsText =
+      chain === undefined && mapper.readsText && recorder.selectEventsAsText !== undefined;
   }
 
   /**
@@ -129,7 +137,9 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
   /**
    * The events of one originator, selected by version (`gt`, `lte`), order and limit. With a
    * hash chain, an ascending selection is checked first: from the start (`gt` not given), or
-   * from `after`. The last event read has its stored hash (`hashOf`), if it has one.
+   * from `after`. The last event read has its stored hash (`hashOf`), if it has one. Without a
+   * chain, states are read as text where the recorder can (`selectEventsAsText`) and the
+   * mapper's states are text (`Mapper.readsText`).
    *
    * @throws IntegrityViolationError if the events read fail their hash chain's check.
    * @throws StoredEventDecodingError if a stored event can't be decrypted, decompressed or decoded.
@@ -139,6 +149,10 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
     options: GetEventsOptions = {},
   ): Promise<E[]> {
     const { after, ...select } = options;
+    if (this.#readsText) {
+      const recorder = this.recorder as Required<Pick<AggregateRecorder, "selectEventsAsText">>;
+      return this.#decoded(await recorder.selectEventsAsText(originatorId, select));
+    }
     const stored = await this.recorder.selectEvents(originatorId, select);
     if (this.chain && !select.desc) {
       const from =
@@ -149,6 +163,11 @@ export class EventStore<R extends AggregateRecorder = AggregateRecorder> {
       const violation = this.chain.check(stored, from);
       if (violation) throw new IntegrityViolationError(await this.#located(violation, stored));
     }
+    return this.#decoded(stored);
+  }
+
+  /** The stored events as domain events, the last with its stored hash (`hashOf`), if any. */
+  #decoded<E extends DomainEvent>(stored: readonly (StoredEvent | TextStoredEvent)[]): E[] {
     const events = stored.map((record) => this.mapper.toDomainEvent<E>(record));
     // The last event's hash is the head a save continues the chain from (a snapshot's, the
     // head of its aggregate's chain at its version).

@@ -127,6 +127,7 @@ export {
   notification,
   type StoredEvent,
   storedEvent,
+  type TextStoredEvent,
   type Tracking,
   tracking,
 } from "./records.js";

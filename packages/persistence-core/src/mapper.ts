@@ -18,7 +18,7 @@ import {
 } from "@es/domain";
 import type { Cipher, Compressor } from "./codecs.js";
 import { DataError } from "./errors.js";
-import { type StoredEvent, storedEvent } from "./records.js";
+import { type StoredEvent, storedEvent, type TextStoredEvent } from "./records.js";
 import type { Transcoder } from "./transcoder.js";
 
 /** What a mapper is made of. */
@@ -32,6 +32,9 @@ export interface MapperOptions {
   /** The application whose events these are, named in errors about what was stored. */
   readonly applicationName?: string | undefined;
 }
+
+const NOT_TEXT =
+  "this mapper's stored states are not text (they are compressed or encrypted, or its transcoder has no decodeText): read them as bytes";
 
 /** Stored state that can't be decrypted, decompressed, decoded or reconstructed. */
 export class StoredEventDecodingError extends DataError {
@@ -123,11 +126,19 @@ export class Mapper {
   /** The application whose events these are, if given: named in decoding errors. */
   readonly applicationName: string | undefined;
 
+  /**
+   * Whether stored states can be read as text (`TextStoredEvent`): they are the transcoder's
+   * text, neither compressed nor encrypted, and the transcoder decodes text (`decodeText`).
+   */
+  readonly readsText: boolean;
+
   constructor({ transcoder, compressor, cipher, applicationName }: MapperOptions) {
     this.transcoder = transcoder;
     this.compressor = compressor;
     this.cipher = cipher;
     this.applicationName = applicationName;
+    this.readsText =
+      compressor === undefined && cipher === undefined && transcoder.decodeText !== undefined;
   }
 
   /**
@@ -150,11 +161,17 @@ export class Mapper {
 
   /**
    * A stored event's state as it was encoded: decrypted, decompressed and transcoded, its
-   * topic not resolved, so no class is needed (a tool shows a store's events this way).
+   * topic not resolved, so no class is needed (a tool shows a store's events this way). A
+   * state read as text is decoded by the transcoder's `decodeText`.
    *
    * @throws Whatever the cipher, compressor or transcoder throws for bytes they can't read.
+   * @throws TypeError for a state read as text, if this mapper doesn't read text (`readsText`).
    */
-  decodeState(stored: StoredEvent): unknown {
+  decodeState(stored: StoredEvent | TextStoredEvent): unknown {
+    if (typeof stored.state === "string") {
+      if (!this.readsText) throw new TypeError(NOT_TEXT);
+      return this.transcoder.decodeText?.(stored.state);
+    }
     let bytes = stored.state;
     if (this.cipher) {
       bytes = this.cipher.decrypt(bytes, rowOf(stored.originatorId, stored.originatorVersion));
@@ -172,7 +189,7 @@ export class Mapper {
    *   upcast, or its topic (or, for a created event or snapshot, its aggregate's topic)
    *   resolves to no class.
    */
-  toDomainEvent<E extends DomainEvent = DomainEvent>(stored: StoredEvent): E {
+  toDomainEvent<E extends DomainEvent = DomainEvent>(stored: StoredEvent | TextStoredEvent): E {
     const { originatorId, originatorVersion, topic } = stored;
     try {
       const decoded = this.decodeState(stored);

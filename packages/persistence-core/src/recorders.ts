@@ -10,7 +10,7 @@
  */
 import type { SubscribeOptions } from "./notification-subscription.js";
 import type { Page } from "./page.js";
-import type { Notification, StoredEvent, Tracking } from "./records.js";
+import type { Notification, StoredEvent, TextStoredEvent, Tracking } from "./records.js";
 import type { Subscription } from "./subscription.js";
 
 /** Which events of a sequence to select. */
@@ -73,6 +73,16 @@ export interface AggregateRecorder {
   ): Promise<readonly number[]>;
   /** The events of one originator, by version: ascending unless `desc`, at most `limit`. */
   selectEvents(originatorId: string, options?: SelectEventsOptions): Promise<StoredEvent[]>;
+  /**
+   * Optional: as `selectEvents`, each state given as the UTF-8 text of its bytes, for a recorder
+   * whose driver hands over text more cheaply than bytes (SQLite's). An event store reads
+   * through it when its mapper's states are text (`Mapper.readsText`) and it has no hash chain
+   * to check, which needs the bytes. The conformance kit checks it (`describeStatesAsText`).
+   */
+  selectEventsAsText?(
+    originatorId: string,
+    options?: SelectEventsOptions,
+  ): Promise<TextStoredEvent[]>;
 }
 
 /**

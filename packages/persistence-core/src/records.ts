@@ -22,6 +22,17 @@ export interface StoredEvent {
   readonly hash?: Uint8Array | undefined;
 }
 
+/**
+ * A stored event read with its state as the UTF-8 text of its bytes (invalid sequences read as
+ * U+FFFD, as `Buffer#toString` reads them), which some drivers hand over more cheaply than bytes
+ * (`AggregateRecorder.selectEventsAsText`). Only states that are their transcoder's text, with
+ * no compressor or cipher, are read this way (`Mapper.readsText`).
+ */
+export interface TextStoredEvent extends Omit<StoredEvent, "state"> {
+  /** The state's bytes as text. */
+  readonly state: string;
+}
+
 /** A stored event with its notification id: its position in the application's sequence. */
 export interface Notification extends StoredEvent {
   /** The notification id: ids increase in commit order, from 1, perhaps with gaps. */

@@ -31,6 +31,12 @@ export interface Transcoder {
   encode(value: unknown): Uint8Array;
   /** The value again; throws a `TypeError` naming a type name no transcoding has. */
   decode(data: Uint8Array): unknown;
+  /**
+   * Optional: the value again from the UTF-8 text of what `encode` gave, as `decode` reads its
+   * bytes. A transcoder that has it lets a recorder hand states over as text (see
+   * `Mapper.readsText`).
+   */
+  decodeText?(text: string): unknown;
 }
 
 const TYPE = "_type_";
@@ -93,7 +99,12 @@ export class JSONTranscoder implements Transcoder {
   }
 
   decode(data: Uint8Array): unknown {
-    const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
+    return this.decodeText(
+      Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8"),
+    );
+  }
+
+  decodeText(text: string): unknown {
     const parsed: unknown = JSON.parse(text);
     // Walking the result is much cheaper than a JSON.parse reviver, and needless without tags.
     if (!text.includes(`"${TYPE}"`)) return parsed;

@@ -13,11 +13,14 @@ import {
   type Compressor,
   DataError,
   EventStore,
+  HashChain,
   InMemoryAggregateRecorder,
   InMemoryApplicationRecorder,
   JSONTranscoder,
   Mapper,
+  type SelectEventsOptions,
   StoredEventDecodingError,
+  type TextStoredEvent,
 } from "../src/index.js";
 
 class Account extends Aggregate {
@@ -153,6 +156,97 @@ describe("Mapper", () => {
     expect(() => mapper.toDomainEvent(unknownTopic)).toThrow(/Failed to resolve topic 'Nowhere'/);
     const notAnObject = { ...garbage, state: new TextEncoder().encode("[1]") };
     expect(() => mapper.toDomainEvent(notAnObject)).toThrow(/stored state is not an object/);
+  });
+
+  it("reads a state given as text as it reads its bytes, when its states are the transcoder's text", () => {
+    const mapper = new Mapper({ transcoder: new JSONTranscoder() });
+    expect(mapper.readsText).toBe(true);
+    const account = Account.create("Zoë ✓ 𝄞");
+    account.appendTransaction(10);
+    for (const e of account.collectEvents()) {
+      const stored = mapper.fromDomainEvent(e);
+      const text = { ...stored, state: Buffer.from(stored.state).toString("utf8") };
+      expect(mapper.toDomainEvent(text)).toEqual(mapper.toDomainEvent(stored));
+      expect(mapper.decodeState(text)).toEqual(mapper.decodeState(stored));
+    }
+    const garbage = { originatorId: "x", originatorVersion: 2, topic: "DomainEvent", state: "{" };
+    expect(() => mapper.toDomainEvent(garbage)).toThrow(
+      /^Can't reconstruct stored event x version 2 \(DomainEvent\): /,
+    );
+  });
+
+  it("refuses a state given as text when its states are not the transcoder's text", () => {
+    const compressing = new Mapper({ transcoder: new JSONTranscoder(), compressor: reversing });
+    const noText = new Mapper({
+      transcoder: {
+        ...new JSONTranscoder(),
+        decode: (data) => JSON.parse(String(data)),
+        encode: () => new Uint8Array(),
+        register: () => {},
+      },
+    });
+    for (const mapper of [compressing, noText]) {
+      expect(mapper.readsText).toBe(false);
+      const text = { originatorId: "x", originatorVersion: 3, topic: "DomainEvent", state: "{}" };
+      expect(() => mapper.toDomainEvent(text)).toThrow(StoredEventDecodingError);
+      expect(() => mapper.toDomainEvent(text)).toThrow(
+        /version 3 \(DomainEvent\): this mapper's stored states are not text/,
+      );
+    }
+  });
+});
+
+/** An aggregate recorder that also reads states as text, counting the reads of each kind. */
+class TextReadingRecorder extends InMemoryAggregateRecorder {
+  bytes = 0;
+  texts = 0;
+  override async selectEvents(originatorId: string, options?: SelectEventsOptions) {
+    this.bytes++;
+    return super.selectEvents(originatorId, options);
+  }
+  async selectEventsAsText(
+    originatorId: string,
+    options?: SelectEventsOptions,
+  ): Promise<TextStoredEvent[]> {
+    this.texts++;
+    return (await super.selectEvents(originatorId, options)).map(({ state, ...event }) => ({
+      ...event,
+      state: Buffer.from(state).toString("utf8"),
+    }));
+  }
+}
+
+describe("EventStore reading states as text", () => {
+  async function reads(
+    options: Partial<ConstructorParameters<typeof EventStore>[0]> & { mapper: Mapper },
+  ) {
+    const recorder = new TextReadingRecorder();
+    const store = new EventStore({ ...options, recorder });
+    const account = Account.create("Alice");
+    account.appendTransaction(10);
+    const events = account.collectEvents();
+    await store.put(events);
+    recorder.bytes = 0;
+    expect(await store.get(account.id)).toEqual(events);
+    expect(await store.get(account.id, { desc: true, limit: 1 })).toEqual(events.slice(1));
+    return { bytes: recorder.bytes, texts: recorder.texts };
+  }
+
+  it("reads text from a recorder that has it, for a mapper whose states are text", async () => {
+    expect(await reads({ mapper: new Mapper({ transcoder: new JSONTranscoder() }) })).toEqual({
+      bytes: 0,
+      texts: 2,
+    });
+  });
+
+  it("reads bytes where text won't do: a compressor, or a hash chain to check", async () => {
+    const compressing = new Mapper({ transcoder: new JSONTranscoder(), compressor: reversing });
+    expect(await reads({ mapper: compressing })).toEqual({ bytes: 2, texts: 0 });
+    const chained = {
+      mapper: new Mapper({ transcoder: new JSONTranscoder() }),
+      chain: new HashChain("Accounts"),
+    };
+    expect(await reads(chained)).toEqual({ bytes: 2, texts: 0 });
   });
 });
 

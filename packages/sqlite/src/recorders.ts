@@ -22,6 +22,7 @@ import {
   type StoredEvent,
   type SubscribeOptions,
   type Subscription,
+  type TextStoredEvent,
   type Tracking,
   type TrackingRecorder,
   type WaitOptions,
@@ -53,8 +54,9 @@ import {
   eventOf,
   HEX_HASH,
   notificationOf,
-  type RawEventRow,
   type RawNotificationRow,
+  STATE_AS_TEXT,
+  textEventOf,
 } from "./rows.js";
 import {
   addHashColumn,
@@ -74,6 +76,8 @@ class SqliteStatement<A> {
   readonly #datastore: SqliteDatastore;
   readonly #statement: Statement<A>;
   #prepared: PreparedStatement | undefined;
+  /** Whether the prepared statement reads rows as arrays: switched only when that changes. */
+  #raw = false;
 
   constructor(datastore: SqliteDatastore, query: Sql<A>) {
     this.#datastore = datastore;
@@ -91,18 +95,22 @@ class SqliteStatement<A> {
   }
 
   get(args: A): unknown {
-    return this.prepare().get(...this.#statement.params(args));
-  }
-
-  all(args: A): unknown[] {
-    return this.prepare().all(...this.#statement.params(args));
+    return this.#reading(false).get(...this.#statement.params(args));
   }
 
   /** The rows as arrays, in the order of the selected columns. */
   allRaw(args: A): unknown[] {
-    return this.prepare()
-      .raw(true)
-      .all(...this.#statement.params(args));
+    return this.#reading(true).all(...this.#statement.params(args));
+  }
+
+  /** The statement prepared, reading rows as arrays or not (a call into the driver each switch). */
+  #reading(raw: boolean): PreparedStatement {
+    const prepared = this.prepare();
+    if (this.#raw !== raw) {
+      prepared.raw(raw);
+      this.#raw = raw;
+    }
+    return prepared;
   }
 }
 
@@ -114,16 +122,18 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
   readonly eventsTable: string;
   readonly #insert: SqliteStatement<StoredEvent>;
   readonly #select: (options: SelectEventsOptions) => SqliteStatement<SelectEventsArgs>;
+  readonly #selectText: (options: SelectEventsOptions) => SqliteStatement<SelectEventsArgs>;
 
   constructor(datastore: SqliteDatastore, eventsTable: string) {
     this.datastore = datastore;
     this.eventsTable = eventsTable;
     this.#insert = new SqliteStatement(datastore, insertEvent(quoted(eventsTable)));
-    this.#select = selectEventsStatements(
-      quoted(eventsTable),
-      (query) => new SqliteStatement(datastore, query),
-      HEX_HASH,
-    );
+    const prepare = (query: Sql<SelectEventsArgs>) => new SqliteStatement(datastore, query);
+    this.#select = selectEventsStatements(quoted(eventsTable), prepare, { hash: HEX_HASH });
+    this.#selectText = selectEventsStatements(quoted(eventsTable), prepare, {
+      hash: HEX_HASH,
+      state: STATE_AS_TEXT,
+    });
   }
 
   /** The statements that create this recorder's tables. */
@@ -192,14 +202,36 @@ export class SqliteAggregateRecorder implements AggregateRecorder {
     originatorId: string,
     options: SelectEventsOptions = {},
   ): Promise<StoredEvent[]> {
+    return this.#selected(this.#select, originatorId, options, eventOf);
+  }
+
+  /**
+   * As `selectEvents`, each state the text of its bytes (`CAST(state AS TEXT)`): better-sqlite3
+   * hands over a short text for a fraction of what a blob costs (a Buffer of its own each), which
+   * is about a third of what reading ten events costs.
+   */
+  async selectEventsAsText(
+    originatorId: string,
+    options: SelectEventsOptions = {},
+  ): Promise<TextStoredEvent[]> {
+    return this.#selected(this.#selectText, originatorId, options, textEventOf);
+  }
+
+  /** The records of the rows one of the statements selecting events gives, once the connection is free. */
+  #selected<Row, T>(
+    statements: (options: SelectEventsOptions) => SqliteStatement<SelectEventsArgs>,
+    originatorId: string,
+    options: SelectEventsOptions,
+    recordOf: (row: Row) => T,
+  ): T[] | Promise<T[]> {
     // Checked here, as every recorder checks them, rather than by the driver (or not at all).
     const selection = eventSelection(options);
-    const select = this.#select(selection);
+    const select = statements(selection);
     return this.datastore.whenFree(() => {
       const rows = this.datastore.read(
-        () => select.allRaw({ originatorId, ...selection }) as RawEventRow[],
+        () => select.allRaw({ originatorId, ...selection }) as Row[],
       );
-      return rows.map(eventOf);
+      return rows.map(recordOf);
     });
   }
 }

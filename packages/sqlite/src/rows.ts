@@ -6,9 +6,11 @@
  * Every read of a hashed store reads a hash per event, so this is most of what hashing costs a
  * read.
  */
+import type { TextStoredEvent } from "@es/persistence-core";
 import {
   type HashColumn,
   type NotificationValues,
+  type StateColumn,
   type StoredEventValues,
   valuesReader,
 } from "@es/persistence-core/sql";
@@ -21,8 +23,23 @@ import {
 export const HEX_HASH: HashColumn = (column) =>
   `CASE WHEN ${column} IS NULL THEN NULL ELSE hex(${column}) END AS hash`;
 
+/**
+ * The `state` column as the text of its bytes: SQLite's text is UTF-8 and its cast changes no
+ * byte, and better-sqlite3 decodes invalid sequences as U+FFFD, as `Buffer#toString` does.
+ */
+export const STATE_AS_TEXT: StateColumn = (column) => `CAST(${column} AS TEXT) AS state`;
+
 /** An event's row: the values of `EVENT_COLUMNS`, in order, the hash as `HEX_HASH` reads it. */
 export type RawEventRow = StoredEventValues;
+
+/** An event's row read with `STATE_AS_TEXT`: as `RawEventRow`, its state as text. */
+export type RawTextEventRow = readonly [
+  originatorId: string,
+  originatorVersion: number,
+  topic: string,
+  state: string,
+  hash: unknown,
+];
 
 /** A notification's row: its id, then as `RawEventRow`. */
 export type RawNotificationRow = NotificationValues;
@@ -36,6 +53,12 @@ const withHexHashes = valuesReader(hashFromHex);
 
 /** The stored event a row read with `HEX_HASH` holds. */
 export const eventOf = withHexHashes.storedEvent;
+
+/**
+ * The stored event a row read with `STATE_AS_TEXT` and `HEX_HASH` holds: its state as text.
+ * The reader doesn't look at the state, so it reads text as it reads bytes.
+ */
+export const textEventOf = eventOf as unknown as (values: RawTextEventRow) => TextStoredEvent;
 
 /** The notification a row read with `HEX_HASH` holds. */
 export const notificationOf = withHexHashes.notification;

@@ -7,6 +7,7 @@ import {
   describeApplicationRecorder,
   describeInfrastructureFactory,
   describeProcessRecorder,
+  describeStatesAsText,
   describeTrackingRecorder,
 } from "@es/persistence-core/testing";
 import { afterAll } from "vitest";
@@ -65,6 +66,22 @@ for (const [label, dbName] of [
           "test_events",
           "test_tracking",
         ),
+      ),
+    { dispose },
+  );
+  describeStatesAsText(
+    `SqliteAggregateRecorder (${label})`,
+    async () =>
+      created(
+        new SqliteAggregateRecorder(new SqliteDatastore({ path: dbName() }), "test_snapshots"),
+      ),
+    { dispose },
+  );
+  describeStatesAsText(
+    `SqliteApplicationRecorder (${label})`,
+    async () =>
+      created(
+        new SqliteApplicationRecorder(new SqliteDatastore({ path: dbName() }), "test_events"),
       ),
     { dispose },
   );

@@ -16,6 +16,7 @@ export { toBuffer } from "./bytes.js";
 export { identifier, isIdentifier, tableName, tablePrefix } from "./identifiers.js";
 export {
   EVENT_COLUMNS,
+  type EventColumns,
   type HashColumn,
   hashParameter,
   hasTrackingId,
@@ -27,6 +28,8 @@ export {
   type SelectNotificationsArgs,
   type SelectNotificationsShape,
   STORED_HASH,
+  STORED_STATE,
+  type StateColumn,
   selectEvents,
   selectEventsStatements,
   selectedEventColumns,

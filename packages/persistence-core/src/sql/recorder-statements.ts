@@ -24,12 +24,34 @@ export type HashColumn = (column: string) => string;
 export const STORED_HASH: HashColumn = (column) => column;
 
 /**
- * The columns of a stored event as a select reads them (of the table aliased `alias`, if
- * given): `EVENT_COLUMNS`, with the hash as the dialect selects it.
+ * How a select reads an events table's `state` column (given as it is named in the statement),
+ * which must come out named `state`: as it is, or as the text of its bytes, for
+ * `selectEventsAsText` where the driver hands over text more cheaply than bytes (SQLite's
+ * `CAST(state AS TEXT)`).
  */
-export function selectedEventColumns(hash: HashColumn = STORED_HASH, alias?: string): string {
+export type StateColumn = (column: string) => string;
+
+/** The `state` column as it is. */
+export const STORED_STATE: StateColumn = (column) => column;
+
+/** How a dialect's select reads the columns it converts (each as it is by default). */
+export interface EventColumns {
+  /** The `hash` column. */
+  readonly hash?: HashColumn | undefined;
+  /** The `state` column. */
+  readonly state?: StateColumn | undefined;
+}
+
+/**
+ * The columns of a stored event as a select reads them (of the table aliased `alias`, if
+ * given): `EVENT_COLUMNS`, with the hash and the state as the dialect selects them.
+ */
+export function selectedEventColumns(
+  { hash = STORED_HASH, state = STORED_STATE }: EventColumns = {},
+  alias?: string,
+): string {
   const of = alias === undefined ? "" : `${alias}.`;
-  return `${of}originator_id, ${of}originator_version, ${of}topic, ${of}state, ${hash(`${of}hash`)}`;
+  return `${of}originator_id, ${of}originator_version, ${of}topic, ${state(`${of}state`)}, ${hash(`${of}hash`)}`;
 }
 
 /** What selecting an originator's events is given. */
@@ -67,9 +89,9 @@ const NOTHING = raw("");
 export function selectEvents(
   table: string,
   { gt, lte, desc = false, limit }: SelectEventsOptions,
-  hash: HashColumn = STORED_HASH,
+  columns: EventColumns = {},
 ): Sql<SelectEventsArgs> {
-  return sql<SelectEventsArgs>`SELECT ${raw(selectedEventColumns(hash))} FROM ${raw(table)} WHERE originator_id = ${(a) => a.originatorId}${
+  return sql<SelectEventsArgs>`SELECT ${raw(selectedEventColumns(columns))} FROM ${raw(table)} WHERE originator_id = ${(a) => a.originatorId}${
     gt === undefined ? NOTHING : sql<SelectEventsArgs>` AND originator_version > ${(a) => a.gt}`
   }${
     lte === undefined ? NOTHING : sql<SelectEventsArgs>` AND originator_version <= ${(a) => a.lte}`
@@ -87,7 +109,7 @@ export function selectEvents(
 export function selectEventsStatements<P>(
   table: string,
   prepare: (query: Sql<SelectEventsArgs>) => P,
-  hash: HashColumn = STORED_HASH,
+  columns: EventColumns = {},
 ): (options: SelectEventsOptions) => P {
   const prepared: P[] = [];
   return (options) => {
@@ -99,7 +121,7 @@ export function selectEventsStatements<P>(
       (limit === undefined ? 0 : 8);
     let statement = prepared[variant];
     if (statement === undefined) {
-      statement = prepare(selectEvents(table, options, hash));
+      statement = prepare(selectEvents(table, options, columns));
       prepared[variant] = statement;
     }
     return statement;
@@ -139,13 +161,13 @@ export interface SelectNotificationsShape {
  */
 export function selectNotifications(
   table: string,
-  { bounded = false, topics, hash = STORED_HASH }: SelectNotificationsShape = {},
+  { bounded = false, topics, hash }: SelectNotificationsShape = {},
 ): Sql<SelectNotificationsArgs> {
   const { start, bound, limit } = notificationParameters;
   if (topics) {
-    return sql<SelectNotificationsArgs>`SELECT e.notification_id, ${raw(selectedEventColumns(hash, "e"))} FROM ${topics.rows(table)} ORDER BY e.notification_id LIMIT ${limit}`;
+    return sql<SelectNotificationsArgs>`SELECT e.notification_id, ${raw(selectedEventColumns({ hash }, "e"))} FROM ${topics.rows(table)} ORDER BY e.notification_id LIMIT ${limit}`;
   }
-  return sql<SelectNotificationsArgs>`SELECT notification_id, ${raw(selectedEventColumns(hash))} FROM ${raw(table)} WHERE notification_id >= ${start}${
+  return sql<SelectNotificationsArgs>`SELECT notification_id, ${raw(selectedEventColumns({ hash }))} FROM ${raw(table)} WHERE notification_id >= ${start}${
     bounded ? sql<SelectNotificationsArgs>` AND notification_id < ${bound}` : NOTHING
   } ORDER BY notification_id LIMIT ${limit}`;
 }

@@ -21,4 +21,5 @@ export {
   describeProcessRecorder,
   describeTrackingRecorder,
 } from "./recorder-kit.js";
+export { describeStatesAsText } from "./text-states-kit.js";
 export { describeView, type ViewKitOptions } from "./view-kit.js";
