@@ -84,6 +84,13 @@ function checkAggregateTopic(
   resolveTopic(topic);
 }
 
+/** The object in `value`'s prototype chain (itself included) that defines `key`. */
+function definerOf(value: object, key: string): object | null {
+  let definer: object | null = value;
+  while (definer !== null && !Object.hasOwn(definer, key)) definer = Object.getPrototypeOf(definer);
+  return definer;
+}
+
 /** The associated data that binds encrypted state to its row: originator id and version. */
 function rowOf(originatorId: string, originatorVersion: number): Uint8Array {
   return Buffer.from(`${originatorId}\n${originatorVersion}`, "utf8");
@@ -128,7 +135,8 @@ export class Mapper {
 
   /**
    * Whether stored states can be read as text (`TextStoredEvent`): they are the transcoder's
-   * text, neither compressed nor encrypted, and the transcoder decodes text (`decodeText`).
+   * text, neither compressed nor encrypted, and the transcoder decodes text (`decodeText`,
+   * defined where its `decode` is, so that a subclass's own `decode` is never passed over).
    */
   readonly readsText: boolean;
 
@@ -138,7 +146,11 @@ export class Mapper {
     this.cipher = cipher;
     this.applicationName = applicationName;
     this.readsText =
-      compressor === undefined && cipher === undefined && transcoder.decodeText !== undefined;
+      compressor === undefined &&
+      cipher === undefined &&
+      transcoder.decodeText !== undefined &&
+      // A subclass that decodes bytes its own way and inherits `decodeText` reads bytes.
+      definerOf(transcoder, "decode") === definerOf(transcoder, "decodeText");
   }
 
   /**

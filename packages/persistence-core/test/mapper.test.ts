@@ -185,7 +185,13 @@ describe("Mapper", () => {
         register: () => {},
       },
     });
-    for (const mapper of [compressing, noText]) {
+    class OwnDecode extends JSONTranscoder {
+      override decode(data: Uint8Array): unknown {
+        return { decodedBy: "OwnDecode", ...(super.decode(data) as object) };
+      }
+    }
+    const ownDecode = new Mapper({ transcoder: new OwnDecode() });
+    for (const mapper of [compressing, noText, ownDecode]) {
       expect(mapper.readsText).toBe(false);
       const text = { originatorId: "x", originatorVersion: 3, topic: "DomainEvent", state: "{}" };
       expect(() => mapper.toDomainEvent(text)).toThrow(StoredEventDecodingError);

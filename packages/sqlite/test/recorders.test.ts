@@ -35,22 +35,15 @@ for (const [label, dbName] of [
   [":memory:", () => ":memory:"],
   ["file", fileName],
 ] as const) {
-  describeAggregateRecorder(
-    `SqliteAggregateRecorder (${label})`,
-    async () =>
-      created(
-        new SqliteAggregateRecorder(new SqliteDatastore({ path: dbName() }), "test_snapshots"),
-      ),
-    { dispose },
-  );
-  describeApplicationRecorder(
-    `SqliteApplicationRecorder (${label})`,
-    async () =>
-      created(
-        new SqliteApplicationRecorder(new SqliteDatastore({ path: dbName() }), "test_events"),
-      ),
-    { dispose, batchSize: 10_000 },
-  );
+  const aggregateRecorder = async () =>
+    created(new SqliteAggregateRecorder(new SqliteDatastore({ path: dbName() }), "test_snapshots"));
+  const applicationRecorder = async () =>
+    created(new SqliteApplicationRecorder(new SqliteDatastore({ path: dbName() }), "test_events"));
+  describeAggregateRecorder(`SqliteAggregateRecorder (${label})`, aggregateRecorder, { dispose });
+  describeApplicationRecorder(`SqliteApplicationRecorder (${label})`, applicationRecorder, {
+    dispose,
+    batchSize: 10_000,
+  });
   describeTrackingRecorder(
     `SqliteTrackingRecorder (${label})`,
     async () =>
@@ -69,22 +62,8 @@ for (const [label, dbName] of [
       ),
     { dispose },
   );
-  describeStatesAsText(
-    `SqliteAggregateRecorder (${label})`,
-    async () =>
-      created(
-        new SqliteAggregateRecorder(new SqliteDatastore({ path: dbName() }), "test_snapshots"),
-      ),
-    { dispose },
-  );
-  describeStatesAsText(
-    `SqliteApplicationRecorder (${label})`,
-    async () =>
-      created(
-        new SqliteApplicationRecorder(new SqliteDatastore({ path: dbName() }), "test_events"),
-      ),
-    { dispose },
-  );
+  describeStatesAsText(`SqliteAggregateRecorder (${label})`, aggregateRecorder, { dispose });
+  describeStatesAsText(`SqliteApplicationRecorder (${label})`, applicationRecorder, { dispose });
 }
 
 describeInfrastructureFactory("SqliteFactory", {
