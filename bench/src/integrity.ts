@@ -30,7 +30,7 @@ import {
   signingKey,
   verifyStore,
 } from "@es/persistence-core";
-import { Account, Accounts } from "./model.js";
+import { Account, Accounts, accountLife, COMMANDS } from "./model.js";
 import { readAll } from "./pages.js";
 import {
   dropSchemas,
@@ -41,7 +41,6 @@ import {
 } from "./postgres-server.js";
 import { inTurns, timed } from "./rounds.js";
 
-const COMMANDS = 9;
 /** How long W2 reads for, at least, in each round (and W2 cold). */
 const W2_MS = 500;
 
@@ -104,15 +103,7 @@ async function round(
   await app.ready;
   const ids: string[] = [];
   const [, saveMs] = await timed(async () => {
-    for (let i = 0; i < aggregates; i++) {
-      const account = Account.create(`owner ${i}`);
-      await app.save(account);
-      for (let c = 0; c < COMMANDS; c++) {
-        account.deposit(10);
-        await app.save(account);
-      }
-      ids.push(account.id);
-    }
+    for (let i = 0; i < aggregates; i++) ids.push(await accountLife(app, `owner ${i}`));
   });
   // W2: the accounts read again and again, for long enough to be measured on a noisy machine.
   let got = 0;

@@ -52,7 +52,7 @@ import { type EmmettResult, measureEmmett } from "./emmett.js";
 import { integrityOptions, measureIntegrity, printIntegrity } from "./integrity.js";
 import { keepUpOptions, keepUpStores, measureKeepUp, printKeepUp } from "./keep-up.js";
 import { latencyStores, printLatency } from "./latency.js";
-import { Account, Accounts } from "./model.js";
+import { Account, Accounts, accountLife, COMMANDS } from "./model.js";
 import { readAll } from "./pages.js";
 import { measurePaired, type PairedResult, postgresRawDriver, sqliteRawDriver } from "./paired.js";
 import {
@@ -87,7 +87,6 @@ const AGGREGATES = Number(process.env.AGGREGATES ?? 2000);
 const CONCURRENT_SECONDS = Number(process.env.CONCURRENT_SECONDS ?? 10);
 const SCALE = Number(process.env.SCALE ?? 1_000_000);
 const LATENCY_SAMPLES = Number(process.env.LATENCY_SAMPLES ?? 300);
-const COMMANDS = 9;
 const LONG = 5000;
 const REPEATS = 7;
 const PAIRED = {
@@ -124,17 +123,6 @@ async function median(fn: () => Promise<unknown>): Promise<number> {
   return medianOf(times);
 }
 
-/** One account's life: created, then `COMMANDS` deposits, saved after each. */
-async function account(app: Accounts, owner: string): Promise<string> {
-  const created = Account.create(owner);
-  await app.save(created);
-  for (let c = 0; c < COMMANDS; c++) {
-    created.deposit(10);
-    await app.save(created);
-  }
-  return created.id;
-}
-
 interface MeasureOptions {
   /** Whether to run W5 (4 concurrent writers). */
   readonly concurrent?: boolean;
@@ -167,7 +155,7 @@ async function measure(
   );
   const [, saveMs] = await timed(async () => {
     for (let i = 0; i < AGGREGATES; i++) {
-      ids.push(await account(app, `owner ${i}`));
+      ids.push(await accountLife(app, `owner ${i}`));
       saving.tick();
     }
   });
@@ -259,7 +247,7 @@ async function measureCachedGets(
     for (const id of ids) await app.repository.get(id);
     cached.push(...ids);
   } else {
-    for (let i = 0; i < AGGREGATES; i++) cached.push(await account(app, `cached ${i}`));
+    for (let i = 0; i < AGGREGATES; i++) cached.push(await accountLife(app, `cached ${i}`));
   }
   const [, ms] = await timed(async () => {
     for (const id of cached) await app.repository.get(id);
@@ -271,7 +259,7 @@ async function measureCachedGets(
 /** Runs the workload briefly first, so that every store is measured with a warm JIT. */
 async function warmUp(): Promise<void> {
   const app = new Accounts();
-  for (let i = 0; i < 3000; i++) await app.repository.get(await account(app, "warm-up"));
+  for (let i = 0; i < 3000; i++) await app.repository.get(await accountLife(app, "warm-up"));
   await app.close();
 }
 

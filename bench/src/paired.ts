@@ -10,11 +10,11 @@
 import type { Synchronous } from "@es/sqlite";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { Account, Accounts } from "./model.js";
+import { Accounts, accountLife, COMMANDS } from "./model.js";
 import type { PostgresServer } from "./postgres-server.js";
 import { inTurns, rate } from "./rounds.js";
 import { rawEventsDatabase } from "./sqlite-raw.js";
-import { w1Rows } from "./w1-rows.js";
+import { RAW_STATE, RAW_TOPIC, w1Rows } from "./w1-rows.js";
 
 /** What the driver alone does, for one store. */
 export interface RawDriver {
@@ -36,11 +36,6 @@ export interface PairedResult {
   readonly rawParsedLookups: number;
 }
 
-const COMMANDS = 9;
-const STATE = Buffer.from(
-  '{"amount":10,"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-01T00:00:00.000Z"}}',
-);
-const TOPIC = "Account.Deposited";
 const LOOKUP_COLUMNS = "originator_id, originator_version, topic, state, hash";
 
 /** W1 and W2 of `env`'s store beside `raw`, `rounds` times each, `accounts` a round for W1. */
@@ -56,15 +51,7 @@ export async function measurePaired(
   try {
     const w1 = await inTurns(rounds, {
       ours: rate(async () => {
-        for (let i = 0; i < accounts; i++) {
-          const account = Account.create(`paired ${i}`);
-          await app.save(account);
-          for (let c = 0; c < COMMANDS; c++) {
-            account.deposit(10);
-            await app.save(account);
-          }
-          ids.push(account.id);
-        }
+        for (let i = 0; i < accounts; i++) ids.push(await accountLife(app, `paired ${i}`));
         return accounts * (COMMANDS + 1);
       }),
       raw: rate(async () => {
@@ -119,7 +106,7 @@ export function sqliteRawDriver(
     "insert into raw_events (originator_id, originator_version, topic, state, hash) values (?, ?, ?, ?, null)",
   );
   const next = w1Rows();
-  const one = db.transaction(() => insert.run(...next(), TOPIC, STATE));
+  const one = db.transaction(() => insert.run(...next(), RAW_TOPIC, RAW_STATE));
   // Opened at the first lookup: the application makes its file first.
   let app: Database.Database | undefined;
   let lookup: Database.Statement<[string]> | undefined;
@@ -165,7 +152,7 @@ export async function postgresRawDriver(
     text: `SELECT ${LOOKUP_COLUMNS} FROM "${schema}"."accounts_events" WHERE originator_id = $1 ORDER BY originator_version`,
   };
   return {
-    insert: () => db.query({ ...insert, values: [...next(), TOPIC, STATE] }),
+    insert: () => db.query({ ...insert, values: [...next(), RAW_TOPIC, RAW_STATE] }),
     lookup: async (id) => (await db.query<{ state: Buffer }>({ ...lookup, values: [id] })).rows,
     close: async () => {
       await db.query("DROP TABLE raw_paired_events");

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { readAll } from "./pages.js";
 import { forSeconds, type PostgresServer, perSecond } from "./postgres-server.js";
-import { w1Rows } from "./w1-rows.js";
+import { RAW_STATE, RAW_TOPIC, w1Rows } from "./w1-rows.js";
 
 export interface PostgresRawLimits {
   /**
@@ -27,10 +27,6 @@ export interface PostgresRawLimits {
   readonly concurrent4: number;
 }
 
-const STATE = Buffer.from(
-  '{"amount":10,"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-01T00:00:00.000Z"}}',
-);
-const TOPIC = "Account.Deposited";
 const INSERT = {
   name: "raw_insert",
   text: "INSERT INTO raw_events (originator_id, originator_version, topic, state) VALUES ($1, $2, $3, $4)",
@@ -59,7 +55,7 @@ export async function measurePostgresRawLimits(
   const next = w1Rows();
   let started = performance.now();
   for (let i = 0; i < rows; i++) {
-    await db.query({ ...INSERT, values: [...next(), TOPIC, STATE] });
+    await db.query({ ...INSERT, values: [...next(), RAW_TOPIC, RAW_STATE] });
   }
   const insert1 = perSecond(rows, performance.now() - started);
 
@@ -67,7 +63,7 @@ export async function measurePostgresRawLimits(
   started = performance.now();
   for (let i = 0; i < inTx; i++) {
     await db.query("BEGIN");
-    await db.query({ ...INSERT, values: [...next(), TOPIC, STATE] });
+    await db.query({ ...INSERT, values: [...next(), RAW_TOPIC, RAW_STATE] });
     await db.query("COMMIT");
   }
   const insert1Tx = perSecond(inTx, performance.now() - started);
@@ -85,7 +81,7 @@ export async function measurePostgresRawLimits(
   for (let i = 0; i < batches; i++) {
     const id = randomUUID();
     tenIds.push(id);
-    await db.query({ ...ten, values: [id, TOPIC, STATE] });
+    await db.query({ ...ten, values: [id, RAW_TOPIC, RAW_STATE] });
   }
   const insert10 = perSecond(batches, performance.now() - started);
 
@@ -108,7 +104,7 @@ export async function measurePostgresRawLimits(
     writers.map((writer) => {
       const nextOfWriter = w1Rows();
       return forSeconds(concurrentSeconds, () =>
-        writer.query({ ...INSERT, values: [...nextOfWriter(), TOPIC, STATE] }),
+        writer.query({ ...INSERT, values: [...nextOfWriter(), RAW_TOPIC, RAW_STATE] }),
       );
     }),
   );

@@ -8,7 +8,7 @@ import { SqliteApplicationRecorder, SqliteDatastore, type Synchronous } from "@e
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { readAll } from "./pages.js";
-import { w1Rows } from "./w1-rows.js";
+import { RAW_STATE, RAW_TOPIC, w1Rows } from "./w1-rows.js";
 
 export interface RawLimits {
   /** One-row transactions per second, of the rows W1 saves (`w1Rows`). */
@@ -35,10 +35,6 @@ interface RawRow {
   topic: string;
   state: Uint8Array;
 }
-
-const STATE = Buffer.from(
-  '{"amount":10,"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-01T00:00:00.000Z"}}',
-);
 
 /**
  * A database of its own for the raw driver, with the same pragmas, and the application's
@@ -70,7 +66,7 @@ export async function measureRawLimits(
     "insert into raw_events (originator_id, originator_version, topic, state, hash) values (?, ?, ?, ?, null)",
   );
   const one = db.transaction((id: string, version: number) =>
-    insert.run(id, version, "Account.Deposited", STATE),
+    insert.run(id, version, RAW_TOPIC, RAW_STATE),
   );
   const next = w1Rows();
   let started = performance.now();
@@ -78,7 +74,7 @@ export async function measureRawLimits(
   const insert1 = rows / ((performance.now() - started) / 1000);
 
   const ten = db.transaction((id: string) => {
-    for (let v = 1; v <= 10; v++) insert.run(id, v, "Account.Deposited", STATE);
+    for (let v = 1; v <= 10; v++) insert.run(id, v, RAW_TOPIC, RAW_STATE);
   });
   const batches = Math.max(1, Math.floor(rows / 10));
   const tenIds: string[] = [];

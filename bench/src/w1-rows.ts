@@ -6,6 +6,14 @@
  */
 import { randomUUID } from "node:crypto";
 
+/** The state of the raw drivers' rows: a deposit's, as the library stores it. */
+export const RAW_STATE = Buffer.from(
+  '{"amount":10,"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-01T00:00:00.000Z"}}',
+);
+
+/** The topic of the raw drivers' rows. */
+export const RAW_TOPIC = "Account.Deposited";
+
 /** The next row's originator id and version, in W1's order. */
 export function w1Rows(perAggregate = 10): () => readonly [id: string, version: number] {
   let id = "";

@@ -5,6 +5,8 @@
  */
 import type { Notification, StoredEvent, Tracking } from "../records.js";
 import type { RecordKind } from "../stored-records.js";
+import { toBuffer } from "./bytes.js";
+import { hashParameter } from "./recorder-statements.js";
 
 /**
  * The statement reading up to a limit of a table's rows in key order: from the first, or after
@@ -47,10 +49,8 @@ export function recordValues(
     const { applicationName, notificationId } = record as Tracking;
     return [applicationName, notificationId];
   }
-  const { originatorId, originatorVersion, topic, state, hash } = record as StoredEvent;
-  const values = [originatorId, originatorVersion, topic, bytes(state), bytes(hash)];
+  const event = record as StoredEvent;
+  const { originatorId, originatorVersion, topic, state } = event;
+  const values = [originatorId, originatorVersion, topic, toBuffer(state), hashParameter(event)];
   return kind === "events" ? [(record as Notification).id, ...values] : values;
 }
-
-const bytes = (value: Uint8Array | undefined): Buffer | null =>
-  value === undefined ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
